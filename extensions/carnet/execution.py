@@ -1,0 +1,230 @@
+"""Execute every notebook page, keep going past failures, and fail the build with all of them.
+
+myst-nb executes notebooks through jupyter-cache's ``single_nb_execution``, which only catches
+cell errors and time-outs: a kernel that dies (``os._exit``) or a kernelspec that is not installed
+raises out of Sphinx and aborts the whole book with no HTML. It also reports only the exception
+class, and writes tracebacks into the published ``_build/html/reports``. myst-nb offers no hook
+for any of this, so Carnet installs its own executor in the two myst-nb modules that call
+``single_nb_execution`` (``cache`` and ``auto``/``force`` modes) at ``builder-inited``. It:
+
+- picks the kernel (see :mod:`carnet.kernels`), warning when it substitutes one;
+- runs the notebook with nbclient, remembering which cell is running;
+- turns any failure into a :class:`~carnet.failures.PageFailure` stored in the environment, and a
+  plain-text report under ``<outdir>/../reports/`` (beside the site, never inside it).
+
+At ``build-finished`` every failure is printed in one summary and the exit status is set to 1.
+Pages that failed are re-read on the next build, so a failure is never hidden by caching.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from jupyter_cache.executors.utils import ExecutionResult
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+from nbformat import NotebookNode
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.environment.collectors import EnvironmentCollector
+from sphinx.util import logging
+
+from .failures import PageFailure, first_source_line, summary
+from .kernels import choose_kernel, installed_kernels
+
+LOGGER = logging.getLogger(__name__)
+
+#: jupyter-book's and myst-nb's default cell time-out, which Carnet raises to its own default.
+UPSTREAM_DEFAULT_TIMEOUT = 30
+#: Carnet's default: long enough for a real lesson, short enough to catch a hung cell in CI.
+DEFAULT_TIMEOUT = 120
+
+_ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def reports_dir(app: Sphinx) -> Path:
+    """Where tracebacks go: beside the HTML output (``_build/reports``), so they are never published."""
+    return Path(app.outdir).parent / "reports"
+
+
+def report_path(app: Sphinx, docname: str) -> Path:
+    """The traceback report of one page."""
+    return reports_dir(app).joinpath(*f"{docname}.err.log".split("/"))
+
+
+def failures_of(env: BuildEnvironment) -> dict[str, PageFailure]:
+    """The failures recorded in this environment, by docname."""
+    if not hasattr(env, "carnet_failures"):
+        env.carnet_failures = {}
+    return env.carnet_failures
+
+
+def record_failure(app: Sphinx, docname: str, failure: PageFailure, detail: str) -> None:
+    """Keep a page's failure for the final summary, say it now, and write its full report."""
+    failures_of(app.env)[docname] = failure
+    LOGGER.warning(
+        f"{failure.message()} [carnet.execution]", location=docname, type="carnet", subtype="execution"
+    )
+    path = report_path(app, docname)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"{failure.message()}\n\n{_ANSI_ESCAPE.sub('', detail)}\n", encoding="utf-8")
+
+
+class FailureCollector(EnvironmentCollector):
+    """Keeps :func:`failures_of` right across incremental and parallel builds."""
+
+    def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+        """A page being re-read starts with a clean slate, and its old report goes."""
+        if failures_of(env).pop(docname, None) is not None:
+            report_path(app, docname).unlink(missing_ok=True)
+
+    def merge_other(
+        self, app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment
+    ) -> None:
+        """Bring back failures recorded by parallel reader processes."""
+        theirs = failures_of(other)
+        failures_of(env).update({name: theirs[name] for name in docnames if name in theirs})
+
+    def process_doc(self, app: Sphinx, doctree: Any) -> None:
+        """Nothing to collect from doctrees: the executor records failures as they happen."""
+
+
+class PageExecutionError(Exception):
+    """The error myst-nb sees for a failed page; Carnet has already recorded the details."""
+
+
+class Executor:
+    """Drop-in for jupyter-cache's ``single_nb_execution`` that never lets a page abort the book."""
+
+    def __init__(self, app: Sphinx) -> None:
+        self.app = app
+        self._kernels: dict[str, str] | None = None
+
+    def kernels(self) -> dict[str, str]:
+        """Installed kernels, looked up once per build."""
+        if self._kernels is None:
+            self._kernels = installed_kernels()
+        return self._kernels
+
+    def __call__(
+        self,
+        nb: NotebookNode,
+        cwd: str | None,
+        timeout: int | None,
+        allow_errors: bool,
+        meta_override: bool = True,
+        record_timing: bool = False,
+        **kwargs: Any,
+    ) -> ExecutionResult:
+        """Execute ``nb`` in place; on failure return an error and record it for the current page."""
+        docname = self.app.env.docname
+        source = str(self.app.env.doc2path(docname, False))
+        settings = nb.metadata.get("execution", {}) if meta_override else {}
+        timeout = settings.get("timeout", timeout)
+        allow_errors = settings.get("allow_errors", allow_errors)
+
+        start = time.perf_counter()
+        choice = choose_kernel(nb.metadata, self.kernels())
+        if choice.name is None:
+            failure = PageFailure(source, choice.note)
+            return self._failed(nb, cwd, start, docname, failure, choice.note)
+        if choice.note:
+            LOGGER.warning(f"{choice.note} [carnet.kernel]", location=docname, type="carnet", subtype="kernel")
+
+        running: list[int] = []
+        client = NotebookClient(
+            nb,
+            timeout=timeout,
+            allow_errors=allow_errors,
+            kernel_name=choice.name,
+            record_timing=record_timing,
+            resources={"metadata": {"path": cwd}},
+            on_cell_execute=lambda cell, cell_index: running.append(cell_index),
+            **kwargs,
+        )
+        try:
+            client.execute()
+        except CellExecutionError as err:
+            cause = f"{err.ename}: {_first_line(err.evalue)}".rstrip(": ")
+            return self._failed(nb, cwd, start, docname, self._at_cell(source, nb, running, cause), str(err))
+        except CellTimeoutError as err:
+            cause = f"TimeoutError: the cell was still running after {timeout} s (execute.timeout)"
+            return self._failed(nb, cwd, start, docname, self._at_cell(source, nb, running, cause), str(err))
+        except DeadKernelError as err:
+            cause = "DeadKernelError: the kernel died while running this cell"
+            return self._failed(nb, cwd, start, docname, self._at_cell(source, nb, running, cause), str(err))
+        except Exception as err:  # the kernel could not start or talk: fail this page only
+            cause = f"{type(err).__name__}: {_first_line(str(err))}"
+            return self._failed(nb, cwd, start, docname, PageFailure(source, cause), repr(err))
+        return ExecutionResult(nb, cwd, time.perf_counter() - start)
+
+    @staticmethod
+    def _at_cell(source: str, nb: NotebookNode, running: list[int], cause: str) -> PageFailure:
+        """A failure located at the cell that was running when it happened."""
+        if not running:
+            return PageFailure(source, cause)
+        index = running[-1]
+        return PageFailure(source, cause, cell=index + 1, first_line=first_source_line(nb.cells[index].source))
+
+    def _failed(
+        self, nb: NotebookNode, cwd: str | None, start: float, docname: str, failure: PageFailure, detail: str
+    ) -> ExecutionResult:
+        record_failure(self.app, docname, failure, detail)
+        # An empty exc_string keeps myst-nb from writing its own report into the published site.
+        return ExecutionResult(nb, cwd, time.perf_counter() - start, PageExecutionError(failure.message()), "")
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else ""
+
+
+def install_executor(app: Sphinx) -> None:
+    """Route myst-nb's notebook execution through Carnet's executor for this build."""
+    from myst_nb.core.execute import cache, direct
+
+    executor = Executor(app)
+    cache.single_nb_execution = executor
+    direct.single_nb_execution = executor
+
+
+def set_defaults(app: Sphinx, config: Any) -> None:
+    """Raise the upstream 30 s cell time-out to Carnet's default; silence myst-nb's duplicate messages."""
+    if config.nb_execution_timeout == UPSTREAM_DEFAULT_TIMEOUT:
+        config.nb_execution_timeout = DEFAULT_TIMEOUT
+    # Carnet reports each failing page itself, naming the cell; myst-nb's line only names the class.
+    if "mystnb.exec" not in config.suppress_warnings:
+        config.suppress_warnings = [*config.suppress_warnings, "mystnb.exec"]
+
+
+def reread_failed(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> Iterable[str]:
+    """Pages that failed last time are read (and executed) again: a failure never hides in a cache."""
+    return [name for name in failures_of(env) if name not in removed]
+
+
+def report_failures(app: Sphinx, exception: Exception | None) -> None:
+    """Print every failing page in one summary and make the build exit non-zero."""
+    shutil.rmtree(Path(app.outdir) / "reports", ignore_errors=True)
+    if exception is not None:
+        return
+    failures = list(failures_of(app.env).values())
+    if failures:
+        LOGGER.error(
+            f"{summary(failures)}\nFull tracebacks: {reports_dir(app)}", type="carnet", subtype="execution"
+        )
+        app.statuscode = 1
+
+
+def setup_execution(app: Sphinx) -> None:
+    """Validate execution of every page; see the module docstring."""
+    app.connect("config-inited", set_defaults)
+    app.connect("builder-inited", install_executor)
+    app.connect("env-get-outdated", reread_failed)
+    app.connect("build-finished", report_failures)
+    app.add_env_collector(FailureCollector)

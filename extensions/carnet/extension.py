@@ -1,0 +1,17 @@
+"""Wire every Carnet feature into a Sphinx application, one ``setup_<feature>`` each."""
+
+from __future__ import annotations
+
+from sphinx.application import Sphinx
+
+from .execution import setup_execution
+from .sources import setup_sources
+from .status import setup_status
+
+
+def setup_extension(app: Sphinx) -> None:
+    """Carnet needs myst-nb for notebooks; load it first so its events run before ours."""
+    app.setup_extension("myst_nb")
+    setup_sources(app)
+    setup_execution(app)
+    setup_status(app)

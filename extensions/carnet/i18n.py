@@ -1,0 +1,37 @@
+"""The few words Carnet puts in pages, in the book's language (English when it has none of ours).
+
+Sphinx's gettext catalogs would need compiled ``.mo`` files in the package for a dozen labels;
+a table keeps them reviewable in one place. Add a language by adding a column.
+"""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "en": {
+        "status.page": "Page",
+        "status.source": "Source file",
+        "status.executed": "Last executed",
+        "status.runtime": "Run time (s)",
+        "status.result": "Result",
+        "status.passed": "passed",
+        "status.failed": "failed",
+        "status.summary": "{total} executed pages: {passed} passed, {failed} failed.",
+    },
+    "fr": {
+        "status.page": "Page",
+        "status.source": "Fichier source",
+        "status.executed": "Dernière exécution",
+        "status.runtime": "Durée (s)",
+        "status.result": "Résultat",
+        "status.passed": "réussie",
+        "status.failed": "échec",
+        "status.summary": "{total} pages exécutées : {passed} réussies, {failed} en échec.",
+    },
+}
+
+
+def translate(language: str | None, key: str, **values: object) -> str:
+    """The message ``key`` in ``language`` (``fr_FR`` falls back to ``fr``, then to English)."""
+    code = (language or "en").replace("-", "_").split("_")[0].lower()
+    catalog = MESSAGES.get(code, MESSAGES["en"])
+    return catalog.get(key, MESSAGES["en"][key]).format(**values)
