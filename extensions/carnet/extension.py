@@ -7,11 +7,13 @@ from sphinx.application import Sphinx
 from .execution import setup_execution
 from .sources import setup_sources
 from .status import setup_status
+from .toc import setup_toc
 
 
 def setup_extension(app: Sphinx) -> None:
     """Carnet needs myst-nb for notebooks; load it first so its events run before ours."""
     app.setup_extension("myst_nb")
+    setup_toc(app)
     setup_sources(app)
     setup_execution(app)
     setup_status(app)

@@ -1,0 +1,87 @@
+"""Shared helpers: real builds of fixture books (copied to a temporary folder) and of the sample course."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+BOOKS = Path(__file__).parent / "books"
+#: What makes up the sample course (everything else in the repository is not part of the book).
+SAMPLE_COURSE = ["_config.yml", "_toc.yml", "references.bib", "book", "content"]
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+@dataclass(frozen=True)
+class Build:
+    """The outcome of one ``carnet build``: exit status, console output (uncoloured) and folders."""
+
+    returncode: int
+    output: str
+    book: Path
+
+    @property
+    def html(self) -> Path:
+        return self.book / "_build" / "html"
+
+    @property
+    def staging(self) -> Path:
+        return self.book / "_build" / ".carnet-staging"
+
+    @property
+    def reports(self) -> Path:
+        return self.book / "_build" / "reports"
+
+
+def carnet_build(book: Path, *args: str, timeout: float = 600) -> Build:
+    """Run ``python -m carnet build`` on ``book`` in a subprocess, as an author would."""
+    env = {**os.environ, "NO_COLOR": "1", "PYTHONWARNINGS": "ignore"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "carnet", "build", str(book), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        cwd=book,
+    )
+    return Build(proc.returncode, _ANSI.sub("", proc.stdout + proc.stderr), book)
+
+
+def copy_book(name: str, dest: Path) -> Path:
+    """Copy the fixture book ``tests/books/<name>`` into ``dest`` (without any earlier build)."""
+    target = dest / name
+    shutil.copytree(BOOKS / name, target, ignore=shutil.ignore_patterns("_build"))
+    return target
+
+
+def copy_sample_course(dest: Path) -> Path:
+    """Copy the sample course's sources into ``dest/course``."""
+    target = dest / "course"
+    target.mkdir()
+    for entry in SAMPLE_COURSE:
+        source = REPO / entry
+        if source.is_dir():
+            shutil.copytree(source, target / entry, ignore=shutil.ignore_patterns("_build", ".ipynb_checkpoints"))
+        else:
+            shutil.copy2(source, target / entry)
+    return target
+
+
+@pytest.fixture
+def fixture_book(tmp_path: Path):
+    """Factory: copy a fixture book into a temporary folder and return its path."""
+    return lambda name: copy_book(name, tmp_path)
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """The sample course built once per session, strictly (any warning fails the build)."""
+    book = copy_sample_course(tmp_path_factory.mktemp("sample"))
+    return carnet_build(book, "--strict")
