@@ -104,7 +104,9 @@ def test_kernel_warning_can_be_suppressed(fixture_book):
     toc = book / "_toc.yml"
     toc.write_text(toc.read_text().replace("  - file: unknown-r\n", ""))
     config = book / "_config.yml"
-    config.write_text(config.read_text().replace("sphinx:\n", "sphinx:\n  config:\n    suppress_warnings: [carnet.kernel]\n"))
+    config.write_text(
+        config.read_text().replace("sphinx:\n", "sphinx:\n  config:\n    suppress_warnings: [carnet.kernel]\n")
+    )
     build = carnet_build(book)
     assert build.returncode == 0, build.output
     assert "[carnet.kernel]" not in build.output

@@ -27,26 +27,32 @@ class BookPaths:
 
     @property
     def config(self) -> Path:
+        """The book's configuration file."""
         return self.source / "_config.yml"
 
     @property
     def toc(self) -> Path:
+        """The book's table of contents."""
         return self.source / "_toc.yml"
 
     @property
     def build(self) -> Path:
+        """Everything a build produces."""
         return self.source / BUILD_DIR
 
     @property
     def staging(self) -> Path:
+        """Where Sphinx writes; kept between builds for incremental rebuilds."""
         return self.build / STAGING_DIR
 
     @property
     def html(self) -> Path:
+        """The published site: replaced whole, only by a successful build."""
         return self.build / "html"
 
     @property
     def reports(self) -> Path:
+        """Tracebacks of failed pages, beside the site."""
         return self.build / "reports"
 
 

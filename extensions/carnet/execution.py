@@ -67,9 +67,7 @@ def failures_of(env: BuildEnvironment) -> dict[str, PageFailure]:
 def record_failure(app: Sphinx, docname: str, failure: PageFailure, detail: str) -> None:
     """Keep a page's failure for the final summary, say it now, and write its full report."""
     failures_of(app.env)[docname] = failure
-    LOGGER.warning(
-        f"{failure.message()} [carnet.execution]", location=docname, type="carnet", subtype="execution"
-    )
+    LOGGER.warning(f"{failure.message()} [carnet.execution]", location=docname, type="carnet", subtype="execution")
     path = report_path(app, docname)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(f"{failure.message()}\n\n{_ANSI_ESCAPE.sub('', detail)}\n", encoding="utf-8")
@@ -83,9 +81,7 @@ class FailureCollector(EnvironmentCollector):
         if failures_of(env).pop(docname, None) is not None:
             report_path(app, docname).unlink(missing_ok=True)
 
-    def merge_other(
-        self, app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment
-    ) -> None:
+    def merge_other(self, app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
         """Bring back failures recorded by parallel reader processes."""
         theirs = failures_of(other)
         failures_of(env).update({name: theirs[name] for name in docnames if name in theirs})
@@ -215,9 +211,7 @@ def report_failures(app: Sphinx, exception: Exception | None) -> None:
         return
     failures = list(failures_of(app.env).values())
     if failures:
-        LOGGER.error(
-            f"{summary(failures)}\nFull tracebacks: {reports_dir(app)}", type="carnet", subtype="execution"
-        )
+        LOGGER.error(f"{summary(failures)}\nFull tracebacks: {reports_dir(app)}", type="carnet", subtype="execution")
         app.statuscode = 1
 
 

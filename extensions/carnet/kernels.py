@@ -54,7 +54,9 @@ def choose_kernel(metadata: Mapping[str, Any], available: Mapping[str, str]) -> 
     if fallback is None:
         return KernelChoice(None, "no Python Jupyter kernel is installed (install ipykernel)")
     if wanted:
-        return KernelChoice(fallback, f"kernel {wanted!r} is not installed; running this Python notebook with {fallback!r}")
+        return KernelChoice(
+            fallback, f"kernel {wanted!r} is not installed; running this Python notebook with {fallback!r}"
+        )
     return KernelChoice(fallback, f"notebook has no kernelspec; running it with {fallback!r}")
 
 

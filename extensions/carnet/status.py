@@ -51,9 +51,7 @@ class StatusPageCollector(EnvironmentCollector):
         """Forget a page being re-read; its directive adds it back."""
         status_pages(env).discard(docname)
 
-    def merge_other(
-        self, app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment
-    ) -> None:
+    def merge_other(self, app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
         """Bring back status pages found by parallel reader processes."""
         status_pages(env).update(status_pages(other) & docnames)
 
