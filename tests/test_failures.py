@@ -92,7 +92,7 @@ def test_kernels_python_notebooks_run_with_a_warning_others_fail(fixture_book):
     [line] = _summary_lines(build.output)
     assert line.startswith("unknown-r.ipynb: no Jupyter kernel named 'ir' (language r) is installed; installed: ")
     rows = BeautifulSoup((build.staging / "status.html").read_text(), "html.parser").select("#carnet-status-table tr")
-    results = {row.find_all("td")[1].get_text(strip=True): row.get("class") for row in rows[1:]}
+    results = {row.select_one(".carnet-status-source").get_text(strip=True): row.get("class") for row in rows[1:]}
     assert "carnet-status-passed" in results["no-kernelspec.ipynb"]
     assert "carnet-status-passed" in results["unknown-python.ipynb"]
     assert "carnet-status-failed" in results["unknown-r.ipynb"]

@@ -73,12 +73,12 @@ def test_status_page_lists_every_executed_page_as_passed(sample_build: Build):
     }
     page = soup(sample_build, "book/status")
     rows = page.select("#carnet-status-table tbody tr")
-    listed = {row.find_all("td")[1].get_text(strip=True): row for row in rows}
+    listed = {row.select_one(".carnet-status-source").get_text(strip=True): row for row in rows}
     assert set(listed) == notebooks
     for source, row in listed.items():
         assert "carnet-status-passed" in row["class"], source
         assert row.find_all("td")[-1].get_text(strip=True) == "réussie"
-        assert float(row.find_all("td")[3].get_text(strip=True)) >= 0
+        assert float(row.find_all("td")[2].get_text(strip=True)) >= 0
         assert row.find("a")["href"].endswith(".html")
     assert "échec" not in page.select_one(".carnet-status-summary").get_text().split(":")[0]
 
@@ -98,6 +98,26 @@ def test_pages_show_real_executed_outputs(sample_build: Build):
     assert recursion.select(".admonition.dropdown")
     about = soup(sample_build, "book/about")
     assert about.select(".citation, dl.citation, div.citation")
+
+
+#: Elements and attributes through which a page makes the browser fetch something.
+RESOURCE_ATTRIBUTES = {"script": "src", "link": "href", "img": "src", "iframe": "src", "source": "src"}
+
+
+def test_pages_load_nothing_from_another_origin(sample_build: Build):
+    external = []
+    for page in sample_build.html.rglob("*.html"):
+        for tag, attribute in RESOURCE_ATTRIBUTES.items():
+            for element in BeautifulSoup(page.read_text(), "html.parser").find_all(tag):
+                if tag == "link" and not {"stylesheet", "preload", "icon", "modulepreload"} & set(
+                    element.get("rel", [])
+                ):
+                    continue
+                url = element.get(attribute, "")
+                if url.startswith(("http:", "https:", "//")):
+                    external.append(f"{page.relative_to(sample_build.html)}: <{tag}> {url}")
+    assert external == []
+    assert (sample_build.html / "_static" / "mathjax" / "es5" / "tex-mml-chtml.js").is_file()
 
 
 def test_no_traceback_or_report_is_published(sample_build: Build):

@@ -93,3 +93,25 @@ def test_translate_falls_back_to_english():
     assert translate("fr_CA", "status.passed") == "réussie"
     assert translate("de", "status.passed") == "passed"
     assert translate(None, "status.summary", total=2, passed=1, failed=1) == "2 executed pages: 1 passed, 1 failed."
+
+
+def test_npm_asset_with_wrong_hash_is_refused(tmp_path, monkeypatch):
+    from carnet.assets import AssetError, NpmPackage, fetch_npm
+
+    monkeypatch.setenv("CARNET_CACHE", str(tmp_path))
+    forged = NpmPackage("is-number", "7.0.0", "sha512-" + "A" * 86 + "==")
+    with pytest.raises(AssetError, match=r"is-number@7.0.0: integrity mismatch \(expected sha512-AAAA"):
+        fetch_npm(forged)
+    assert not (tmp_path / "npm" / "is-number-7.0.0").exists()
+
+
+def test_npm_asset_with_right_hash_is_unpacked(tmp_path, monkeypatch):
+    from carnet.assets import NpmPackage, fetch_npm
+
+    monkeypatch.setenv("CARNET_CACHE", str(tmp_path))
+    genuine = NpmPackage(
+        "is-number",
+        "7.0.0",
+        "sha512-41Cifkg6e8TylSpdtTpeLVMqvSBEVzTttHvERD741+pnZ8ANv0004MRL43QKPDlK9cGvNp6NZWZUBlbGXYxxng==",
+    )
+    assert (fetch_npm(genuine) / "package.json").is_file()

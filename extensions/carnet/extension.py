@@ -5,6 +5,7 @@ from __future__ import annotations
 from sphinx.application import Sphinx
 
 from .execution import setup_execution
+from .mathjax import setup_mathjax
 from .sources import setup_sources
 from .status import setup_status
 from .toc import setup_toc
@@ -17,3 +18,4 @@ def setup_extension(app: Sphinx) -> None:
     setup_sources(app)
     setup_execution(app)
     setup_status(app)
+    setup_mathjax(app)

@@ -9,7 +9,6 @@ from __future__ import annotations
 MESSAGES: dict[str, dict[str, str]] = {
     "en": {
         "status.page": "Page",
-        "status.source": "Source file",
         "status.executed": "Last executed",
         "status.runtime": "Run time (s)",
         "status.result": "Result",
@@ -19,7 +18,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "fr": {
         "status.page": "Page",
-        "status.source": "Fichier source",
         "status.executed": "Dernière exécution",
         "status.runtime": "Durée (s)",
         "status.result": "Résultat",

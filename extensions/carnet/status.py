@@ -86,10 +86,11 @@ def executed_pages(env: BuildEnvironment) -> list[tuple[str, dict[str, Any]]]:
     return pages
 
 
-def _row(cells: list[nodes.Node], classes: list[str]) -> nodes.row:
+def _row(cells: list[list[nodes.Node]], classes: list[str]) -> nodes.row:
+    """A table row; each cell is a list of inline nodes, one paragraph per node."""
     row = nodes.row(classes=classes)
     for cell in cells:
-        row += nodes.entry("", cell if isinstance(cell, nodes.paragraph) else nodes.paragraph("", "", cell))
+        row += nodes.entry("", *(nodes.paragraph("", "", node) for node in cell))
     return row
 
 
@@ -98,14 +99,14 @@ def status_table(env: BuildEnvironment, fromdoc: str) -> list[nodes.Node]:
     language = env.config.language
     pages = executed_pages(env)
     failures = failures_of(env)
-    columns = ["page", "source", "executed", "runtime", "result"]
+    columns = ["page", "executed", "runtime", "result"]
 
     table = nodes.table(classes=["carnet-status", "colwidths-auto"], ids=["carnet-status-table"])
     group = nodes.tgroup(cols=len(columns))
     table += group
     group += [nodes.colspec(colwidth=1) for _ in columns]
     head = nodes.thead()
-    head += _row([nodes.Text(translate(language, f"status.{key}")) for key in columns], [])
+    head += _row([[nodes.Text(translate(language, f"status.{key}"))] for key in columns], [])
     group += head
     body = nodes.tbody()
     group += body
@@ -126,11 +127,10 @@ def status_table(env: BuildEnvironment, fromdoc: str) -> list[nodes.Node]:
         executed = data.get("mtime")
         body += _row(
             [
-                link,
-                nodes.literal("", str(env.doc2path(docname, False))),
-                nodes.Text(datetime.fromtimestamp(executed).strftime("%Y-%m-%d %H:%M") if executed else "—"),
-                nodes.Text("—" if runtime is None else f"{runtime:.2f}"),
-                nodes.Text(result),
+                [link, nodes.literal("", str(env.doc2path(docname, False)), classes=["carnet-status-source"])],
+                [nodes.Text(datetime.fromtimestamp(executed).strftime("%Y-%m-%d %H:%M") if executed else "—")],
+                [nodes.Text("—" if runtime is None else f"{runtime:.2f}")],
+                [nodes.Text(result)],
             ],
             [f"carnet-status-{'passed' if succeeded else 'failed'}"],
         )
