@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from sphinx.application import Sphinx
 
+from .binder import setup_binder
+from .config import setup_config
 from .execution import setup_execution
+from .launch import setup_launch
 from .mathjax import setup_mathjax
 from .sources import setup_sources
 from .status import setup_status
@@ -14,8 +17,11 @@ from .toc import setup_toc
 def setup_extension(app: Sphinx) -> None:
     """Carnet needs myst-nb for notebooks; load it first so its events run before ours."""
     app.setup_extension("myst_nb")
+    setup_config(app)
     setup_toc(app)
     setup_sources(app)
     setup_execution(app)
     setup_status(app)
     setup_mathjax(app)
+    setup_launch(app)
+    setup_binder(app)

@@ -15,6 +15,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "status.passed": "passed",
         "status.failed": "failed",
         "status.summary": "{total} executed pages: {passed} passed, {failed} failed.",
+        "launch.try_it": "Try it",
+        "launch.try_it_tooltip": "Open this page as a notebook in JupyterLite, in your browser",
+        "launch.menu": "Launch interactive content",
     },
     "fr": {
         "status.page": "Page",
@@ -24,6 +27,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "status.passed": "réussie",
         "status.failed": "échec",
         "status.summary": "{total} pages exécutées : {passed} réussies, {failed} en échec.",
+        "launch.try_it": "Essayer",
+        "launch.try_it_tooltip": "Ouvrir cette page comme notebook dans JupyterLite, dans votre navigateur",
+        "launch.menu": "Lancer le contenu interactif",
     },
 }
 
