@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Check every internal link and anchor of a built book, offline.
 
-Serves the HTML folder on 127.0.0.1 (linkchecker drops root privileges, so it cannot read a
-root-owned temporary folder directly) and runs linkchecker with its AnchorCheck plugin over every
+Serves the HTML folder on 127.0.0.1 under a project subpath, as GitHub Pages will (linkchecker
+also drops root privileges, so it could not read a root-owned temporary folder directly), and
+runs linkchecker with its AnchorCheck plugin over every
 page reachable from ``index.html``. External links are listed as skipped, never fetched. Prints
 each broken link with the page it is on; exits 1 if there is any.
 
@@ -12,14 +13,13 @@ Usage: scripts/check_links.py [_build/html]
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import subprocess
 import sys
 import tempfile
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+from carnet.serve import serve_directory
 
 LINKCHECKER_CONFIG = """\
 [checking]
@@ -34,37 +34,20 @@ status=0
 """
 
 
-class QuietHandler(SimpleHTTPRequestHandler):
-    """Serve files without logging each request, and let linkchecker go at full speed."""
-
-    def end_headers(self) -> None:
-        """A ``LinkChecker`` header tells linkchecker this server is ours: no per-request throttle."""
-        self.send_header("LinkChecker", "carnet")
-        super().end_headers()
-
-    def log_message(self, format: str, *args: object) -> None:
-        """Say nothing: the report lists what matters."""
-
-
-def broken_links(html: Path) -> list[dict[str, str]]:
+def broken_links(html: Path, prefix: str = "/") -> list[dict[str, str]]:
     """Rows of linkchecker's CSV report for links that are not valid."""
-    handler = functools.partial(QuietHandler, directory=str(html))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    with tempfile.NamedTemporaryFile("w", suffix=".rc", delete=False) as config:
+        config.write(LINKCHECKER_CONFIG)
+    Path(config.name).chmod(0o644)
     try:
-        with tempfile.NamedTemporaryFile("w", suffix=".rc", delete=False) as config:
-            config.write(LINKCHECKER_CONFIG)
-        Path(config.name).chmod(0o644)
-        start = f"http://127.0.0.1:{server.server_address[1]}/index.html"
-        proc = subprocess.run(
-            [sys.executable, "-m", "linkcheck", "--config", config.name, "-o", "csv", start],
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
+        with serve_directory(html, prefix) as base:
+            proc = subprocess.run(
+                [sys.executable, "-m", "linkcheck", "--config", config.name, "-o", "csv", base + "index.html"],
+                capture_output=True,
+                text=True,
+                timeout=600,
+            )
     finally:
-        server.shutdown()
         Path(config.name).unlink(missing_ok=True)
     lines = [line for line in proc.stdout.splitlines() if line and not line.startswith("#")]
     rows = list(csv.DictReader(io.StringIO("\n".join(lines)), delimiter=";"))
@@ -80,7 +63,7 @@ def main(argv: list[str]) -> int:
     if not (html / "index.html").is_file():
         print(f"check_links: {html}/index.html not found; build the book first", file=sys.stderr)
         return 2
-    broken = broken_links(html)
+    broken = broken_links(html, prefix="/carnet-check/")
     for row in broken:
         cause = row["result"] if row.get("valid") != "True" else row["warningstring"].split(". Available")[0]
         print(f"broken link: {row['urlname']} on {row['parentname']} (line {row['line']}): {cause}")

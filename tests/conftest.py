@@ -85,3 +85,46 @@ def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     """The sample course built once per session, strictly (any warning fails the build)."""
     book = copy_sample_course(tmp_path_factory.mktemp("sample"))
     return carnet_build(book, "--strict")
+
+
+#: How the browser tests start Debian's Chromium: headless, and with none of its own traffic.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A headless Chromium driven by Playwright, shared by the session's browser tests."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def offline_context(browser):
+    """A browser context that may only reach 127.0.0.1; every other request is aborted and recorded."""
+    context = browser.new_context()
+    context.blocked = []
+
+    def route(route_request):
+        url = route_request.request.url
+        if url.startswith(("http://127.0.0.1", "data:", "blob:")):
+            route_request.continue_()
+        else:
+            context.blocked.append(url)
+            route_request.abort()
+
+    context.route("**/*", route)
+    yield context
+    context.close()

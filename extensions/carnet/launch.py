@@ -8,6 +8,7 @@ At the end of the build the JupyterLite site is brought up to date (see :mod:`ca
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -34,10 +35,24 @@ def is_notebook_page(env: BuildEnvironment, docname: str) -> bool:
     return "kernelspec" in env.metadata.get(docname, {}) or str(env.doc2path(docname, False)).endswith(".ipynb")
 
 
+def page_settings(env: BuildEnvironment, docname: str) -> dict[str, Any]:
+    """The page's own ``carnet:`` metadata.
+
+    It comes from the notebook's metadata, or from MyST front matter, which Sphinx keeps as a
+    JSON string.
+    """
+    value = env.metadata.get(docname, {}).get("carnet") or {}
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError:
+            return {}
+    return value if isinstance(value, dict) else {}
+
+
 def try_it_enabled(env: BuildEnvironment, docname: str, settings: LaunchConfig) -> bool:
     """The book default, unless the page's metadata says ``carnet: {try_it: …}``."""
-    page = env.metadata.get(docname, {}).get("carnet") or {}
-    return bool(page.get("try_it", settings.try_it)) if isinstance(page, dict) else settings.try_it
+    return bool(page_settings(env, docname).get("try_it", settings.try_it))
 
 
 def notebook_pages(env: BuildEnvironment) -> list[str]:
@@ -70,8 +85,11 @@ def is_publishable(relative: PurePosixPath, excluded: Matcher, source_suffixes: 
 
 
 def lite_contents(app: Sphinx, settings: LaunchConfig, pages: list[str]) -> dict[str, Path]:
-    """What the JupyterLite site holds: each page as an executed notebook, and the data files
-    beside it (recursively), at their paths relative to the book, so relative paths keep working."""
+    """What the JupyterLite site holds, by path relative to the book.
+
+    Each page as its executed notebook, and the data files in its folder (recursively), at the
+    same relative paths, so ``open("data/notes.csv")`` works in JupyterLite as in the build.
+    """
     srcdir = Path(app.srcdir)
     executed = Path(app.env.mystnb_config.output_folder)
     contents: dict[str, Path] = {f"{name}.ipynb": executed / f"{name}.ipynb" for name in pages}

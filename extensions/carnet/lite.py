@@ -51,9 +51,16 @@ def app_key(settings: LaunchConfig) -> str:
         except metadata.PackageNotFoundError:
             versions[name] = None
     labextensions = sorted(
-        str(path.relative_to(Path(sys.prefix))) for path in Path(sys.prefix, "share/jupyter/labextensions").glob("**/package.json")
+        str(path.relative_to(Path(sys.prefix)))
+        for path in Path(sys.prefix, "share/jupyter/labextensions").glob("**/package.json")
     )
-    inputs = {"versions": versions, "labextensions": labextensions, "apps": APPS, "sourcemaps": settings.sourcemaps, "format": 1}
+    inputs = {
+        "versions": versions,
+        "labextensions": labextensions,
+        "apps": APPS,
+        "sourcemaps": settings.sourcemaps,
+        "format": 2,  # bump when install_app changes what it writes
+    }
     return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -94,7 +101,11 @@ def install_app(app_dir: Path, site: Path) -> bool:
                 shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
     shutil.copytree(app_dir, site, dirs_exist_ok=True)
     config = json.loads((site / LITE_JSON).read_text())
-    config.setdefault("jupyter-config-data", {})["contentsAllJsonFile"] = "all.json"
+    data = config.setdefault("jupyter-config-data", {})
+    data["contentsAllJsonFile"] = "all.json"
+    # Course notebooks are short: render every cell, so the browser's find-in-page sees them all.
+    overrides = data.setdefault("settingsOverrides", {})
+    overrides.setdefault("@jupyterlab/notebook-extension:tracker", {})["windowingMode"] = "none"
     (site / LITE_JSON).write_text(json.dumps(config, indent=2, sort_keys=True))
     stamp.write_text(key)
     return True

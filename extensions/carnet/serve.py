@@ -1,0 +1,64 @@
+"""Serve a built book over HTTP on 127.0.0.1, under the subpath it will have once published.
+
+GitHub Pages serves a project's book at ``https://USER.github.io/REPO/``: a link or asset that
+assumes the domain root works locally and breaks there. Serving under ``/REPO/`` locally (and in
+the tests) shows such bugs before publishing. Used by the link check and the browser tests.
+"""
+
+from __future__ import annotations
+
+import functools
+import posixpath
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import ClassVar
+from urllib.parse import unquote, urlsplit
+
+
+class BookRequestHandler(SimpleHTTPRequestHandler):
+    """Serve files of one folder under a URL prefix; anything outside the prefix is a 404."""
+
+    extensions_map: ClassVar[dict[str, str]] = {
+        **SimpleHTTPRequestHandler.extensions_map,
+        ".wasm": "application/wasm",
+        ".mjs": "text/javascript",
+    }
+
+    def __init__(self, *args: object, prefix: str, **kwargs: object) -> None:
+        self.prefix = prefix
+        super().__init__(*args, **kwargs)
+
+    def translate_path(self, path: str) -> str:
+        """Map ``/<prefix>/x`` to ``<folder>/x``; other paths to a name that cannot exist."""
+        clean = posixpath.normpath(unquote(urlsplit(path).path))
+        if path.endswith("/"):
+            clean += "/"
+        if not (clean + "/").startswith(self.prefix):
+            return str(Path(self.directory) / ".carnet-outside-prefix" / "missing")
+        return super().translate_path("/" + clean[len(self.prefix) :].lstrip("/"))
+
+    def end_headers(self) -> None:
+        """Tell linkchecker this server is ours, so it does not throttle its requests."""
+        self.send_header("LinkChecker", "carnet")
+        super().end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Stay quiet: callers report what matters."""
+
+
+@contextmanager
+def serve_directory(directory: Path, prefix: str = "/") -> Iterator[str]:
+    """Serve ``directory`` at ``http://127.0.0.1:<free port><prefix>``; yield that base URL."""
+    prefix = "/" + prefix.strip("/") + "/" if prefix.strip("/") else "/"
+    handler = functools.partial(BookRequestHandler, directory=str(directory), prefix=prefix)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
+    finally:
+        server.shutdown()
+        server.server_close()

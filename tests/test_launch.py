@@ -1,0 +1,151 @@
+"""Every executable page opens in JupyterLite ("try it") and on Binder, from the book's own site."""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+from carnet.serve import serve_directory
+from conftest import Build, carnet_build
+from test_sample_course import is_notebook, toc_files
+
+REGRESSIONS = Path(__file__).parent / "regressions"
+
+
+def launch_links(page: Path) -> tuple[list[str], list[str]]:
+    """The try-it and Binder URLs of a built page."""
+    soup = BeautifulSoup(page.read_text(), "html.parser")
+    try_it = [a["href"] for a in soup.select("a.btn-carnet-try-it")]
+    binder = [a["href"] for a in soup.select(".dropdown-launch-buttons a") if "mybinder.org" in a["href"]]
+    return try_it, binder
+
+
+def resolve(html: Path, page: str, href: str) -> tuple[Path, str]:
+    """The file a relative try-it URL points to, and the notebook path it asks for."""
+    parts = urlsplit(href)
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(page), parts.path))
+    return html / target, parse_qs(parts.query)["path"][0]
+
+
+def test_every_executable_page_has_one_try_it_link_that_resolves(sample_build: Build):
+    html = sample_build.html
+    lines = []
+    for name in toc_files(sample_build.book / "_toc.yml"):
+        try_it, binder = launch_links(html / f"{name}.html")
+        if not is_notebook(sample_build.book, name):
+            assert try_it == [] and binder == [], name
+            continue
+        assert len(try_it) == 1, name
+        app, notebook = resolve(html, f"{name}.html", try_it[0])
+        assert app == html / "lite" / "notebooks" / "index.html" and app.is_file()
+        assert notebook == f"{name}.ipynb"
+        assert (html / "lite" / "files" / notebook).is_file()
+        suffix = ".ipynb" if (sample_build.book / f"{name}.ipynb").is_file() else ".md"
+        assert binder == [f"https://mybinder.org/v2/gh/carnet-edu/carnet/main?urlpath=lab/tree/{name}{suffix}"]
+        lines.append(f"{name}\n  try it: {try_it[0]}\n  binder: {binder[0]}")
+    regression = REGRESSIONS / "sample_launch_urls.txt"
+    text = "\n".join(lines) + "\n"
+    if os.environ.get("CARNET_UPDATE_REGRESSIONS"):
+        regression.write_text(text)
+    assert text == regression.read_text(), "launch URLs changed: rerun with CARNET_UPDATE_REGRESSIONS=1 if intended"
+
+
+def test_try_it_button_is_translated(sample_build: Build):
+    soup = BeautifulSoup((sample_build.html / "content/01-bases/variables.html").read_text(), "html.parser")
+    assert soup.select_one("a.btn-carnet-try-it").get_text(strip=True) == "Essayer"
+
+
+def test_lite_notebooks_keep_build_outputs(sample_build: Build):
+    notebook = (sample_build.html / "lite/files/content/02-donnees/graphiques.ipynb").read_text()
+    assert '"image/png"' in notebook
+
+
+@pytest.fixture(scope="module")
+def launch_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    from conftest import copy_book
+
+    book = copy_book("launch", tmp_path_factory.mktemp("launch"))
+    return carnet_build(book)
+
+
+def test_lite_contents_are_exactly_the_pages_and_their_data(launch_build: Build):
+    assert launch_build.returncode == 0, launch_build.output[-3000:]
+    files = launch_build.html / "lite" / "files"
+    published = sorted(p.relative_to(files).as_posix() for p in files.rglob("*") if p.is_file())
+    assert published == ["analyse.ipynb", "data/mesures.csv", "sub/exercice.ipynb", "sub/notes.txt"]
+    # The decoy secret and the teacher's private folder are nowhere in the site.
+    assert not list(launch_build.html.rglob(".env"))
+    assert not list(launch_build.html.rglob("private"))
+    assert "do-not-publish" not in "".join(p.read_text(errors="ignore") for p in launch_build.html.rglob("*.json"))
+
+
+def test_lite_contents_listing_matches_files(launch_build: Build):
+    import json
+
+    root = json.loads((launch_build.html / "lite/api/contents/all.json").read_text())
+    assert sorted(item["name"] for item in root["content"]) == ["analyse.ipynb", "data", "sub"]
+    sub = json.loads((launch_build.html / "lite/api/contents/sub/all.json").read_text())
+    assert sorted(item["path"] for item in sub["content"]) == ["sub/exercice.ipynb", "sub/notes.txt"]
+
+
+def test_opted_out_and_plain_pages_have_no_try_it(launch_build: Build):
+    assert launch_links(launch_build.html / "cachee.html")[0] == []
+    assert launch_links(launch_build.html / "intro.html") == ([], [])
+    assert launch_links(launch_build.html / "analyse.html")[0] == ["lite/notebooks/index.html?path=analyse.ipynb"]
+    assert launch_links(launch_build.html / "sub/exercice.html")[0] == [
+        "../lite/notebooks/index.html?path=sub/exercice.ipynb"
+    ]
+
+
+def test_binder_links_carry_repository_branch_and_path(launch_build: Build):
+    assert launch_links(launch_build.html / "sub/exercice.html")[1] == [
+        "https://mybinder.org/v2/gh/example-school/cours-nsi/rentree-2026?urlpath=tree/docs/sub/exercice.md"
+    ]
+    # An opted-out page keeps its Binder link.
+    assert launch_links(launch_build.html / "cachee.html")[1] == [
+        "https://mybinder.org/v2/gh/example-school/cours-nsi/rentree-2026?urlpath=tree/docs/cachee.md"
+    ]
+
+
+def test_rebuild_without_change_does_not_rebuild_jupyterlite(launch_build: Build):
+    again = carnet_build(launch_build.book)
+    assert again.returncode == 0
+    match = re.search(
+        r"\[carnet\] JupyterLite site: 4 files, app unchanged, contents unchanged \(([\d.]+) s\)", again.output
+    )
+    assert match, again.output[-2000:]
+    assert float(match.group(1)) < 1.0
+
+
+def test_page_importing_an_undeclared_module_is_flagged(fixture_book):
+    book = fixture_book("launch")
+    page = book / "sub" / "exercice.md"
+    page.write_text(page.read_text().replace("with open", "import yaml\nwith open"))
+    build = carnet_build(book, "--strict")
+    assert build.returncode == 1
+    assert (
+        "sub/exercice.md: WARNING: imports yaml, which requirements.txt does not declare: "
+        "this page would fail on Binder [carnet.binder]"
+    ) in build.output
+
+
+def test_try_it_opens_the_notebook_in_jupyterlite_under_a_subpath(sample_build: Build, offline_context):
+    page_name = "content/02-donnees/tableaux-csv"
+    with serve_directory(sample_build.html, "/programmer-en-python/") as base:
+        page = offline_context.new_page()
+        page.goto(f"{base}{page_name}.html")
+        page.locator(".dropdown-launch-buttons button.dropdown-toggle").click()
+        with offline_context.expect_page() as opened:
+            page.locator("a.btn-carnet-try-it").click()
+        lite = opened.value
+        lite.wait_for_load_state()
+        assert lite.url.startswith(f"{base}lite/notebooks/index.html?path={page_name}.ipynb")
+        cells = lite.locator(".jp-Notebook .jp-Cell")
+        cells.first.wait_for(timeout=60_000)
+        assert lite.locator(".jp-Notebook .jp-CodeCell").count() >= 4
+        assert "read_csv" in lite.locator(".jp-Notebook").inner_text()
