@@ -34,13 +34,47 @@ class LaunchConfig:
 
 
 @dataclass(frozen=True)
+class LiveConfig:
+    """``carnet.live``: running and editing code cells in the page."""
+
+    #: Give code cells Run controls and an editor on executable pages.
+    enabled: bool = True
+    #: Where cells run: ``pyodide`` (in the reader's browser) or ``binder`` (a remote Jupyter server,
+    #: through sphinx-thebe). A page may choose with ``carnet: {backend: …}``.
+    backend: str = "pyodide"
+    #: When the runtime starts: ``intent`` (the reader hovers or focuses a code cell), ``idle``
+    #: (in the background once the page is idle), or ``run`` (only when a cell is run).
+    prewarm: str = "intent"
+
+
+@dataclass(frozen=True)
+class RuntimeConfig:
+    """``carnet.runtime``: where the browser gets Pyodide and its packages."""
+
+    #: ``self``: Pyodide is served by the book; ``cdn``: everything comes from ``cdn_url``.
+    source: str = "self"
+    #: Where compiled packages (numpy, matplotlib…) come from when the book does not host them.
+    cdn_url: str = "https://cdn.jsdelivr.net/pyodide/v{version}/full/"
+    #: A full Pyodide distribution (folder or ``.tar.bz2`` archive, e.g. from a release) to host
+    #: whole, compiled packages included; empty: host the core and pure-Python packages only.
+    distribution: str = ""
+
+
+@dataclass(frozen=True)
 class CarnetConfig:
     """``carnet``: every Carnet setting."""
 
     launch: LaunchConfig = field(default_factory=LaunchConfig)
+    live: LiveConfig = field(default_factory=LiveConfig)
+    runtime: RuntimeConfig = field(default_factory=RuntimeConfig)
 
 
-CHOICES: dict[str, tuple[str, ...]] = {"carnet.launch.interface": ("notebooks", "lab")}
+CHOICES: dict[str, tuple[str, ...]] = {
+    "carnet.launch.interface": ("notebooks", "lab"),
+    "carnet.live.backend": ("pyodide", "binder"),
+    "carnet.live.prewarm": ("intent", "idle", "run"),
+    "carnet.runtime.source": ("self", "cdn"),
+}
 
 
 def _describe(kind: Any) -> str:
@@ -98,6 +132,3 @@ def setup_config(app: Sphinx) -> None:
     app.add_config_value("carnet", {}, "env", types=[dict])
     app.add_config_value("carnet_settings", CarnetConfig(), "", types=[CarnetConfig])
     app.connect("config-inited", validate, priority=100)
-
-
-__all__ = ["CarnetConfig", "LaunchConfig", "carnet_config", "setup_config"]

@@ -8,6 +8,7 @@ from .binder import setup_binder
 from .config import setup_config
 from .execution import setup_execution
 from .launch import setup_launch
+from .live import setup_live
 from .mathjax import setup_mathjax
 from .sources import setup_sources
 from .status import setup_status
@@ -25,3 +26,4 @@ def setup_extension(app: Sphinx) -> None:
     setup_mathjax(app)
     setup_launch(app)
     setup_binder(app)
+    setup_live(app)

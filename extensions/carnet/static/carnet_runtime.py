@@ -1,0 +1,165 @@
+"""Carnet's in-page Python runtime, running inside Pyodide in a Web Worker.
+
+The worker imports this module once, then calls :func:`run` for each cell. Everything a cell
+produces is sent to the page through ``emit(kind, json)``: ``stream`` (stdout/stderr as they come),
+``display`` (rich outputs: HTML, PNG, SVG…), ``result`` (the value of the last expression) and
+``error`` (the exception and its traceback). All cells of a page share one namespace.
+"""
+
+import base64
+import builtins
+import io
+import json
+import os
+import sys
+import traceback
+from pathlib import Path
+
+from pyodide.code import CodeRunner
+
+#: Every cell of the page runs in this namespace, like a notebook's.
+NAMESPACE = {"__name__": "__main__", "__builtins__": builtins}
+#: Set for the duration of a cell: the function sending outputs to the page.
+_emit = None
+#: The text shown when a program calls input(); set by the page, in its language.
+INPUT_MESSAGE = "input() is not available in the page: open the page in JupyterLite to run interactive programs."
+
+#: A matplotlib backend that renders figures as PNG outputs when plt.show() is called.
+BACKEND_SOURCE = """
+from matplotlib.backend_bases import FigureManagerBase as FigureManager
+from matplotlib.backends.backend_agg import FigureCanvasAgg as FigureCanvas
+
+
+def show(*args, **kwargs):
+    import carnet_runtime
+
+    carnet_runtime.flush_figures()
+"""
+Path("/home/pyodide/carnet_mpl_backend.py").write_text(BACKEND_SOURCE)
+os.environ["MPLBACKEND"] = "module://carnet_mpl_backend"
+
+MIME_METHODS = (
+    ("text/html", "_repr_html_"),
+    ("image/svg+xml", "_repr_svg_"),
+    ("image/png", "_repr_png_"),
+    ("image/jpeg", "_repr_jpeg_"),
+    ("text/markdown", "_repr_markdown_"),
+    ("text/latex", "_repr_latex_"),
+)
+
+
+def mime_bundle(value):
+    """The representations of ``value`` a page can show, like IPython's display formatter."""
+    bundle = {"text/plain": repr(value)}
+    method = getattr(value, "_repr_mimebundle_", None)
+    if callable(method):
+        data = method()
+        if isinstance(data, tuple):
+            data = data[0]
+        bundle.update({key: item for key, item in (data or {}).items() if isinstance(item, str | bytes)})
+    for mime, name in MIME_METHODS:
+        method = getattr(value, name, None)
+        if mime not in bundle and callable(method) and not isinstance(value, type):
+            try:
+                data = method()
+            except Exception:  # a broken _repr_ must not hide the plain text
+                data = None
+            if data is not None:
+                bundle[mime] = data
+    for mime, data in list(bundle.items()):
+        if isinstance(data, bytes):
+            bundle[mime] = base64.b64encode(data).decode("ascii")
+    return bundle
+
+
+def send(kind, payload):
+    """Send one output to the page (ignored outside a running cell)."""
+    if _emit is not None:
+        _emit(kind, json.dumps(payload))
+
+
+def display(*values, raw=False):
+    """Show values under the cell, richly (IPython's ``display``)."""
+    for value in values:
+        send("display", value if raw else mime_bundle(value))
+
+
+class HTML:
+    """Raw HTML to display (IPython's ``HTML``)."""
+
+    def __init__(self, data):
+        self.data = data
+
+    def _repr_html_(self):
+        return self.data
+
+
+def flush_figures():
+    """Send every open matplotlib figure as a PNG, then close them (like Jupyter's inline backend)."""
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is None:
+        return
+    for number in pyplot.get_fignums():
+        figure = pyplot.figure(number)
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", bbox_inches="tight")
+        send("display", {"text/plain": repr(figure), "image/png": base64.b64encode(buffer.getvalue()).decode("ascii")})
+    pyplot.close("all")
+
+
+class Stream(io.TextIOBase):
+    """stdout or stderr, sent to the page as it is written."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def writable(self):
+        return True
+
+    def write(self, text):
+        if text:
+            send("stream", {"name": self.name, "text": text})
+        return len(text)
+
+
+def no_input(prompt=""):
+    """``input()`` cannot block a worker without cross-origin isolation: say so clearly."""
+    raise RuntimeError(INPUT_MESSAGE)
+
+
+def cell_traceback(error, filename):
+    """The traceback of an error, starting at the cell's own code (no runtime internals)."""
+    tb = error.__traceback__
+    while tb is not None and tb.tb_frame.f_code.co_filename != filename:
+        tb = tb.tb_next
+    lines = (
+        traceback.format_exception(type(error), error, tb)
+        if tb
+        else traceback.format_exception_only(type(error), error)
+    )
+    return "".join(lines)
+
+
+async def run(code, filename, emit):
+    """Run one cell's code in the shared namespace, sending its outputs through ``emit``."""
+    global _emit
+    _emit = emit
+    saved = sys.stdout, sys.stderr, builtins.input
+    sys.stdout, sys.stderr, builtins.input = Stream("stdout"), Stream("stderr"), no_input
+    NAMESPACE.setdefault("display", display)
+    NAMESPACE.setdefault("HTML", HTML)
+    try:
+        runner = CodeRunner(code, filename=filename, quiet_trailing_semicolon=True).compile()
+        value = await runner.run_async(NAMESPACE)
+        flush_figures()
+        if value is not None:
+            NAMESPACE["_"] = value
+            send("result", mime_bundle(value))
+    except BaseException as error:  # everything the cell raises is the reader's to see
+        flush_figures()
+        send(
+            "error", {"ename": type(error).__name__, "evalue": str(error), "traceback": cell_traceback(error, filename)}
+        )
+    finally:
+        sys.stdout, sys.stderr, builtins.input = saved
+        _emit = None
