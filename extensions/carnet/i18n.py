@@ -35,8 +35,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "live.failed": "The cell raised an error.",
         "live.stopped": "Python was stopped; variables were erased.",
         "live.restarted": "Python restarted with empty variables.",
-        "live.input": "input() does not work in the page: open the page with « Try it » (JupyterLite) for interactive programs.",
-        "live.packageMissing": "The package(s) {packages} could not be downloaded: are you offline? They are not part of the book.",
+        "live.input": (
+            "input() does not work in the page: open the page with « Try it » (JupyterLite) for interactive programs."
+        ),
+        "live.packageMissing": (
+            "The package(s) {packages} could not be downloaded: are you offline? They are not part of the book."
+        ),
     },
     "fr": {
         "status.page": "Page",
@@ -66,8 +70,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "live.failed": "La cellule a produit une erreur.",
         "live.stopped": "Python a été arrêté ; les variables ont été effacées.",
         "live.restarted": "Python a redémarré avec des variables vides.",
-        "live.input": "input() ne fonctionne pas dans la page : ouvrez-la avec « Essayer » (JupyterLite) pour les programmes interactifs.",
-        "live.packageMissing": "Le ou les paquets {packages} n'ont pas pu être téléchargés : êtes-vous hors ligne ? Ils ne font pas partie du livre.",
+        "live.input": (
+            "input() ne fonctionne pas dans la page : ouvrez-la avec « Essayer » (JupyterLite) "
+            "pour les programmes interactifs."
+        ),
+        "live.packageMissing": (
+            "Le ou les paquets {packages} n'ont pas pu être téléchargés : êtes-vous hors ligne ? "
+            "Ils ne font pas partie du livre."
+        ),
     },
 }
 

@@ -114,9 +114,11 @@ class Stream(io.TextIOBase):
         self.name = name
 
     def writable(self):
+        """Always: this is an output stream."""
         return True
 
     def write(self, text):
+        """Send the text now, so long loops show their output as it comes."""
         if text:
             send("stream", {"name": self.name, "text": text})
         return len(text)
