@@ -23,6 +23,7 @@ from .config import LaunchConfig, carnet_config
 from .execution import failures_of
 from .i18n import translate
 from .lite import publish_lite
+from .runtime import lite_kernel_settings
 
 LOGGER = logging.getLogger(__name__)
 
@@ -143,7 +144,8 @@ def publish_lite_site(app: Sphinx, exception: Exception | None) -> None:
     settings = carnet_config(app).launch
     start = time.perf_counter()
     contents = lite_contents(app, settings, lite_pages(app.env, settings))
-    done = publish_lite(Path(app.outdir) / settings.lite_dir, settings, contents)
+    kernel = lite_kernel_settings(carnet_config(app).runtime, settings.lite_dir)
+    done = publish_lite(Path(app.outdir) / settings.lite_dir, settings, contents, kernel)
     LOGGER.info(
         f"[carnet] JupyterLite site: {len(contents)} files, app {'copied' if done['app'] else 'unchanged'}, "
         f"contents {'updated' if done['files'] else 'unchanged'} ({time.perf_counter() - start:.2f} s)"

@@ -88,9 +88,13 @@ def build_app(settings: LaunchConfig) -> Path:
     return target
 
 
-def install_app(app_dir: Path, site: Path) -> bool:
+#: JupyterLite's plugin id of the Pyodide kernel, whose settings Carnet sets.
+KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
+
+
+def install_app(app_dir: Path, site: Path, kernel: dict[str, object]) -> bool:
     """Copy the app into the site unless it already holds this build; return whether it copied."""
-    key = app_dir.name
+    key = app_dir.name + ":" + hashlib.sha256(json.dumps(kernel, sort_keys=True).encode()).hexdigest()[:16]
     stamp = site / APP_STAMP
     if stamp.is_file() and stamp.read_text() == key:
         return False
@@ -106,6 +110,7 @@ def install_app(app_dir: Path, site: Path) -> bool:
     # Course notebooks are short: render every cell, so the browser's find-in-page sees them all.
     overrides = data.setdefault("settingsOverrides", {})
     overrides.setdefault("@jupyterlab/notebook-extension:tracker", {})["windowingMode"] = "none"
+    data.setdefault("litePluginSettings", {}).setdefault(KERNEL_PLUGIN, {}).update(kernel)
     (site / LITE_JSON).write_text(json.dumps(config, indent=2, sort_keys=True))
     stamp.write_text(key)
     return True
@@ -156,9 +161,11 @@ def write_listings(site: Path) -> None:
         target.write_text(json.dumps(listing, default=_isoformat, indent=2, sort_keys=True))
 
 
-def publish_lite(site: Path, settings: LaunchConfig, contents: dict[str, Path]) -> dict[str, bool]:
+def publish_lite(
+    site: Path, settings: LaunchConfig, contents: dict[str, Path], kernel: dict[str, object]
+) -> dict[str, bool]:
     """Bring the site's JupyterLite folder up to date; say what had to be redone."""
-    app_copied = install_app(build_app(settings), site)
+    app_copied = install_app(build_app(settings), site, kernel)
     files_changed = sync_files(contents, site / "files")
     if app_copied or files_changed or not (site / "api" / "contents" / "all.json").is_file():
         write_listings(site)

@@ -13,14 +13,15 @@ import json
 from pathlib import Path
 from typing import Any
 
+from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ExtensionError
 
 from .assets import AssetError, NpmPackage, prepare_static, static_folder
 from .config import carnet_config
-from .i18n import messages
-from .launch import notebook_pages, page_settings
+from .i18n import messages, translate
+from .launch import is_notebook_page, notebook_pages, page_settings
 from .runtime import PYODIDE, RUNTIME_PATH, cdn_base, prepare_runtime, runtime_root
 
 STATIC = Path(__file__).parent / "static"
@@ -84,8 +85,37 @@ def add_live_script(app: Sphinx, pagename: str, templatename: str, context: dict
     app.add_js_file("carnet-live.js", loading_method="defer", **attributes)
 
 
+def add_binder_button(app: Sphinx, doctree: nodes.document) -> None:
+    """On pages whose backend is Binder, put sphinx-thebe's launch button under the title."""
+    docname = app.env.docname
+    if not carnet_config(app).live.enabled or not is_notebook_page(app.env, docname):
+        return
+    if page_backend(app, docname) != "binder":
+        return
+    from sphinx_thebe import ThebeButtonNode
+
+    button = ThebeButtonNode(text=translate(app.config.language, "live.binder"))
+    section = next(iter(doctree.findall(nodes.section)), None)
+    if section is not None and section.children and isinstance(section[0], nodes.title):
+        section.insert(1, button)
+    else:
+        doctree.insert(0, button)
+
+
+def point_thebe_at_repository(app: Sphinx, config: Config) -> None:
+    """Binder kernels start from the book's own repository (sphinx-thebe defaults to an example one)."""
+    theme = config.html_theme_options or {}
+    thebe = dict(config.thebe_config or {}) if isinstance(config.thebe_config, dict) else {}
+    if theme.get("repository_url"):
+        thebe.setdefault("repository_url", theme["repository_url"])
+        thebe.setdefault("repository_branch", theme.get("repository_branch", "main"))
+    config.thebe_config = thebe
+
+
 def setup_live(app: Sphinx) -> None:
     """Register in-page execution."""
     app.connect("config-inited", add_static_paths)
+    app.connect("config-inited", point_thebe_at_repository)
+    app.connect("doctree-read", add_binder_button)
     app.connect("builder-inited", fetch_assets)
     app.connect("html-page-context", add_live_script)

@@ -26,7 +26,7 @@ import sys
 import tarfile
 import tempfile
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from .assets import AssetError, NpmPackage, cache_root, fetch_npm
 from .config import RuntimeConfig
@@ -208,3 +208,14 @@ def prepare_runtime(settings: RuntimeConfig, srcdir: Path) -> Path:
         shutil.rmtree(final, ignore_errors=True)
         staged.rename(final)
     return root
+
+
+def lite_kernel_settings(settings: RuntimeConfig, lite_dir: str) -> dict[str, object]:
+    """Settings of JupyterLite's Pyodide kernel, so that it runs on the same runtime as the pages.
+
+    JupyterLite resolves ``pyodideUrl`` against the app page (``<lite_dir>/<app>/index.html``).
+    """
+    if settings.source == "cdn":
+        return {"pyodideUrl": cdn_base(settings) + "pyodide.mjs"}
+    to_root = "../" * (len(PurePosixPath(lite_dir).parts) + 1)
+    return {"pyodideUrl": f"{to_root}_static/{RUNTIME_PATH}pyodide.mjs", "disablePyPIFallback": True}

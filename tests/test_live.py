@@ -1,0 +1,182 @@
+"""Readers run and edit code cells in the page, in a real headless Chromium, offline, on real Pyodide."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from carnet.runtime import PYODIDE
+from carnet.serve import serve_directory
+from conftest import Build, carnet_build, copy_book
+
+#: Files whose download means the runtime (or the editor) started.
+RUNTIME_FILES = ("pyodide", "carnet-worker", "codemirror", "carnet_runtime")
+CDN_PACKAGES = f"https://cdn.jsdelivr.net/pyodide/v{PYODIDE.version}/full/"
+START_TIMEOUT = 90_000
+
+
+@pytest.fixture(scope="module")
+def live_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    build = carnet_build(copy_book("live", tmp_path_factory.mktemp("live")))
+    assert build.returncode == 0, build.output[-3000:]
+    return build
+
+
+@pytest.fixture
+def site(live_build: Build):
+    """The live fixture book served on 127.0.0.1 under a project subpath."""
+    with serve_directory(live_build.html, "/cours-nsi/") as base:
+        yield base
+
+
+def open_page(context, url: str):
+    page = context.new_page()
+    page.requests = []
+    page.on("request", lambda request: page.requests.append(request.url))
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    return page
+
+
+def cell(page, number: int):
+    return page.locator(f"[data-carnet-cell='{number}']")
+
+
+def run(page, number: int):
+    """Click a cell's Run button and wait until it has finished."""
+    target = cell(page, number)
+    target.locator(".carnet-run").click()
+    page.wait_for_function(
+        "(n) => { const c = document.querySelector(`[data-carnet-cell='${n}']`);"
+        " return c.querySelector('.carnet-output').children.length && !c.classList.contains('carnet-running'); }",
+        arg=number,
+        timeout=START_TIMEOUT,
+    )
+    return target.locator(".carnet-output")
+
+
+def test_nothing_of_the_runtime_is_downloaded_before_intent(offline_context, site):
+    page = open_page(offline_context, site + "cellules.html")
+    assert cell(page, 1).locator(".carnet-run").is_visible()
+    assert [url for url in page.requests if any(name in url for name in RUNTIME_FILES)] == []
+    # Hovering a code cell is intent: the runtime and the editor start loading.
+    cell(page, 1).hover()
+    page.wait_for_selector(".CodeMirror", timeout=START_TIMEOUT)
+    assert any("pyodide.asm.wasm" in url for url in page.requests)
+
+
+def test_cells_run_share_variables_and_show_rich_outputs(offline_context, site):
+    page = open_page(offline_context, site + "cellules.html")
+    assert run(page, 1).inner_text().strip() == "début"
+    assert run(page, 2).inner_text().strip() == "42"
+    html_output = run(page, 3)
+    assert html_output.locator("table.tableau-test td").inner_text() == "case"
+    error = run(page, 4).inner_text()
+    assert "Traceback" in error and '<cellule 4>", line 4' in error and "ZeroDivisionError: division by zero" in error
+    assert "input() ne fonctionne pas dans la page" in run(page, 5).inner_text()
+    assert run(page, 6).inner_text().split() == ["tour", "0", "tour", "1", "tour", "2"]
+    # The build-time output of a run cell is replaced by the live one.
+    assert cell(page, 2).locator(".cell_output").is_hidden()
+    assert offline_context.blocked == []
+    assert all(url.startswith("http://127.0.0.1") for url in page.requests)
+
+
+def test_edit_run_and_keep_edits_across_reload(offline_context, site):
+    page = open_page(offline_context, site + "cellules.html")
+    cell(page, 2).hover()
+    editor = cell(page, 2).locator(".CodeMirror")
+    editor.wait_for(timeout=START_TIMEOUT)
+    editor.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("print('modifié', 6 * 7)")
+    page.keyboard.press("Shift+Enter")
+    output = cell(page, 2).locator(".carnet-output")
+    output.locator("pre").wait_for(timeout=START_TIMEOUT)
+    assert output.inner_text().strip() == "modifié 42"
+
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    assert "print('modifié', 6 * 7)" in cell(page, 2).locator(".cell_input").inner_text()
+    reset = cell(page, 2).locator(".carnet-reset")
+    assert reset.is_visible()
+    reset.click()
+    assert cell(page, 2).locator(".cell_input").inner_text().strip() == "x * 2"
+    assert reset.is_hidden()
+
+
+def test_stop_ends_a_runaway_loop_and_python_starts_again(offline_context, site):
+    page = open_page(offline_context, site + "cellules.html")
+    run(page, 1)
+    cell(page, 6).hover()
+    editor = cell(page, 6).locator(".CodeMirror")
+    editor.wait_for(timeout=START_TIMEOUT)
+    editor.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("while True:\n")
+    page.keyboard.type("pass")
+    cell(page, 6).locator(".carnet-run").click()
+    page.wait_for_timeout(1000)
+    assert "carnet-running" in cell(page, 6).get_attribute("class")
+    cell(page, 6).get_by_role("button", name="Arrêter Python (ses variables sont perdues)").click()
+    assert "Python a été arrêté" in cell(page, 6).locator(".carnet-output").inner_text()
+    # A new Python has empty variables.
+    assert "NameError: name 'x' is not defined" in run(page, 2).inner_text()
+
+
+def test_missing_compiled_package_is_named_and_comes_from_the_pinned_cdn(offline_context, site):
+    page = open_page(offline_context, site + "figure.html")
+    text = run(page, 1).inner_text()
+    assert "matplotlib" in text and "n'ont pas pu être téléchargés" in text
+    assert offline_context.blocked, "the runtime should have tried to fetch matplotlib"
+    assert all(url.startswith(CDN_PACKAGES) for url in offline_context.blocked)
+    assert any("/matplotlib-" in url for url in offline_context.blocked)
+
+
+def test_binder_backend_page_has_a_thebe_button_and_no_pyodide(live_build: Build):
+    soup = BeautifulSoup((live_build.html / "serveur.html").read_text(), "html.parser")
+    assert soup.select_one("button.thebe-launch-button").get_text(strip=True) == "Exécuter le code sur Binder"
+    assert not soup.select("script[src*='carnet-live']")
+    assert (
+        BeautifulSoup((live_build.html / "intro.html").read_text(), "html.parser").select("script[src*='carnet-live']")
+        == []
+    )
+
+
+def test_runtime_is_served_by_the_book(live_build: Build):
+    runtime = live_build.html / "_static" / "carnet" / "pyodide"
+    for name in (
+        "pyodide.mjs",
+        "pyodide.asm.wasm",
+        "python_stdlib.zip",
+        "pyodide-lock.json",
+        "micropip-0.11.1-py3-none-any.whl",
+    ):
+        assert (runtime / name).is_file(), name
+
+
+def test_try_it_notebook_runs_in_jupyterlite_on_the_same_runtime(offline_context, sample_build: Build):
+    notebook = "content/01-bases/variables.ipynb"
+    with serve_directory(sample_build.html, "/programmer-en-python/") as base:
+        page = offline_context.new_page()
+        requests: list[str] = []
+        page.on("request", lambda request: requests.append(request.url))
+        page.goto(f"{base}lite/notebooks/index.html?path={notebook}")
+        first = page.locator(".jp-Notebook .jp-CodeCell").first
+        first.wait_for(timeout=60_000)
+        first.locator(".jp-InputArea-editor").click()
+        page.keyboard.press("Shift+Enter")
+        page.wait_for_function(
+            "() => document.querySelector('.jp-Notebook .jp-CodeCell .jp-InputPrompt').textContent.includes('[1]')",
+            timeout=120_000,
+        )
+        assert first.locator(".jp-OutputArea-output").inner_text().strip() == "15"
+        assert any("/_static/carnet/pyodide/pyodide.asm.wasm" in url for url in requests)
+        assert offline_context.blocked == []
+
+
+def test_page_source_keeps_only_a_small_script_before_intent(live_build: Build):
+    static = live_build.html / "_static"
+    size = sum((static / name).stat().st_size for name in ("carnet-live.js", "carnet-live.css"))
+    assert size < 20_000
+    assert Path(static / "carnet-worker.mjs").is_file()
