@@ -115,3 +115,96 @@ def test_npm_asset_with_right_hash_is_unpacked(tmp_path, monkeypatch):
         "sha512-41Cifkg6e8TylSpdtTpeLVMqvSBEVzTttHvERD741+pnZ8ANv0004MRL43QKPDlK9cGvNp6NZWZUBlbGXYxxng==",
     )
     assert (fetch_npm(genuine) / "package.json").is_file()
+
+
+def test_rewritten_lock_hosts_pure_wheels_and_pins_the_rest_to_the_cdn():
+    from carnet.runtime import Wheel, rewrite_lock
+
+    official = {
+        "info": {"python": "3.14"},
+        "packages": {
+            "micropip": {
+                "name": "micropip",
+                "version": "0.11.1",
+                "file_name": "micropip-0.11.1-py3-none-any.whl",
+                "sha256": "pyodide-build",
+                "depends": [],
+                "imports": ["micropip"],
+            },
+            "numpy": {
+                "name": "numpy",
+                "version": "2.4.6",
+                "file_name": "numpy-2.4.6-cp314-wasm32.whl",
+                "sha256": "numpy-hash",
+                "depends": [],
+                "imports": ["numpy"],
+            },
+        },
+    }
+    hosted = {
+        "micropip": ("micropip-0.11.1-py3-none-any.whl", "pypi-hash"),
+        "comm": ("comm-0.2.3-py3-none-any.whl", "c"),
+    }
+    lock = rewrite_lock(official, hosted, "https://cdn.example/v1/full/", (Wheel("comm", "0.2.3", "c", ("comm",)),))
+    packages = lock["packages"]
+    assert packages["micropip"]["file_name"] == "micropip-0.11.1-py3-none-any.whl"
+    assert packages["micropip"]["sha256"] == "pypi-hash"
+    assert packages["numpy"]["file_name"] == "https://cdn.example/v1/full/numpy-2.4.6-cp314-wasm32.whl"
+    assert packages["numpy"]["sha256"] == "numpy-hash"
+    assert packages["comm"]["imports"] == ["comm"] and packages["comm"]["sha256"] == "c"
+    assert official["packages"]["numpy"]["file_name"] == "numpy-2.4.6-cp314-wasm32.whl", "the input is not modified"
+
+
+def test_lite_kernel_uses_the_books_runtime_or_the_cdn():
+    from carnet.config import RuntimeConfig
+    from carnet.runtime import lite_kernel_settings
+
+    assert lite_kernel_settings(RuntimeConfig(), "lite") == {
+        "pyodideUrl": "../../_static/carnet/pyodide/pyodide.mjs",
+        "disablePyPIFallback": True,
+    }
+    assert lite_kernel_settings(RuntimeConfig(), "outils/lite")["pyodideUrl"].startswith("../../../_static/")
+    cdn = lite_kernel_settings(RuntimeConfig(source="cdn", cdn_url="https://cdn.example/v{version}/full/"), "lite")
+    assert cdn == {"pyodideUrl": "https://cdn.example/v314.0.6/full/pyodide.mjs"}
+
+
+def test_full_distribution_is_hosted_whole(tmp_path, monkeypatch):
+    from carnet.config import RuntimeConfig
+    from carnet.runtime import RUNTIME_PATH, prepare_runtime
+
+    monkeypatch.setenv("CARNET_CACHE", str(tmp_path / "cache"))
+    dist = tmp_path / "book" / "pyodide-dist"
+    dist.mkdir(parents=True)
+    (dist / "pyodide-lock.json").write_text('{"packages": {}}')
+    (dist / "numpy-2.4.6-cp314-wasm32.whl").write_bytes(b"wheel")
+    root = prepare_runtime(RuntimeConfig(distribution="pyodide-dist"), tmp_path / "book")
+    assert (root / RUNTIME_PATH / "numpy-2.4.6-cp314-wasm32.whl").read_bytes() == b"wheel"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (
+            {"launch": {"tryit": True}},
+            "carnet.launch.tryit: unknown setting (known: interface, lite_dir, private, sourcemaps, try_it)",
+        ),
+        ({"launch": {"try_it": "yes"}}, "carnet.launch.try_it: expected true or false, got 'yes'"),
+        ({"live": {"prewarm": "soon"}}, "carnet.live.prewarm: expected one of intent, idle, run, got 'soon'"),
+        ({"launch": {"private": "private"}}, "carnet.launch.private: expected a list of strings, got 'private'"),
+        ({"runtime": 3}, "carnet.runtime: expected a mapping of settings, got 3"),
+    ],
+)
+def test_config_errors_name_the_key_path(value, message):
+    from carnet.config import CarnetConfig, parse_section
+    from sphinx.errors import ConfigError
+
+    with pytest.raises(ConfigError) as error:
+        parse_section(CarnetConfig, value, "carnet")
+    assert str(error.value) == message
+
+
+def test_config_defaults():
+    from carnet.config import CarnetConfig, parse_section
+
+    config = parse_section(CarnetConfig, {"live": {"prewarm": "idle"}}, "carnet")
+    assert config.live.prewarm == "idle" and config.launch.try_it is True and config.runtime.source == "self"
