@@ -21,11 +21,14 @@ from __future__ import annotations
 import re
 import shutil
 import time
+import uuid
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from jupyter_cache.executors.utils import ExecutionResult
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.paths import jupyter_runtime_dir
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
@@ -33,6 +36,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.util import logging
+from traitlets import default
 
 from .failures import PageFailure, first_source_line, summary
 from .kernels import choose_kernel, installed_kernels
@@ -90,6 +94,24 @@ class FailureCollector(EnvironmentCollector):
         """Nothing to collect from doctrees: the executor records failures as they happen."""
 
 
+class LocalSocketKernelManager(AsyncKernelManager):
+    """Kernels talk over Unix sockets in Jupyter's runtime folder instead of TCP ports.
+
+    No port races between kernels started back to back, and no "running over TCP without
+    encryption" warning from ipykernel in the author's console.
+    """
+
+    @default("transport")
+    def _default_transport(self) -> str:
+        return "ipc"
+
+    @default("ip")
+    def _default_ip(self) -> str:
+        folder = Path(jupyter_runtime_dir())
+        folder.mkdir(parents=True, exist_ok=True)
+        return str(folder / f"carnet-kernel-{uuid.uuid4().hex}")
+
+
 class PageExecutionError(Exception):
     """The error myst-nb sees for a failed page; Carnet has already recorded the details."""
 
@@ -135,9 +157,10 @@ class Executor:
         running: list[int] = []
         client = NotebookClient(
             nb,
+            kernel_name=choice.name,
+            kernel_manager_class=LocalSocketKernelManager,
             timeout=timeout,
             allow_errors=allow_errors,
-            kernel_name=choice.name,
             record_timing=record_timing,
             resources={"metadata": {"path": cwd}},
             on_cell_execute=lambda cell, cell_index: running.append(cell_index),
