@@ -18,6 +18,7 @@ from importlib import metadata
 from pathlib import Path
 
 from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
 from .launch import notebook_pages
@@ -102,19 +103,29 @@ def environment_file(srcdir: Path) -> Path | None:
     return None
 
 
+def binder_problems(env: BuildEnvironment) -> dict[str, list[str]]:
+    """Pages importing modules Binder's environment does not declare, found by the last check."""
+    if not hasattr(env, "carnet_binder_problems"):
+        env.carnet_binder_problems = {}
+    return env.carnet_binder_problems
+
+
 def check_binder_environment(app: Sphinx, exception: Exception | None) -> None:
     """Warn about each page importing a module Binder's environment does not declare."""
     if exception is not None or app.builder.format != "html":
         return
+    app.env.carnet_binder_problems = {}
     env_file = environment_file(Path(app.srcdir))
     if env_file is None:
         return
     declared = declared_distributions(env_file.read_text(encoding="utf-8"))
     executed = Path(app.env.mystnb_config.output_folder)
+    problems = binder_problems(app.env)
     for docname in notebook_pages(app.env):
         notebook = executed / f"{docname}.ipynb"
         missing = undeclared(notebook_imports(notebook), declared) if notebook.is_file() else []
         if missing:
+            problems[docname] = missing
             LOGGER.warning(
                 f"imports {', '.join(missing)}, which {env_file.name} does not declare: "
                 f"this page would fail on Binder [carnet.binder]",

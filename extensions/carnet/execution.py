@@ -68,6 +68,18 @@ def failures_of(env: BuildEnvironment) -> dict[str, PageFailure]:
     return env.carnet_failures
 
 
+def executed_now(env: BuildEnvironment) -> dict[str, float]:
+    """Pages executed by this build (not taken from the cache), with their run time in seconds."""
+    if not hasattr(env, "carnet_executed_now"):
+        env.carnet_executed_now = {}
+    return env.carnet_executed_now
+
+
+def forget_executions(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Each build reports only its own executions."""
+    env.carnet_executed_now = {}
+
+
 def record_failure(app: Sphinx, docname: str, failure: PageFailure, detail: str) -> None:
     """Keep a page's failure for the final summary, say it now, and write its full report."""
     failures_of(app.env)[docname] = failure
@@ -180,6 +192,7 @@ class Executor:
         except Exception as err:  # the kernel could not start or talk: fail this page only
             cause = f"{type(err).__name__}: {_first_line(str(err))}"
             return self._failed(nb, cwd, start, docname, PageFailure(source, cause), repr(err))
+        executed_now(self.app.env)[docname] = time.perf_counter() - start
         return ExecutionResult(nb, cwd, time.perf_counter() - start)
 
     @staticmethod
@@ -193,6 +206,7 @@ class Executor:
     def _failed(
         self, nb: NotebookNode, cwd: str | None, start: float, docname: str, failure: PageFailure, detail: str
     ) -> ExecutionResult:
+        executed_now(self.app.env)[docname] = time.perf_counter() - start
         record_failure(self.app, docname, failure, detail)
         # An empty exc_string keeps myst-nb from writing its own report into the published site.
         return ExecutionResult(nb, cwd, time.perf_counter() - start, PageExecutionError(failure.message()), "")
@@ -243,5 +257,6 @@ def setup_execution(app: Sphinx) -> None:
     app.connect("config-inited", set_defaults)
     app.connect("builder-inited", install_executor)
     app.connect("env-get-outdated", reread_failed)
+    app.connect("env-before-read-docs", forget_executions)
     app.connect("build-finished", report_failures)
     app.add_env_collector(FailureCollector)

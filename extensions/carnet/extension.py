@@ -10,6 +10,8 @@ from .execution import setup_execution
 from .launch import setup_launch
 from .live import setup_live
 from .mathjax import setup_mathjax
+from .report import setup_report
+from .site import setup_site
 from .sources import setup_sources
 from .status import setup_status
 from .toc import setup_toc
@@ -27,3 +29,5 @@ def setup_extension(app: Sphinx) -> None:
     setup_launch(app)
     setup_binder(app)
     setup_live(app)
+    setup_site(app)
+    setup_report(app)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import posixpath
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -49,12 +50,23 @@ class BookRequestHandler(SimpleHTTPRequestHandler):
         """Stay quiet: callers report what matters."""
 
 
+class BookServer(ThreadingHTTPServer):
+    """A threaded server that does not print a traceback when a client hangs up early."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Browsers and link checkers close connections mid-response; only report real errors."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 @contextmanager
 def serve_directory(directory: Path, prefix: str = "/") -> Iterator[str]:
     """Serve ``directory`` at ``http://127.0.0.1:<free port><prefix>``; yield that base URL."""
     prefix = "/" + prefix.strip("/") + "/" if prefix.strip("/") else "/"
     handler = functools.partial(BookRequestHandler, directory=str(directory), prefix=prefix)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = BookServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

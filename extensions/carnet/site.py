@@ -1,0 +1,58 @@
+"""Where the book will live once published, and the pages GitHub Pages needs there.
+
+GitHub Pages serves a project's site under ``https://USER.github.io/REPO/``. Its ``404.html`` is
+served for any missing address, at any depth, so it cannot use relative links: Carnet writes a
+self-contained one whose only link (home) is absolute, built from ``html.baseurl`` or, failing
+that, from the repository's name. ``.nojekyll`` keeps Jekyll from dropping ``_static/``.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from sphinx.application import Sphinx
+
+from .i18n import translate
+
+
+def site_path(baseurl: str, repository_url: str) -> str:
+    """The URL path the site is served under (``/REPO/``, or ``/`` for a user or custom site)."""
+    if baseurl:
+        path = urlsplit(baseurl).path or "/"
+        return path if path.endswith("/") else path + "/"
+    parts = [part for part in urlsplit(repository_url).path.split("/") if part]
+    if "github.com" in repository_url and len(parts) >= 2 and not parts[1].endswith(".github.io"):
+        return f"/{parts[1].removesuffix('.git')}/"
+    return "/"
+
+
+def not_found_page(title: str, home: str, language: str | None) -> str:
+    """A self-contained 404 page (inline style, one absolute link home)."""
+    lang = html.escape((language or "en").split("_")[0])
+    heading = html.escape(translate(language, "site.not_found"))
+    back = html.escape(translate(language, "site.back_home", title=title))
+    return f"""<!DOCTYPE html>
+<html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{heading} — {html.escape(title)}</title>
+<style>body{{font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;line-height:1.5}}</style>
+</head><body><h1>{heading}</h1><p><a href="{html.escape(home)}">{back}</a></p></body></html>
+"""
+
+
+def write_site_files(app: Sphinx, exception: Exception | None) -> None:
+    """Write ``404.html`` and ``.nojekyll`` at the root of a successful HTML build."""
+    if exception is not None or app.builder.format != "html":
+        return
+    theme = app.config.html_theme_options or {}
+    home = site_path(app.config.html_baseurl or "", theme.get("repository_url", "")) + "index.html"
+    outdir = Path(app.outdir)
+    title = app.config.html_title or app.config.project
+    (outdir / "404.html").write_text(not_found_page(title, home, app.config.language), encoding="utf-8")
+    (outdir / ".nojekyll").touch()
+
+
+def setup_site(app: Sphinx) -> None:
+    """Add GitHub Pages' files to every HTML build."""
+    app.connect("build-finished", write_site_files)
