@@ -9,84 +9,97 @@ reports stay in ``_build`` itself, shared with plain ``jupyter-book build``.
 
 from __future__ import annotations
 
+import contextlib
+import io
+import re
 import shutil
-from dataclasses import dataclass
+import sys
 from pathlib import Path
+from typing import TextIO
 
-from .errors import CarnetError
-
-BUILD_DIR = "_build"
-STAGING_DIR = ".carnet-staging"
+from .book import BookPaths, book_paths
 
 
-@dataclass(frozen=True)
-class BookPaths:
-    """Where a book's sources are and where its build goes."""
+class ProgressPrinter(io.TextIOBase):
+    """Stands in for Sphinx's status stream and prints one short line per step instead.
 
-    source: Path
+    Sphinx and myst-nb report every step at length (configuration dumps included); an author
+    wants to see pages being read, executed and written, and the JupyterLite step.
+    """
 
-    @property
-    def config(self) -> Path:
-        """The book's configuration file."""
-        return self.source / "_config.yml"
+    STEPS = (
+        (re.compile(r"reading sources\.\.\. \[\s*(\d+)%\] (\S+)"), "read"),
+        (re.compile(r"(\S+\.(?:ipynb|md)): Executing notebook"), "execute"),
+        (re.compile(r"writing output\.\.\. \[\s*(\d+)%\] (\S+)"), "write"),
+        (re.compile(r"\[carnet\] (JupyterLite site: .*)"), "lite"),
+    )
 
-    @property
-    def toc(self) -> Path:
-        """The book's table of contents."""
-        return self.source / "_toc.yml"
+    def __init__(self, out: TextIO, labels: dict[str, str], root: Path) -> None:
+        self.out = out
+        self.labels = labels
+        self.root = root
+        self.pending = ""
 
-    @property
-    def build(self) -> Path:
-        """Everything a build produces."""
-        return self.source / BUILD_DIR
+    def writable(self) -> bool:
+        """Always: this is an output stream."""
+        return True
 
-    @property
-    def staging(self) -> Path:
-        """Where Sphinx writes; kept between builds for incremental rebuilds."""
-        return self.build / STAGING_DIR
+    def write(self, text: str) -> int:
+        """Print a line for each step found in complete lines of Sphinx's output."""
+        self.pending += _ANSI.sub("", text)
+        *lines, self.pending = self.pending.split("\n")
+        for line in lines:
+            self.step(line)
+        return len(text)
 
-    @property
-    def html(self) -> Path:
-        """The published site: replaced whole, only by a successful build."""
-        return self.build / "html"
-
-    @property
-    def reports(self) -> Path:
-        """Tracebacks of failed pages, beside the site."""
-        return self.build / "reports"
-
-
-def book_paths(source: Path) -> BookPaths:
-    """Check that ``source`` is a book folder and return its paths."""
-    paths = BookPaths(source.resolve())
-    if not paths.source.is_dir():
-        raise CarnetError(f"{source}: no such folder")
-    for required in (paths.config, paths.toc):
-        if not required.is_file():
-            raise CarnetError(f"{required}: not found; a Carnet book needs _config.yml and _toc.yml")
-    return paths
+    def step(self, line: str) -> None:
+        """Print the step a line of Sphinx's output reports, if it reports one."""
+        for pattern, kind in self.STEPS:
+            match = pattern.search(line)
+            if not match:
+                continue
+            if kind in ("read", "write"):
+                detail = f"[{int(match.group(1)):3d}%] {match.group(2)}"
+            elif kind == "execute":
+                source = Path(match.group(1))
+                detail = source.relative_to(self.root).as_posix() if source.is_relative_to(self.root) else str(source)
+            else:
+                detail = match.group(1)
+            print(f"  {self.labels[kind]:<12} {detail}", file=self.out, flush=True)
+            return
 
 
-def run_sphinx(paths: BookPaths, *, strict: bool = False, fresh: bool = False) -> int:
-    """Run Jupyter Book's Sphinx build into the staging folder; return its exit status."""
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def run_sphinx(
+    paths: BookPaths, *, strict: bool = False, fresh: bool = False, progress: dict[str, str] | None = None
+) -> int:
+    """Run Jupyter Book's Sphinx build into the staging folder; return its exit status.
+
+    With ``progress`` (labels for the steps), Sphinx's own status output is condensed to one line
+    per step; warnings and errors are always printed in full.
+    """
     from jupyter_book.sphinx import build_sphinx
 
-    result = build_sphinx(
-        paths.source,
-        paths.staging,
-        doctreedir=paths.build / ".doctrees",
-        noconfig=True,
-        path_config=str(paths.config),
-        confoverrides={
-            "external_toc_path": paths.toc.as_posix(),
-            "latex_individualpages": False,
-            **({"nitpicky": True} if strict else {}),
-        },
-        warningiserror=strict,
-        keep_going=True,
-        freshenv=fresh,
-        force_all=fresh,
-    )
+    status = ProgressPrinter(sys.stdout, progress, paths.source) if progress else sys.stdout
+    with contextlib.redirect_stdout(status):
+        result = build_sphinx(
+            paths.source,
+            paths.staging,
+            doctreedir=paths.build / ".doctrees",
+            noconfig=True,
+            path_config=str(paths.config),
+            confoverrides={
+                "external_toc_path": paths.toc.as_posix(),
+                "latex_individualpages": False,
+                **({"nitpicky": True} if strict else {}),
+            },
+            warningiserror=strict,
+            keep_going=True,
+            freshenv=fresh,
+            force_all=fresh,
+        )
     return 1 if isinstance(result, BaseException) else int(result)
 
 
@@ -103,10 +116,12 @@ def publish(staging: Path, html: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def build_book(source: Path, *, strict: bool = False, fresh: bool = False) -> int:
+def build_book(
+    source: Path, *, strict: bool = False, fresh: bool = False, progress: dict[str, str] | None = None
+) -> int:
     """Build the book at ``source``; publish to ``_build/html`` on success. Return the exit status."""
     paths = book_paths(source)
-    status = run_sphinx(paths, strict=strict, fresh=fresh)
+    status = run_sphinx(paths, strict=strict, fresh=fresh, progress=progress)
     if status == 0:
         publish(paths.staging, paths.html)
     return status

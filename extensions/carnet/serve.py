@@ -62,11 +62,11 @@ class BookServer(ThreadingHTTPServer):
 
 
 @contextmanager
-def serve_directory(directory: Path, prefix: str = "/") -> Iterator[str]:
-    """Serve ``directory`` at ``http://127.0.0.1:<free port><prefix>``; yield that base URL."""
+def serve_directory(directory: Path, prefix: str = "/", port: int = 0) -> Iterator[str]:
+    """Serve ``directory`` at ``http://127.0.0.1:<port><prefix>`` (a free port by default); yield that URL."""
     prefix = "/" + prefix.strip("/") + "/" if prefix.strip("/") else "/"
     handler = functools.partial(BookRequestHandler, directory=str(directory), prefix=prefix)
-    server = BookServer(("127.0.0.1", 0), handler)
+    server = BookServer(("127.0.0.1", port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

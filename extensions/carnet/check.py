@@ -1,0 +1,78 @@
+"""``carnet check``: everything CI should gate on, in one command, with a JSON report.
+
+1. the book is built (into the staging folder; ``_build/html`` is not touched): every page is
+   executed and every failing page is listed;
+2. every internal link and anchor of the result is followed (:mod:`carnet.linkcheck`);
+3. every "try it" link resolves to the JupyterLite app and to a notebook in its contents;
+4. Binder's environment declares every third-party module the pages import.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from bs4 import BeautifulSoup
+
+from .book import BookPaths, book_settings
+from .build import run_sphinx
+from .linkcheck import broken_links
+from .report import report_path
+from .site import site_path
+
+
+def launch_problems(html: Path) -> list[str]:
+    """Try-it links that do not lead to the JupyterLite app and to an existing notebook."""
+    problems = []
+    for page in sorted(html.rglob("*.html")):
+        relative = page.relative_to(html).as_posix()
+        if relative.startswith(("lite/", "_static/")):
+            continue
+        for link in BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select("a.btn-carnet-try-it"):
+            parts = urlsplit(link["href"])
+            app = posixpath.normpath(posixpath.join(posixpath.dirname(relative), parts.path))
+            notebook = parse_qs(parts.query).get("path", [""])[0]
+            lite_root = posixpath.dirname(posixpath.dirname(app))
+            if not (html / app).is_file():
+                problems.append(f"{relative}: the try-it link leads to {app}, which does not exist")
+            elif not notebook or not (html / lite_root / "files" / notebook).is_file():
+                problems.append(f"{relative}: the try-it link opens {notebook!r}, absent from the JupyterLite contents")
+    return problems
+
+
+def run_check(paths: BookPaths, progress: dict[str, str] | None) -> dict[str, Any]:
+    """Build and check the book; return the full result (``ok`` is the verdict)."""
+    report_file = report_path(paths.staging)
+    report_file.unlink(missing_ok=True)
+    status = run_sphinx(paths, progress=progress)
+    report = json.loads(report_file.read_text(encoding="utf-8")) if report_file.is_file() else None
+    result: dict[str, Any] = {
+        "book": str(paths.source),
+        "build": {"status": status, "completed": report is not None},
+        "execution": {
+            "pages": len(report["notebooks"]) if report else 0,
+            "failures": report["failures"] if report else [],
+        },
+        "links": [],
+        "launch": [],
+        "binder": report["binder"] if report else [],
+    }
+    if report is not None:
+        config = book_settings(paths)
+        prefix = site_path(
+            (config.get("html") or {}).get("baseurl", ""), (config.get("repository") or {}).get("url", "")
+        )
+        result["links"] = [link.message() for link in broken_links(paths.staging, prefix)]
+        result["launch"] = launch_problems(paths.staging)
+    result["ok"] = bool(
+        status == 0
+        and report is not None
+        and not result["execution"]["failures"]
+        and not result["links"]
+        and not result["launch"]
+        and not result["binder"]
+    )
+    return result

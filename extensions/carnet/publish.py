@@ -1,0 +1,29 @@
+"""``carnet publish``: push the built site to the ``gh-pages`` branch with ghp-import.
+
+For authors who publish from their own machine rather than with the GitHub Actions workflow.
+``.nojekyll`` is always added: without it GitHub Pages runs Jekyll, which drops ``_static/``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+from .errors import CarnetError
+
+
+def publish_site(repository: Path, html: Path, *, remote: str, branch: str, push: bool, message: str) -> None:
+    """Commit ``html`` as the whole content of ``branch`` in ``repository``'s git repository.
+
+    With ``push``, the branch is pushed to ``remote`` too.
+    """
+    from ghp_import import GhpError, ghp_import
+
+    if not (html / "index.html").is_file():
+        raise CarnetError(f"{html} holds no built site: run `carnet build` first")
+    (html / ".nojekyll").touch()
+    try:
+        with contextlib.chdir(repository):
+            ghp_import(str(html), mesg=message, remote=remote, branch=branch, push=push, force=True, nojekyll=True)
+    except GhpError as err:
+        raise CarnetError(f"publishing to {remote}/{branch} failed: {err.message}") from err
