@@ -41,6 +41,20 @@ class BookRequestHandler(SimpleHTTPRequestHandler):
             return str(Path(self.directory) / ".carnet-outside-prefix" / "missing")
         return super().translate_path("/" + clean[len(self.prefix) :].lstrip("/"))
 
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Answer a missing page with the site's own ``404.html``, as GitHub Pages does."""
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
     def end_headers(self) -> None:
         """Tell linkchecker this server is ours, so it does not throttle its requests."""
         self.send_header("LinkChecker", "carnet")

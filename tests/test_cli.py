@@ -1,0 +1,270 @@
+"""The ``carnet`` command as a teacher uses it: new, build, check, serve, publish; bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import REPO, carnet_build
+
+WORKFLOWS = [
+    REPO / ".github/workflows/publish.yml",
+    REPO / "extensions/carnet/scaffold/dot-github/workflows/publish.yml",
+]
+
+
+def carnet(*args: str, cwd: Path | None = None, lang: str = "C.UTF-8", timeout: float = 600):
+    """Run the ``carnet`` command; return the completed process (output uncoloured)."""
+    env = {**os.environ, "LANG": lang, "LC_ALL": "", "CARNET_LANG": "", "NO_COLOR": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "carnet", *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=timeout
+    )
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A course made by ``carnet new`` (and built once)."""
+    target = tmp_path_factory.mktemp("new") / "mon-cours"
+    made = carnet(
+        "new",
+        str(target),
+        "--title",
+        "Mon cours",
+        "--author",
+        "Mme Test",
+        "--repository",
+        "https://github.com/lycee-test/mon-cours",
+        lang="fr_FR.UTF-8",
+    )
+    assert made.returncode == 0, made.stderr
+    assert "cours créé" in made.stdout
+    return target
+
+
+def fresh_copy(course: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "mon-cours"
+    shutil.copytree(course, copy, ignore=shutil.ignore_patterns("_build"))
+    return copy
+
+
+def test_new_course_builds_and_checks(course: Path):
+    assert (course / ".github/workflows/publish.yml").is_file() and (course / ".gitignore").is_file()
+    assert (course / "chapitres/donnees.ipynb").is_file() and (course / "binder/requirements.txt").is_file()
+    built = carnet("build", cwd=course, lang="fr_FR.UTF-8")
+    assert built.returncode == 0, built.stdout + built.stderr
+    assert "  exécution    chapitres/donnees.ipynb" in built.stdout
+    assert "carnet : 3 pages, 2 exécutables, 2 exécutées par cette construction, 0 en échec" in built.stdout
+    assert "Température moyenne : 14.12" in (course / "_build/html/chapitres/donnees.html").read_text()
+    checked = carnet("check", cwd=course)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    report = json.loads((course / "_build/carnet-check.json").read_text())
+    assert report["ok"] is True and report["execution"]["pages"] == 2
+
+
+def test_new_refuses_a_non_empty_folder(course: Path):
+    again = carnet("new", str(course))
+    assert again.returncode == 2
+    assert (
+        again.stderr.strip()
+        == f"carnet: {course} is not empty: carnet new only creates a course in a new or empty folder"
+    )
+
+
+def test_help_in_french_and_english():
+    assert "créer un nouveau cours" in carnet("--help", lang="fr_FR.UTF-8").stdout
+    assert "create a new course" in carnet("--help", lang="C.UTF-8").stdout
+    assert "prévisualiser le site" in carnet("serve", "--help", lang="fr_FR.UTF-8").stdout
+
+
+def test_check_names_the_failing_page_and_cell(course: Path, tmp_path: Path):
+    book = fresh_copy(course, tmp_path)
+    page = book / "chapitres/premiers-pas.md"
+    page.write_text(page.read_text().replace("len(message)", "len(mesage)"))
+    checked = carnet("check", "--json", str(tmp_path / "report.json"), cwd=book)
+    assert checked.returncode == 1
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["ok"] is False
+    [failure] = report["execution"]["failures"]
+    assert failure["source"] == "chapitres/premiers-pas.md"
+    assert failure["cell"] == 3 and failure["first_line"] == "len(mesage)"
+    assert failure["cause"] == "NameError: name 'mesage' is not defined"
+    assert "chapitres/premiers-pas.md, cell 3 ('len(mesage)')" in checked.stdout
+
+
+BAD_INPUT = {
+    "unknown-carnet-key": (
+        lambda book: _edit(
+            book / "_config.yml", "        prewarm: intent", "        prewarm: intent\n        prewarn: idle"
+        ),
+        "carnet.live.prewarn: unknown setting (known: backend, enabled, prewarm)",
+    ),
+    "wrong-type": (
+        lambda book: _edit(book / "_config.yml", "try_it: true", "try_it: oui"),
+        "carnet.launch.try_it: expected true or false, got 'oui'",
+    ),
+    "toc-not-a-mapping": (
+        lambda book: (book / "_toc.yml").write_text("- intro\n- chapitres/premiers-pas\n"),
+        "carnet: _toc.yml: expected a mapping with 'format' and 'root', got list",
+    ),
+    "config-not-yaml": (
+        lambda book: _edit(book / "_config.yml", 'title: "Mon cours"', 'title: "Mon cours'),
+        "carnet: _config.yml: not valid YAML at line",
+    ),
+    "toc-missing-file": (
+        lambda book: _edit(
+            book / "_toc.yml",
+            "  - file: chapitres/donnees\n",
+            "  - file: chapitres/donnees\n  - file: chapitres/absent\n",
+        ),
+        "  - chapitres/absent (no chapitres/absent{.rst/.md/.ipynb})",
+    ),
+    "notebook-not-json": (
+        lambda book: (book / "chapitres/donnees.ipynb").write_text('{"cells": [\n'),
+        "chapitres/donnees.ipynb: invalid JSON at line 2, column 1: Expecting value",
+    ),
+    "missing-data-file": (
+        lambda book: (book / "chapitres/data/mesures.csv").unlink(),
+        "chapitres/donnees.ipynb, cell 2 ('import csv'): FileNotFoundError: [Errno 2] No such file or directory: "
+        "'data/mesures.csv'",
+    ),
+}
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new))
+
+
+@pytest.mark.parametrize("case", sorted(BAD_INPUT))
+def test_bad_input_gets_one_clear_message(case: str, course: Path, tmp_path: Path):
+    book = fresh_copy(course, tmp_path)
+    mutate, message = BAD_INPUT[case]
+    mutate(book)
+    built = carnet("build", cwd=book)
+    output = built.stdout + built.stderr
+    assert built.returncode != 0
+    assert message in output
+    assert "Traceback" not in output
+    assert not (book / "_build/html").exists()
+
+
+def test_workflows_are_valid_and_least_privileged():
+    for workflow in WORKFLOWS:
+        validated = subprocess.run(
+            [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows", str(workflow)],
+            capture_output=True,
+            text=True,
+        )
+        assert validated.returncode == 0, validated.stdout + validated.stderr
+        data = yaml.safe_load(workflow.read_text())
+        triggers = data[True]  # YAML 1.1 reads the key `on` as True
+        assert {"push", "pull_request"} <= set(triggers)
+        assert data["permissions"] == {"contents": "read"}
+        build, deploy = data["jobs"]["build"], data["jobs"]["deploy"]
+        assert build["timeout-minutes"] <= 60 and deploy["timeout-minutes"] <= 30
+        assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+        assert "default_branch" in deploy["if"] and "pull_request" in deploy["if"]
+        cache = next(step for step in build["steps"] if step.get("uses", "").startswith("actions/cache"))
+        assert "binder/requirements.txt" in cache["with"]["key"] and ".jupyter_cache" in cache["with"]["path"]
+        steps = " ".join(step.get("run", "") for step in build["steps"])
+        assert "carnet check" in steps and "carnet build --strict" in steps
+        assert any(step.get("uses", "").startswith("actions/deploy-pages") for step in deploy["steps"])
+
+
+def _get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def test_serve_under_the_subpath_and_rebuild_on_change(course: Path, tmp_path: Path):
+    book = fresh_copy(course, tmp_path)
+    port = 20000 + os.getpid() % 20000
+    env = {**os.environ, "LANG": "C.UTF-8", "NO_COLOR": "1"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "carnet", "serve", "--port", str(port), "--interval", "0.5"],
+        cwd=book,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}/mon-cours/"
+        deadline = time.time() + 180
+        while time.time() < deadline and _get_or_none(base + "index.html") is None:
+            time.sleep(0.5)
+        status, _ = _get(base + "intro.html")
+        assert status == 200
+        assert _get(f"http://127.0.0.1:{port}/intro.html")[0] == 404, "only the subpath is served"
+        missing, body = _get(base + "nulle-part/absent.html")
+        assert missing == 404 and "Page introuvable" in body and 'href="/mon-cours/index.html"' in body
+        intro = book / "intro.md"
+        intro.write_text(intro.read_text() + "\nUne phrase toute neuve.\n")
+        deadline = time.time() + 180
+        while time.time() < deadline and "toute neuve" not in _get(base + "intro.html")[1]:
+            time.sleep(0.5)
+        assert "toute neuve" in _get(base + "intro.html")[1]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _get_or_none(url: str):
+    try:
+        return _get(url)
+    except OSError:
+        return None
+
+
+def test_publish_pushes_the_site_to_gh_pages(course: Path, tmp_path: Path):
+    book = fresh_copy(course, tmp_path)
+    shutil.copytree(course / "_build/html", book / "_build/html")
+    remote = tmp_path / "remote.git"
+    git_env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "T",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "T",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+    }
+
+    def git(*args: str, cwd: Path = book) -> str:
+        return subprocess.run(["git", *args], cwd=cwd, env=git_env, check=True, capture_output=True, text=True).stdout
+
+    git("init", "--bare", str(remote), cwd=tmp_path)
+    git("init", "-b", "main")
+    git("add", "-A")
+    git("commit", "-m", "course")
+    git("remote", "add", "origin", str(remote))
+    published = subprocess.run(
+        [sys.executable, "-m", "carnet", "publish"],
+        cwd=book,
+        env={**git_env, "LANG": "C.UTF-8"},
+        capture_output=True,
+        text=True,
+    )
+    assert published.returncode == 0, published.stdout + published.stderr
+    files = git("ls-tree", "-r", "--name-only", "gh-pages", cwd=remote).split()
+    assert ".nojekyll" in files and "index.html" in files and "404.html" in files
+    assert "lite/jupyter-lite.json" in files and "_static/carnet/pyodide/pyodide.asm.wasm" in files
+
+
+def test_failed_carnet_build_does_not_touch_previous_site(course: Path, tmp_path: Path):
+    book = fresh_copy(course, tmp_path)
+    assert carnet_build(book).returncode == 0
+    (book / "chapitres/donnees.ipynb").write_text("{")
+    assert carnet_build(book).returncode == 1
+    assert "Température moyenne" in (book / "_build/html/chapitres/donnees.html").read_text()

@@ -1,0 +1,58 @@
+"""The built sample course works under a GitHub Pages project subpath: a browser crawl finds no
+failed request, no request leaving the book's origin, and every launch URL resolves."""
+
+from __future__ import annotations
+
+from urllib.parse import urljoin
+
+from bs4 import BeautifulSoup
+from carnet.serve import serve_directory
+from conftest import Build
+
+SUBPATH = "/programmer-en-python/"
+
+
+def book_pages(build: Build) -> list[str]:
+    """Every page of the site (JupyterLite's own files and static assets left out)."""
+    pages = []
+    for page in sorted(build.html.rglob("*.html")):
+        relative = page.relative_to(build.html).as_posix()
+        if not relative.startswith(("lite/", "_static/", "_sources/")) and relative != "404.html":
+            pages.append(relative)
+    return pages
+
+
+def test_crawl_under_a_subpath_finds_no_failed_request(sample_build: Build, offline_context):
+    failures: list[str] = []
+    with serve_directory(sample_build.html, SUBPATH) as base:
+        page = offline_context.new_page()
+        page.on(
+            "response",
+            lambda response: failures.append(f"{response.status} {response.url}") if response.status >= 400 else None,
+        )
+        page.on("requestfailed", lambda request: failures.append(f"failed {request.url}"))
+        targets: set[str] = set()
+        for relative in book_pages(sample_build):
+            page.goto(base + relative)
+            page.wait_for_load_state("networkidle")
+            soup = BeautifulSoup(page.content(), "html.parser")
+            for link in soup.select("a[href]"):
+                target = urljoin(page.url, link["href"]).split("#")[0]  # page.url: after any redirect
+                if target.startswith(base):
+                    targets.add(target)
+        for target in sorted(targets):  # every internal link and launch URL, pages of JupyterLite included
+            response = page.request.get(target)
+            if response.status >= 400:
+                failures.append(f"{response.status} {target}")
+    assert len(book_pages(sample_build)) >= 15
+    assert any("lite/notebooks/index.html?path=" in target for target in targets)
+    assert failures == []
+    assert offline_context.blocked == []
+
+
+def test_not_found_page_is_self_contained_with_an_absolute_home_link(sample_build: Build):
+    page = BeautifulSoup((sample_build.html / "404.html").read_text(), "html.parser")
+    assert page.html["lang"] == "fr"
+    assert [a["href"] for a in page.select("a")] == ["/carnet/index.html"]
+    assert not page.select("script[src], link[href], img[src]")
+    assert (sample_build.html / ".nojekyll").is_file()
