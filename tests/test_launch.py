@@ -116,7 +116,7 @@ def test_rebuild_without_change_does_not_rebuild_jupyterlite(launch_build: Build
     again = carnet_build(launch_build.book)
     assert again.returncode == 0
     match = re.search(
-        r"\[carnet\] JupyterLite site: 4 files, app unchanged, contents unchanged \(([\d.]+) s\)", again.output
+        r"JupyterLite +4 files, app unchanged, contents unchanged \(([\d.]+) s\)", again.output
     )
     assert match, again.output[-2000:]
     assert float(match.group(1)) < 1.0

@@ -31,7 +31,7 @@ class ProgressPrinter(io.TextIOBase):
         (re.compile(r"reading sources\.\.\. \[\s*(\d+)%\] (\S+)"), "read"),
         (re.compile(r"(\S+\.(?:ipynb|md)): Executing notebook"), "execute"),
         (re.compile(r"writing output\.\.\. \[\s*(\d+)%\] (\S+)"), "write"),
-        (re.compile(r"\[carnet\] (JupyterLite site: .*)"), "lite"),
+        (re.compile(r"\[carnet\] JupyterLite site: (.*)"), "lite"),
     )
 
     def __init__(self, out: TextIO, labels: dict[str, str], root: Path) -> None:
