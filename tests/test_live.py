@@ -56,6 +56,17 @@ def run(page, number: int):
     return target.locator(".carnet-output")
 
 
+def type_code(page, number: int, *lines: str) -> None:
+    """Replace a cell's code as a reader would: hover (intent), click into the editor, select all, type."""
+    cell(page, number).hover()
+    editor = cell(page, number).locator(".CodeMirror")
+    editor.wait_for(timeout=START_TIMEOUT)
+    editor.click()
+    page.keyboard.press("Control+A")
+    for line in lines:
+        page.keyboard.type(line)
+
+
 def test_nothing_of_the_runtime_is_downloaded_before_intent(offline_context, site):
     page = open_page(offline_context, site + "cellules.html")
     assert cell(page, 1).locator(".carnet-run").is_visible()
@@ -84,12 +95,7 @@ def test_cells_run_share_variables_and_show_rich_outputs(offline_context, site):
 
 def test_edit_run_and_keep_edits_across_reload(offline_context, site):
     page = open_page(offline_context, site + "cellules.html")
-    cell(page, 2).hover()
-    editor = cell(page, 2).locator(".CodeMirror")
-    editor.wait_for(timeout=START_TIMEOUT)
-    editor.click()
-    page.keyboard.press("Control+A")
-    page.keyboard.type("print('modifié', 6 * 7)")
+    type_code(page, 2, "print('modifié', 6 * 7)")
     page.keyboard.press("Shift+Enter")
     output = cell(page, 2).locator(".carnet-output")
     output.locator("pre").wait_for(timeout=START_TIMEOUT)
@@ -108,13 +114,7 @@ def test_edit_run_and_keep_edits_across_reload(offline_context, site):
 def test_stop_ends_a_runaway_loop_and_python_starts_again(offline_context, site):
     page = open_page(offline_context, site + "cellules.html")
     run(page, 1)
-    cell(page, 6).hover()
-    editor = cell(page, 6).locator(".CodeMirror")
-    editor.wait_for(timeout=START_TIMEOUT)
-    editor.click()
-    page.keyboard.press("Control+A")
-    page.keyboard.type("while True:\n")
-    page.keyboard.type("pass")
+    type_code(page, 6, "while True:\n", "pass")
     cell(page, 6).locator(".carnet-run").click()
     page.wait_for_timeout(1000)
     assert "carnet-running" in cell(page, 6).get_attribute("class")
