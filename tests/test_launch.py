@@ -112,12 +112,21 @@ def test_binder_links_carry_repository_branch_and_path(launch_build: Build):
     ]
 
 
+def test_jupyterhub_and_colab_buttons_keep_working(launch_build: Build):
+    soup = BeautifulSoup((launch_build.html / "analyse.html").read_text(), "html.parser")
+    links = [a["href"] for a in soup.select(".dropdown-launch-buttons a")]
+    assert links[0] == "lite/notebooks/index.html?path=analyse.ipynb"
+    assert any(link.startswith("https://hub.example.org/hub/user-redirect/git-pull?repo=") for link in links)
+    assert (
+        "https://colab.research.google.com/github/example-school/cours-nsi/blob/rentree-2026/docs/analyse.ipynb"
+        in links
+    )
+
+
 def test_rebuild_without_change_does_not_rebuild_jupyterlite(launch_build: Build):
     again = carnet_build(launch_build.book)
     assert again.returncode == 0
-    match = re.search(
-        r"JupyterLite +4 files, app unchanged, contents unchanged \(([\d.]+) s\)", again.output
-    )
+    match = re.search(r"JupyterLite +4 files, app unchanged, contents unchanged \(([\d.]+) s\)", again.output)
     assert match, again.output[-2000:]
     assert float(match.group(1)) < 1.0
 

@@ -208,3 +208,15 @@ def test_config_defaults():
 
     config = parse_section(CarnetConfig, {"live": {"prewarm": "idle"}}, "carnet")
     assert config.live.prewarm == "idle" and config.launch.try_it is True and config.runtime.source == "self"
+
+
+def test_failed_jupyterlite_build_stops_with_its_real_cause(tmp_path, monkeypatch):
+    import carnet.lite
+    from carnet.config import LaunchConfig
+    from sphinx.errors import ExtensionError
+
+    monkeypatch.setenv("CARNET_CACHE", str(tmp_path))
+    monkeypatch.setattr(carnet.lite, "LITE_MODULE", "jupyterlite_core.no_such_command")
+    with pytest.raises(ExtensionError, match=r"the JupyterLite build failed \(exit 1\):\n(.|\n)*No module named"):
+        carnet.lite.build_app(LaunchConfig())
+    assert not list((tmp_path / "lite-app").glob("*/jupyter-lite.json"))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -38,6 +39,8 @@ APP_STAMP = ".carnet-lite-app"
 LITE_JSON = "jupyter-lite.json"
 #: The apps Carnet ships: one-notebook view (default) and JupyterLab.
 APPS = ("notebooks", "lab")
+#: The module run as ``python -m`` to build the app (JupyterLite's command line).
+LITE_MODULE = "jupyterlite_core"
 #: Distributions whose versions decide what ``jupyter lite build`` produces.
 APP_INPUTS = ("jupyterlite-core", "jupyterlite-pyodide-kernel", "jupytext", "jupyterlab-pygments")
 
@@ -73,11 +76,13 @@ def build_app(settings: LaunchConfig) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
         output = Path(tmp) / "app"
-        command = [sys.executable, "-m", "jupyterlite_core", "build", "--output-dir", str(output)]
+        command = [sys.executable, "-m", LITE_MODULE, "build", "--output-dir", str(output)]
         command += [arg for app in APPS for arg in ("--apps", app)]
         command += ["--no-unused-shared-packages"] + ([] if settings.sourcemaps else ["--no-sourcemaps"])
         # An empty working folder: no stray jupyter_lite_config.json or files/ of the author's is picked up.
-        proc = subprocess.run(command, cwd=tmp, capture_output=True, text=True, timeout=900)
+        # Carnet points the kernel at the book's Pyodide itself: no second copy from this variable.
+        env = {key: value for key, value in os.environ.items() if key != "JUPYTERLITE_PYODIDE_URL"}
+        proc = subprocess.run(command, cwd=tmp, env=env, capture_output=True, text=True, timeout=900)
         if proc.returncode != 0 or not (output / LITE_JSON).is_file():
             tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-30:])
             raise ExtensionError(f"the JupyterLite build failed (exit {proc.returncode}):\n{tail}")
