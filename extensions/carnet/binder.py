@@ -21,7 +21,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
-from .launch import notebook_pages
+from .pages import notebook_pages
 
 LOGGER = logging.getLogger(__name__)
 

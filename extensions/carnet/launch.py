@@ -8,7 +8,6 @@ At the end of the build the JupyterLite site is brought up to date (see :mod:`ca
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -20,9 +19,9 @@ from sphinx.util import logging
 from sphinx.util.matching import Matcher
 
 from .config import LaunchConfig, carnet_config
-from .execution import failures_of
 from .i18n import translate
 from .lite import publish_lite
+from .pages import notebook_pages, page_settings
 from .runtime import lite_kernel_settings
 
 LOGGER = logging.getLogger(__name__)
@@ -31,35 +30,9 @@ LOGGER = logging.getLogger(__name__)
 BOOK_FILES = {"_config.yml", "_toc.yml", "conf.py", "requirements.txt", "environment.yml"}
 
 
-def is_notebook_page(env: BuildEnvironment, docname: str) -> bool:
-    """An executable page: a ``.ipynb``, or a text notebook whose metadata names a kernel."""
-    return "kernelspec" in env.metadata.get(docname, {}) or str(env.doc2path(docname, False)).endswith(".ipynb")
-
-
-def page_settings(env: BuildEnvironment, docname: str) -> dict[str, Any]:
-    """The page's own ``carnet:`` metadata.
-
-    It comes from the notebook's metadata, or from MyST front matter, which Sphinx keeps as a
-    JSON string.
-    """
-    value = env.metadata.get(docname, {}).get("carnet") or {}
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except json.JSONDecodeError:
-            return {}
-    return value if isinstance(value, dict) else {}
-
-
 def try_it_enabled(env: BuildEnvironment, docname: str, settings: LaunchConfig) -> bool:
     """The book default, unless the page's metadata says ``carnet: {try_it: …}``."""
     return bool(page_settings(env, docname).get("try_it", settings.try_it))
-
-
-def notebook_pages(env: BuildEnvironment) -> list[str]:
-    """Docnames of the executable pages that were read without failing."""
-    failed = failures_of(env)
-    return sorted(name for name in env.found_docs if is_notebook_page(env, name) and name not in failed)
 
 
 def lite_pages(env: BuildEnvironment, settings: LaunchConfig) -> list[str]:

@@ -21,7 +21,7 @@ from sphinx.errors import ExtensionError
 from .assets import AssetError, NpmPackage, prepare_static, static_folder
 from .config import carnet_config
 from .i18n import messages, translate
-from .launch import is_notebook_page, notebook_pages, page_settings
+from .pages import is_notebook_page, notebook_pages, page_settings
 from .runtime import PYODIDE, RUNTIME_PATH, cdn_base, prepare_runtime, runtime_root
 
 STATIC = Path(__file__).parent / "static"

@@ -15,7 +15,7 @@ from sphinx.application import Sphinx
 
 from .binder import binder_problems
 from .execution import executed_now, failures_of
-from .launch import notebook_pages
+from .pages import notebook_pages
 
 REPORT_NAME = "carnet-report.json"
 
