@@ -60,6 +60,18 @@ def test_try_it_button_is_translated(sample_build: Build):
     assert soup.select_one("a.btn-carnet-try-it").get_text(strip=True) == "Essayer"
 
 
+def test_lite_interface_follows_the_book_language(sample_build: Build, launch_build: Build):
+    import json
+
+    def overrides(build: Build) -> dict:
+        config = json.loads((build.html / "lite" / "jupyter-lite.json").read_text())
+        return config["jupyter-config-data"]["settingsOverrides"]
+
+    assert overrides(sample_build)["@jupyterlab/translation-extension:plugin"] == {"locale": "fr_FR"}
+    assert (sample_build.html / "lite" / "api" / "translations" / "fr_FR.json").is_file()
+    assert "@jupyterlab/translation-extension:plugin" not in overrides(launch_build)  # an English book
+
+
 def test_lite_notebooks_keep_build_outputs(sample_build: Build):
     notebook = (sample_build.html / "lite/files/content/02-donnees/graphiques.ipynb").read_text()
     assert '"image/png"' in notebook
@@ -158,3 +170,5 @@ def test_try_it_opens_the_notebook_in_jupyterlite_under_a_subpath(sample_build: 
         cells.first.wait_for(timeout=60_000)
         assert lite.locator(".jp-Notebook .jp-CodeCell").count() >= 4
         assert "read_csv" in lite.locator(".jp-Notebook").inner_text()
+        # The interface speaks the book's language.
+        assert lite.get_by_role("menuitem", name="Fichier").is_visible()

@@ -118,7 +118,7 @@ def publish_lite_site(app: Sphinx, exception: Exception | None) -> None:
     start = time.perf_counter()
     contents = lite_contents(app, settings, lite_pages(app.env, settings))
     kernel = lite_kernel_settings(carnet_config(app).runtime, settings.lite_dir)
-    done = publish_lite(Path(app.outdir) / settings.lite_dir, settings, contents, kernel)
+    done = publish_lite(Path(app.outdir) / settings.lite_dir, settings, contents, kernel, app.config.language)
     LOGGER.info(
         f"[carnet] JupyterLite site: {len(contents)} files, app {'copied' if done['app'] else 'unchanged'}, "
         f"contents {'updated' if done['files'] else 'unchanged'} ({time.perf_counter() - start:.2f} s)"

@@ -30,6 +30,7 @@ from sphinx.util import logging
 
 from .assets import cache_root
 from .config import LaunchConfig
+from .i18n import language_code
 
 LOGGER = logging.getLogger(__name__)
 
@@ -42,7 +43,15 @@ APPS = ("notebooks", "lab")
 #: The module run as ``python -m`` to build the app (JupyterLite's command line).
 LITE_MODULE = "jupyterlite_core"
 #: Distributions whose versions decide what ``jupyter lite build`` produces.
-APP_INPUTS = ("jupyterlite-core", "jupyterlite-pyodide-kernel", "jupytext", "jupyterlab-pygments")
+APP_INPUTS = (
+    "jupyterlite-core",
+    "jupyterlite-pyodide-kernel",
+    "jupytext",
+    "jupyterlab-pygments",
+    "jupyterlab-language-pack-fr-FR",
+)
+#: JupyterLab locales Carnet ships a language pack for, by book language (English is built in).
+LOCALES = {"fr": "fr_FR"}
 
 
 def app_key(settings: LaunchConfig) -> str:
@@ -97,9 +106,11 @@ def build_app(settings: LaunchConfig) -> Path:
 KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
 
 
-def install_app(app_dir: Path, site: Path, kernel: dict[str, object]) -> bool:
+def install_app(app_dir: Path, site: Path, kernel: dict[str, object], language: str | None = None) -> bool:
     """Copy the app into the site unless it already holds this build; return whether it copied."""
-    key = app_dir.name + ":" + hashlib.sha256(json.dumps(kernel, sort_keys=True).encode()).hexdigest()[:16]
+    locale = LOCALES.get(language_code(language))
+    patch = json.dumps({"kernel": kernel, "locale": locale}, sort_keys=True)
+    key = app_dir.name + ":" + hashlib.sha256(patch.encode()).hexdigest()[:16]
     stamp = site / APP_STAMP
     if stamp.is_file() and stamp.read_text() == key:
         return False
@@ -115,6 +126,8 @@ def install_app(app_dir: Path, site: Path, kernel: dict[str, object]) -> bool:
     # Course notebooks are short: render every cell, so the browser's find-in-page sees them all.
     overrides = data.setdefault("settingsOverrides", {})
     overrides.setdefault("@jupyterlab/notebook-extension:tracker", {})["windowingMode"] = "none"
+    if locale:  # the interface in the book's language
+        overrides.setdefault("@jupyterlab/translation-extension:plugin", {})["locale"] = locale
     data.setdefault("litePluginSettings", {}).setdefault(KERNEL_PLUGIN, {}).update(kernel)
     (site / LITE_JSON).write_text(json.dumps(config, indent=2, sort_keys=True))
     stamp.write_text(key)
@@ -167,10 +180,10 @@ def write_listings(site: Path) -> None:
 
 
 def publish_lite(
-    site: Path, settings: LaunchConfig, contents: dict[str, Path], kernel: dict[str, object]
+    site: Path, settings: LaunchConfig, contents: dict[str, Path], kernel: dict[str, object], language: str | None
 ) -> dict[str, bool]:
     """Bring the site's JupyterLite folder up to date; say what had to be redone."""
-    app_copied = install_app(build_app(settings), site, kernel)
+    app_copied = install_app(build_app(settings), site, kernel, language)
     files_changed = sync_files(contents, site / "files")
     if app_copied or files_changed or not (site / "api" / "contents" / "all.json").is_file():
         write_listings(site)
