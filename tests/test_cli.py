@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -191,7 +192,9 @@ def _get(url: str) -> tuple[int, str]:
 
 def test_serve_under_the_subpath_and_rebuild_on_change(course: Path, tmp_path: Path):
     book = fresh_copy(course, tmp_path)
-    port = 20000 + os.getpid() % 20000
+    with socket.socket() as probe:  # a port free right now on 127.0.0.1
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
     env = {**os.environ, "LANG": "C.UTF-8", "NO_COLOR": "1"}
     server = subprocess.Popen(
         [sys.executable, "-m", "carnet", "serve", "--port", str(port), "--interval", "0.5"],
