@@ -93,6 +93,16 @@ def test_cells_run_share_variables_and_show_rich_outputs(offline_context, site):
     assert all(url.startswith("http://127.0.0.1") for url in page.requests)
 
 
+def test_output_streams_as_it_comes_and_svg_renders(offline_context, site):
+    page = open_page(offline_context, site + "cellules.html")
+    run(page, 1)
+    cell(page, 7).locator(".carnet-run").click()
+    cell(page, 7).locator(".carnet-output", has_text="étape 0").wait_for(timeout=START_TIMEOUT)
+    assert "carnet-running" in cell(page, 7).get_attribute("class"), "the first line came before the end"
+    assert "étape 3" not in cell(page, 7).locator(".carnet-output").inner_text()
+    assert run(page, 8).locator("svg circle.disque-test").count() == 1
+
+
 def test_edit_run_and_keep_edits_across_reload(offline_context, site):
     page = open_page(offline_context, site + "cellules.html")
     type_code(page, 2, "print('modifié', 6 * 7)")
