@@ -214,12 +214,18 @@ def test_serve_under_the_subpath_and_rebuild_on_change(course: Path, tmp_path: P
         assert _get(f"http://127.0.0.1:{port}/intro.html")[0] == 404, "only the subpath is served"
         missing, body = _get(base + "nulle-part/absent.html")
         assert missing == 404 and "Page introuvable" in body and 'href="/mon-cours/index.html"' in body
+        version = _get(base + "__carnet/version")[1]
+        assert "__carnet/version" in _get(base + "intro.html")[1], "served pages reload after a rebuild"
         intro = book / "intro.md"
         intro.write_text(intro.read_text() + "\nUne phrase toute neuve.\n")
         deadline = time.time() + 180
         while time.time() < deadline and "toute neuve" not in _get(base + "intro.html")[1]:
             time.sleep(0.5)
         assert "toute neuve" in _get(base + "intro.html")[1]
+        deadline = time.time() + 30
+        while time.time() < deadline and _get(base + "__carnet/version")[1] == version:
+            time.sleep(0.2)
+        assert _get(base + "__carnet/version")[1] != version, "open pages are told to reload"
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -135,7 +135,8 @@ def command_serve(args: argparse.Namespace) -> int:
     if not (paths.html / "index.html").is_file():
         raise CarnetError(say("serve_nothing", html=paths.html))
     snapshot = source_snapshot(paths.source)
-    with serve_directory(paths.html, prefix, port=args.port) as base:
+    builds = [0]  # bumped after each rebuild: open pages reload themselves
+    with serve_directory(paths.html, prefix, port=args.port, version=lambda: builds[0]) as base:
         print(say("serve_ready", url=base + "index.html"), flush=True)
         try:
             while True:
@@ -145,6 +146,7 @@ def command_serve(args: argparse.Namespace) -> int:
                     snapshot = current
                     print(say("serve_rebuild"), flush=True)
                     subprocess.run(rebuild, check=False)
+                    builds[0] += 1
                     print(say("serve_ready", url=base + "index.html"), flush=True)
         except KeyboardInterrupt:
             return 0

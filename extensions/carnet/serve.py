@@ -11,12 +11,19 @@ import functools
 import posixpath
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import ClassVar
 from urllib.parse import unquote, urlsplit
+
+#: Where ``carnet serve`` answers with the number of the last build (under the prefix).
+VERSION_PATH = "__carnet/version"
+#: Added to pages by ``carnet serve`` only: reload the page when a new build is ready.
+RELOAD_SCRIPT = """<script>(() => { let seen = null;
+  setInterval(async () => { try { const v = await (await fetch("VERSION_URL", {cache: "no-store"})).text();
+    if (seen !== null && v !== seen) location.reload(); seen = v; } catch (e) {} }, 1000); })();</script>"""
 
 
 class BookRequestHandler(SimpleHTTPRequestHandler):
@@ -28,9 +35,35 @@ class BookRequestHandler(SimpleHTTPRequestHandler):
         ".mjs": "text/javascript",
     }
 
-    def __init__(self, *args: object, prefix: str, **kwargs: object) -> None:
+    def __init__(self, *args: object, prefix: str, version: Callable[[], int] | None = None, **kwargs: object) -> None:
         self.prefix = prefix
+        self.version = version
         super().__init__(*args, **kwargs)
+
+    def do_GET(self) -> None:
+        """Serve files; with live reload, also the build number and pages that watch it."""
+        if self.version is not None:
+            path = urlsplit(self.path).path
+            if path == self.prefix + VERSION_PATH:
+                self._send(200, "application/json", str(self.version()).encode())
+                return
+            target = Path(self.translate_path(self.path))
+            if target.is_dir():
+                target = target / "index.html"
+            if target.suffix == ".html" and target.is_file():
+                page = target.read_text(encoding="utf-8", errors="replace")
+                script = RELOAD_SCRIPT.replace("VERSION_URL", self.prefix + VERSION_PATH)
+                self._send(200, "text/html; charset=utf-8", page.replace("</body>", script + "</body>", 1).encode())
+                return
+        super().do_GET()
+
+    def _send(self, code: int, content_type: str, body: bytes) -> None:
+        self.send_response(code)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
 
     def translate_path(self, path: str) -> str:
         """Map ``/<prefix>/x`` to ``<folder>/x``; other paths to a name that cannot exist."""
@@ -47,13 +80,11 @@ class BookRequestHandler(SimpleHTTPRequestHandler):
         if code != 404 or not page.is_file():
             super().send_error(code, message, explain)
             return
-        body = page.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
+        if self.command == "HEAD":
+            self.send_response(404)
+            self.end_headers()
+        else:
+            self._send(404, "text/html; charset=utf-8", page.read_bytes())
 
     def end_headers(self) -> None:
         """Tell linkchecker this server is ours, so it does not throttle its requests."""
@@ -76,10 +107,15 @@ class BookServer(ThreadingHTTPServer):
 
 
 @contextmanager
-def serve_directory(directory: Path, prefix: str = "/", port: int = 0) -> Iterator[str]:
-    """Serve ``directory`` at ``http://127.0.0.1:<port><prefix>`` (a free port by default); yield that URL."""
+def serve_directory(
+    directory: Path, prefix: str = "/", port: int = 0, version: Callable[[], int] | None = None
+) -> Iterator[str]:
+    """Serve ``directory`` at ``http://127.0.0.1:<port><prefix>`` (a free port by default); yield that URL.
+
+    With ``version`` (the number of the current build), pages reload themselves when it changes.
+    """
     prefix = "/" + prefix.strip("/") + "/" if prefix.strip("/") else "/"
-    handler = functools.partial(BookRequestHandler, directory=str(directory), prefix=prefix)
+    handler = functools.partial(BookRequestHandler, directory=str(directory), prefix=prefix, version=version)
     server = BookServer(("127.0.0.1", port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
