@@ -33,7 +33,9 @@ def site(live_build: Build):
 def open_page(context, url: str):
     page = context.new_page()
     page.requests = []
+    page.errors = []
     page.on("request", lambda request: page.requests.append(request.url))
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
     page.goto(url)
     page.wait_for_load_state("networkidle")
     return page
@@ -91,6 +93,7 @@ def test_cells_run_share_variables_and_show_rich_outputs(offline_context, site):
     assert cell(page, 2).locator(".cell_output").is_hidden()
     assert offline_context.blocked == []
     assert all(url.startswith("http://127.0.0.1") for url in page.requests)
+    assert page.errors == []
 
 
 def test_output_streams_as_it_comes_and_svg_renders(offline_context, site):

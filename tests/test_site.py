@@ -31,6 +31,7 @@ def test_crawl_under_a_subpath_finds_no_failed_request(sample_build: Build, offl
             lambda response: failures.append(f"{response.status} {response.url}") if response.status >= 400 else None,
         )
         page.on("requestfailed", lambda request: failures.append(f"failed {request.url}"))
+        page.on("pageerror", lambda error: failures.append(f"script error on {page.url}: {error}"))
         targets: set[str] = set()
         for relative in book_pages(sample_build):
             page.goto(base + relative)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from sphinx.application import Sphinx
@@ -53,6 +54,30 @@ def write_site_files(app: Sphinx, exception: Exception | None) -> None:
     (outdir / ".nojekyll").touch()
 
 
+def drop_duplicate_scripts(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Keep one copy of each script of a page.
+
+    Jupyter Book 1 with sphinx-thebe 0.3 adds the same inline ``const THEBE_JS_URL = …`` script
+    twice to every page, so every page starts with a JavaScript error ("already declared").
+    """
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    seen: set[tuple[str, str]] = set()
+    unique = []
+    for script in scripts:
+        attributes = getattr(script, "attributes", {})
+        key = (str(getattr(script, "filename", script) or ""), str(sorted(attributes.items())))
+        if key not in seen:
+            seen.add(key)
+            unique.append(script)
+    context["script_files"] = unique
+
+
 def setup_site(app: Sphinx) -> None:
-    """Add GitHub Pages' files to every HTML build."""
+    """Add GitHub Pages' files to every HTML build, and keep pages free of duplicate scripts."""
     app.connect("build-finished", write_site_files)
+    # Before any handler that returns a template name: Sphinx stops calling handlers after one does.
+    app.connect("html-page-context", drop_duplicate_scripts, priority=550)
