@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from bs4 import BeautifulSoup
@@ -145,3 +148,23 @@ def test_failed_build_leaves_published_site_untouched_and_failure_is_not_cached(
     assert _summary_lines(again.output) == [
         "first.ipynb, cell 2 ('print(undefined_name)'): NameError: name 'undefined_name' is not defined"
     ]
+
+
+PARALLEL_BUILD = """
+import json, sys
+from pathlib import Path
+from jupyter_book.sphinx import build_sphinx
+status = build_sphinx(Path(".").resolve(), Path("_build/html").resolve(), noconfig=True, path_config="_config.yml",
+    confoverrides={"external_toc_path": "_toc.yml", "latex_individualpages": False}, jobs=2, keep_going=True)
+print("STATUS", status)
+"""
+
+
+def test_parallel_reading_keeps_every_failure(fixture_book):
+    """Carnet declares itself parallel-read safe: pages read in other processes must still be reported."""
+    book = fixture_book("two-failures")
+    proc = subprocess.run([sys.executable, "-c", PARALLEL_BUILD], cwd=book, capture_output=True, text=True, timeout=600)
+    assert "STATUS 1" in proc.stdout, proc.stdout[-2000:] + proc.stderr[-2000:]
+    report = json.loads((book / "_build" / "carnet-report.json").read_text())
+    assert sorted(report["executed"]) == ["first", "ok", "second"]
+    assert [failure["source"] for failure in report["failures"]] == ["first.ipynb", "second.md"]

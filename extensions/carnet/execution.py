@@ -90,7 +90,7 @@ def record_failure(app: Sphinx, docname: str, failure: PageFailure, detail: str)
 
 
 class FailureCollector(EnvironmentCollector):
-    """Keeps :func:`failures_of` right across incremental and parallel builds."""
+    """Keeps :func:`failures_of` (and :func:`executed_now`) right across incremental and parallel builds."""
 
     def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
         """A page being re-read starts with a clean slate, and its old report goes."""
@@ -98,9 +98,11 @@ class FailureCollector(EnvironmentCollector):
             report_path(app, docname).unlink(missing_ok=True)
 
     def merge_other(self, app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
-        """Bring back failures recorded by parallel reader processes."""
+        """Bring back what parallel reader processes executed and saw fail."""
         theirs = failures_of(other)
         failures_of(env).update({name: theirs[name] for name in docnames if name in theirs})
+        executed = executed_now(other)
+        executed_now(env).update({name: executed[name] for name in docnames if name in executed})
 
     def process_doc(self, app: Sphinx, doctree: Any) -> None:
         """Nothing to collect from doctrees: the executor records failures as they happen."""
