@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from .book import BookPaths, book_paths
+from .book import BookPaths
 
 
 class ProgressPrinter(io.TextIOBase):
@@ -117,10 +117,12 @@ def publish(staging: Path, html: Path) -> None:
 
 
 def build_book(
-    source: Path, *, strict: bool = False, fresh: bool = False, progress: dict[str, str] | None = None
+    paths: BookPaths, *, strict: bool = False, fresh: bool = False, progress: dict[str, str] | None = None
 ) -> int:
-    """Build the book at ``source``; publish to ``_build/html`` on success. Return the exit status."""
-    paths = book_paths(source)
+    """Build a book (checked by :func:`carnet.book.book_paths`); publish to ``_build/html`` on success.
+
+    Return the exit status.
+    """
     status = run_sphinx(paths, strict=strict, fresh=fresh, progress=progress)
     if status == 0:
         publish(paths.staging, paths.html)

@@ -57,7 +57,7 @@ def command_build(args: argparse.Namespace) -> int:
     paths = book_paths(Path(args.dir))
     start = time.perf_counter()
     progress = None if args.verbose else messages(cli_language(), "cli.step.")
-    status = build_book(paths.source, strict=args.strict, fresh=args.all, progress=progress)
+    status = build_book(paths, strict=args.strict, fresh=args.all, progress=progress)
     report_file = report_path(paths.staging)
     if report_file.is_file():
         report = json.loads(report_file.read_text(encoding="utf-8"))
