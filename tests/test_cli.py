@@ -271,6 +271,19 @@ def test_publish_pushes_the_site_to_gh_pages(course: Path, tmp_path: Path):
     assert "lite/jupyter-lite.json" in files and "_static/carnet/pyodide/pyodide.asm.wasm" in files
 
 
+def test_removed_page_disappears_from_the_site(course: Path, tmp_path: Path):
+    book = fresh_copy(course, tmp_path)
+    assert carnet_build(book).returncode == 0
+    assert (book / "_build/html/chapitres/premiers-pas.html").is_file()
+    (book / "chapitres/premiers-pas.md").unlink()
+    _edit(book / "_toc.yml", "  - file: chapitres/premiers-pas\n", "")
+    rebuilt = carnet_build(book)
+    assert rebuilt.returncode == 0, rebuilt.output[-2000:]
+    assert not (book / "_build/html/chapitres/premiers-pas.html").exists()
+    assert not list((book / "_build/html/_sources/chapitres").glob("premiers-pas.*"))
+    assert not (book / "_build/html/lite/files/chapitres/premiers-pas.ipynb").exists()
+
+
 def test_failed_carnet_build_does_not_touch_previous_site(course: Path, tmp_path: Path):
     book = fresh_copy(course, tmp_path)
     assert carnet_build(book).returncode == 0

@@ -1,4 +1,4 @@
-"""Where the book will live once published, and the pages GitHub Pages needs there.
+"""Where the book will live once published, the pages GitHub Pages needs there, and nothing stale.
 
 GitHub Pages serves a project's site under ``https://USER.github.io/REPO/``. Its ``404.html`` is
 served for any missing address, at any depth, so it cannot use relative links: Carnet writes a
@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
 
 from .i18n import translate
 
@@ -76,8 +77,26 @@ def drop_duplicate_scripts(
     context["script_files"] = unique
 
 
+def remove_stale_pages(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """Delete the output of pages whose source is gone.
+
+    Sphinx never deletes the HTML of a removed page: a chapter (or a teacher's solution) taken out
+    of the book would stay online after the next publication.
+    """
+    if app.builder.format == "html":
+        outdir = Path(app.outdir)
+        for docname in removed:
+            (outdir / app.builder.get_target_uri(docname)).unlink(missing_ok=True)
+            for source in (outdir / "_sources").glob(f"{docname}.*"):
+                source.unlink()
+    return []
+
+
 def setup_site(app: Sphinx) -> None:
     """Add GitHub Pages' files to every HTML build, and keep pages free of duplicate scripts."""
     app.connect("build-finished", write_site_files)
+    app.connect("env-get-outdated", remove_stale_pages)
     # Before any handler that returns a template name: Sphinx stops calling handlers after one does.
     app.connect("html-page-context", drop_duplicate_scripts, priority=550)
