@@ -290,3 +290,13 @@ def test_failed_carnet_build_does_not_touch_previous_site(course: Path, tmp_path
     (book / "chapitres/donnees.ipynb").write_text("{")
     assert carnet_build(book).returncode == 1
     assert "Température moyenne" in (book / "_build/html/chapitres/donnees.html").read_text()
+
+
+def test_new_course_in_english(tmp_path: Path):
+    target = tmp_path / "my-course"
+    made = carnet("new", str(target), "--language", "en", lang="C.UTF-8")
+    assert made.returncode == 0, made.stderr
+    assert "course created in" in made.stdout
+    config = yaml.safe_load((target / "_config.yml").read_text())
+    assert config["title"] == "My course" and config["sphinx"]["config"]["language"] == "en"
+    assert "# First steps" in (target / "chapitres/premiers-pas.md").read_text()
