@@ -166,9 +166,10 @@ def test_try_it_opens_the_notebook_in_jupyterlite_under_a_subpath(sample_build: 
         lite = opened.value
         lite.wait_for_load_state()
         assert lite.url.startswith(f"{base}lite/notebooks/index.html?path={page_name}.ipynb")
-        cells = lite.locator(".jp-Notebook .jp-Cell")
-        cells.first.wait_for(timeout=60_000)
-        assert lite.locator(".jp-Notebook .jp-CodeCell").count() >= 4
+        # JupyterLite attaches the cells one after the other: wait until they are all there.
+        lite.wait_for_function(
+            "() => document.querySelectorAll('.jp-Notebook .jp-CodeCell').length >= 4", timeout=60_000
+        )
         assert "read_csv" in lite.locator(".jp-Notebook").inner_text()
         # The interface speaks the book's language.
-        assert lite.get_by_role("menuitem", name="Fichier").is_visible()
+        lite.get_by_role("menuitem", name="Fichier").wait_for(timeout=30_000)

@@ -183,6 +183,7 @@ def test_try_it_notebook_runs_in_jupyterlite_on_the_same_runtime(offline_context
             "() => document.querySelector('.jp-Notebook .jp-CodeCell .jp-InputPrompt').textContent.includes('[1]')",
             timeout=120_000,
         )
+        first.locator(".jp-OutputArea-output", has_text="15").wait_for(timeout=30_000)
         assert first.locator(".jp-OutputArea-output").inner_text().strip() == "15"
         assert any("/_static/carnet/pyodide/pyodide.asm.wasm" in url for url in requests)
         assert offline_context.blocked == []
