@@ -21,7 +21,7 @@ from sphinx.util.matching import Matcher
 from .config import LaunchConfig, carnet_config
 from .i18n import translate
 from .lite import publish_lite
-from .pages import notebook_pages, page_settings
+from .pages import is_executable_page, notebook_pages, page_settings
 from .runtime import lite_kernel_settings
 
 LOGGER = logging.getLogger(__name__)
@@ -35,8 +35,13 @@ def try_it_enabled(env: BuildEnvironment, docname: str, settings: LaunchConfig) 
     return bool(page_settings(env, docname).get("try_it", settings.try_it))
 
 
+def has_try_it(env: BuildEnvironment, docname: str, settings: LaunchConfig) -> bool:
+    """Whether a page gets a try-it button (and a notebook in the JupyterLite site)."""
+    return is_executable_page(env, docname) and try_it_enabled(env, docname, settings)
+
+
 def lite_pages(env: BuildEnvironment, settings: LaunchConfig) -> list[str]:
-    """Docnames that get a try-it button (and a notebook in the JupyterLite site)."""
+    """Docnames that get a try-it button, for the JupyterLite site."""
     return [name for name in notebook_pages(env) if try_it_enabled(env, name, settings)]
 
 
@@ -80,7 +85,7 @@ def lite_contents(app: Sphinx, settings: LaunchConfig, pages: list[str]) -> dict
 def add_try_it_button(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
     """Add the try-it entry to the page's launch menu."""
     settings = carnet_config(app).launch
-    if doctree is None or pagename not in lite_pages(app.env, settings):
+    if doctree is None or not has_try_it(app.env, pagename, settings):
         return
     root = _root_prefix(pagename)
     button = {

@@ -21,7 +21,7 @@ from sphinx.errors import ExtensionError
 from .assets import AssetError, NpmPackage, prepare_static, static_folder
 from .config import carnet_config
 from .i18n import messages, translate
-from .pages import is_notebook_page, notebook_pages, page_settings
+from .pages import is_executable_page, is_notebook_page, page_settings
 from .runtime import PYODIDE, RUNTIME_PATH, cdn_base, prepare_runtime, runtime_root
 
 STATIC = Path(__file__).parent / "static"
@@ -70,7 +70,7 @@ def page_backend(app: Sphinx, docname: str) -> str:
 def add_live_script(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
     """Add the live-cell script to executable pages that run on Pyodide."""
     live = carnet_config(app).live
-    if doctree is None or not live.enabled or pagename not in notebook_pages(app.env):
+    if doctree is None or not live.enabled or not is_executable_page(app.env, pagename):
         return
     if page_backend(app, pagename) != "pyodide":
         return

@@ -34,7 +34,11 @@ def page_settings(env: BuildEnvironment, docname: str) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def is_executable_page(env: BuildEnvironment, docname: str) -> bool:
+    """An executable page that was read without failing."""
+    return is_notebook_page(env, docname) and docname not in failures_of(env)
+
+
 def notebook_pages(env: BuildEnvironment) -> list[str]:
     """Docnames of the executable pages that were read without failing."""
-    failed = failures_of(env)
-    return sorted(name for name in env.found_docs if is_notebook_page(env, name) and name not in failed)
+    return sorted(name for name in env.found_docs if is_executable_page(env, name))
