@@ -194,8 +194,8 @@ class Executor:
         except Exception as err:  # the kernel could not start or talk: fail this page only
             cause = f"{type(err).__name__}: {_first_line(str(err))}"
             return self._failed(nb, cwd, start, docname, PageFailure(source, cause), repr(err))
-        executed_now(self.app.env)[docname] = time.perf_counter() - start
-        return ExecutionResult(nb, cwd, time.perf_counter() - start)
+        seconds = executed_now(self.app.env)[docname] = time.perf_counter() - start
+        return ExecutionResult(nb, cwd, seconds)
 
     @staticmethod
     def _at_cell(source: str, nb: NotebookNode, running: list[int], cause: str) -> PageFailure:
@@ -208,10 +208,10 @@ class Executor:
     def _failed(
         self, nb: NotebookNode, cwd: str | None, start: float, docname: str, failure: PageFailure, detail: str
     ) -> ExecutionResult:
-        executed_now(self.app.env)[docname] = time.perf_counter() - start
+        seconds = executed_now(self.app.env)[docname] = time.perf_counter() - start
         record_failure(self.app, docname, failure, detail)
         # An empty exc_string keeps myst-nb from writing its own report into the published site.
-        return ExecutionResult(nb, cwd, time.perf_counter() - start, PageExecutionError(failure.message()), "")
+        return ExecutionResult(nb, cwd, seconds, PageExecutionError(failure.message()), "")
 
 
 def _first_line(text: str) -> str:
