@@ -77,6 +77,14 @@ def book_settings(paths: BookPaths) -> dict[str, Any]:
     return config
 
 
+def published_path(paths: BookPaths) -> str:
+    """The URL path the book will be served under (``/REPO/``), from its ``_config.yml``."""
+    from .site import site_path
+
+    config = book_settings(paths)
+    return site_path((config.get("html") or {}).get("baseurl", ""), (config.get("repository") or {}).get("url", ""))
+
+
 def check_toc(paths: BookPaths) -> None:
     """``_toc.yml`` must be a mapping with a ``root`` page (its entries are checked by the build)."""
     toc = read_yaml(paths.toc)

@@ -17,11 +17,10 @@ from urllib.parse import parse_qs, urlsplit
 
 from bs4 import BeautifulSoup
 
-from .book import BookPaths, book_settings
+from .book import BookPaths, published_path
 from .build import run_sphinx
 from .linkcheck import broken_links
 from .report import report_path
-from .site import site_path
 
 
 def launch_problems(html: Path) -> list[str]:
@@ -61,11 +60,7 @@ def run_check(paths: BookPaths, progress: dict[str, str] | None) -> dict[str, An
         "binder": report["binder"] if report else [],
     }
     if report is not None:
-        config = book_settings(paths)
-        prefix = site_path(
-            (config.get("html") or {}).get("baseurl", ""), (config.get("repository") or {}).get("url", "")
-        )
-        result["links"] = [link.message() for link in broken_links(paths.staging, prefix)]
+        result["links"] = [link.message() for link in broken_links(paths.staging, published_path(paths))]
         result["launch"] = launch_problems(paths.staging)
     result["ok"] = bool(
         status == 0

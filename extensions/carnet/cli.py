@@ -120,15 +120,11 @@ def source_snapshot(source: Path) -> dict[str, float]:
 
 def command_serve(args: argparse.Namespace) -> int:
     """Serve the site under its published subpath; rebuild when a source file changes."""
-    from .book import book_paths, book_settings
+    from .book import book_paths, published_path
     from .serve import serve_directory
-    from .site import site_path
 
     paths = book_paths(Path(args.dir))
-    config = book_settings(paths)
-    prefix = args.subpath or site_path(
-        (config.get("html") or {}).get("baseurl", ""), (config.get("repository") or {}).get("url", "")
-    )
+    prefix = args.subpath or published_path(paths)
     rebuild = [sys.executable, "-m", "carnet", "build", str(paths.source)]
     if not args.no_build:
         subprocess.run(rebuild, check=False)
