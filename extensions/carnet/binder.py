@@ -17,6 +17,7 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
+from packaging.utils import canonicalize_name
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
@@ -30,11 +31,6 @@ ENVIRONMENT_FILES = ("binder/environment.yml", "binder/requirements.txt", "envir
 _NAME = re.compile(r"^\s*-?\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 
 
-def normalise(name: str) -> str:
-    """A distribution name as PEP 503 compares them."""
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
 def declared_distributions(text: str) -> set[str]:
     """Distribution names listed in a requirements.txt or a conda environment.yml (pip and conda lines)."""
     names = set()
@@ -44,7 +40,7 @@ def declared_distributions(text: str) -> set[str]:
             continue
         match = _NAME.match(line)
         if match and not line.strip().startswith("-r"):
-            names.add(normalise(match.group(1)))
+            names.add(canonicalize_name(match.group(1)))
     return names
 
 
@@ -73,7 +69,7 @@ def distributions_of(module: str) -> set[str]:
     """Distributions providing ``module`` in this environment; empty for the standard library."""
     if module in sys.stdlib_module_names:
         return set()
-    return {normalise(name) for name in _module_distributions().get(module, [module])}
+    return {canonicalize_name(name) for name in _module_distributions().get(module, [module])}
 
 
 def undeclared(modules: Iterable[str], declared: set[str]) -> list[str]:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-import re
 import shutil
 import subprocess
 import sys
@@ -27,6 +26,8 @@ import tarfile
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+
+from packaging.utils import canonicalize_name
 
 from .assets import AssetError, NpmPackage, cache_root, fetch_npm
 from .config import RuntimeConfig
@@ -75,11 +76,6 @@ HOSTED_WHEELS = (
 )
 
 
-def normalise(name: str) -> str:
-    """A package name as PEP 503 and Pyodide's lock compare them."""
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
 def cdn_base(settings: RuntimeConfig) -> str:
     """The pinned CDN folder of this Pyodide version (ends with ``/``)."""
     return settings.cdn_url.format(version=PYODIDE.version).rstrip("/") + "/"
@@ -115,8 +111,8 @@ def download_wheels(wheels: tuple[Wheel, ...], folder: Path) -> dict[str, Path]:
         raise AssetError(f"could not download the runtime's wheels from PyPI:\n{proc.stderr.strip()[-2000:]}")
     found = {}
     for path in folder.glob("*.whl"):
-        found[normalise(path.name.split("-")[0])] = path
-    missing = [w.name for w in wheels if normalise(w.name) not in found]
+        found[canonicalize_name(path.name.split("-")[0])] = path
+    missing = [w.name for w in wheels if canonicalize_name(w.name) not in found]
     if missing:
         raise AssetError(f"pip did not download: {', '.join(missing)}")
     return found
@@ -131,14 +127,14 @@ def rewrite_lock(official: dict, hosted: dict[str, tuple[str, str]], base: str, 
     lock = copy.deepcopy(official)
     packages = lock["packages"]
     for package in packages.values():
-        name = normalise(package["name"])
+        name = canonicalize_name(package["name"])
         if name in hosted:
             package["file_name"], package["sha256"] = hosted[name]
         elif "://" not in package["file_name"]:
             package["file_name"] = base + package["file_name"]
-    known = {normalise(p["name"]) for p in packages.values()}
+    known = {canonicalize_name(p["name"]) for p in packages.values()}
     for wheel in extra:
-        key = normalise(wheel.name)
+        key = canonicalize_name(wheel.name)
         if key in known or key not in hosted:
             continue
         file_name, sha256 = hosted[key]
