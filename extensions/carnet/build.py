@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .book import BookPaths
+from .failures import strip_ansi
 
 
 class ProgressPrinter(io.TextIOBase):
@@ -46,7 +47,7 @@ class ProgressPrinter(io.TextIOBase):
 
     def write(self, text: str) -> int:
         """Print a line for each step found in complete lines of Sphinx's output."""
-        self.pending += _ANSI.sub("", text)
+        self.pending += strip_ansi(text)
         *lines, self.pending = self.pending.split("\n")
         for line in lines:
             self.step(line)
@@ -67,9 +68,6 @@ class ProgressPrinter(io.TextIOBase):
                 detail = match.group(1)
             print(f"  {self.labels[kind]:<12} {detail}", file=self.out, flush=True)
             return
-
-
-_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
 def run_sphinx(

@@ -18,7 +18,6 @@ Pages that failed are re-read on the next build, so a failure is never hidden by
 
 from __future__ import annotations
 
-import re
 import shutil
 import time
 import uuid
@@ -38,7 +37,7 @@ from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.util import logging
 from traitlets import default
 
-from .failures import PageFailure, first_source_line, summary
+from .failures import PageFailure, first_source_line, strip_ansi, summary
 from .kernels import choose_kernel, installed_kernels
 
 LOGGER = logging.getLogger(__name__)
@@ -47,8 +46,6 @@ LOGGER = logging.getLogger(__name__)
 UPSTREAM_DEFAULT_TIMEOUT = 30
 #: Carnet's default: long enough for a real lesson, short enough to catch a hung cell in CI.
 DEFAULT_TIMEOUT = 120
-
-_ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
 def reports_dir(app: Sphinx) -> Path:
@@ -86,7 +83,7 @@ def record_failure(app: Sphinx, docname: str, failure: PageFailure, detail: str)
     LOGGER.warning(f"{failure.message()} [carnet.execution]", location=docname, type="carnet", subtype="execution")
     path = report_path(app, docname)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f"{failure.message()}\n\n{_ANSI_ESCAPE.sub('', detail)}\n", encoding="utf-8")
+    path.write_text(f"{failure.message()}\n\n{strip_ansi(detail)}\n", encoding="utf-8")
 
 
 class FailureCollector(EnvironmentCollector):

@@ -5,7 +5,11 @@ This module knows nothing of Sphinx so that the messages can be unit-tested on t
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+#: Terminal colour codes (kernels colour their tracebacks, Sphinx its messages).
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 #: How long the first source line of a failing cell may be in a message.
 FIRST_LINE_WIDTH = 60
@@ -53,3 +57,8 @@ def summary(failures: list[PageFailure]) -> str:
     lines = [f"{count} {noun} failed to execute:"]
     lines += [f"  - {failure.message()}" for failure in sorted(failures, key=lambda f: f.source)]
     return "\n".join(lines)
+
+
+def strip_ansi(text: str) -> str:
+    """``text`` without terminal colour codes, for files and parsed output."""
+    return _ANSI.sub("", text)
