@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Check every internal link and anchor of a built book, offline (see carnet.linkcheck).
+"""Check every internal link and anchor of a built book, offline (see carnet.cli.linkcheck).
 
 Usage: scripts/check_links.py [_build/html]    Prints each broken link; exits 1 if there is any.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from carnet.linkcheck import broken_links
+from carnet.cli.linkcheck import broken_links
 
 
 def main(argv: list[str]) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import re
 import shutil
@@ -36,13 +38,22 @@ class Build:
         return self.book / "_build" / ".carnet-staging"
 
     @property
-    def reports(self) -> Path:
-        return self.book / "_build" / "reports"
+    def tracebacks(self) -> Path:
+        return self.book / "_build" / "tracebacks"
+
+    @property
+    def build_report(self) -> Path:
+        return self.book / "_build" / "carnet-build.json"
 
 
-def carnet_build(book: Path, *args: str, timeout: float = 600) -> Build:
-    """Run ``python -m carnet build`` on ``book`` in a subprocess, as an author would."""
+def carnet_build(book: Path, *args: str, timeout: float = 600, cache: Path | None = None) -> Build:
+    """Run ``python -m carnet build`` on ``book`` in a subprocess, as an author would.
+
+    ``cache``: the asset cache to use instead of the user's (an empty folder: a fresh machine).
+    """
     env = {**os.environ, "NO_COLOR": "1", "PYTHONWARNINGS": "ignore"}
+    if cache is not None:
+        env["CARNET_CACHE"] = str(cache)
     proc = subprocess.run(
         [sys.executable, "-m", "carnet", "build", str(book), *args],
         capture_output=True,
@@ -54,10 +65,24 @@ def carnet_build(book: Path, *args: str, timeout: float = 600) -> Build:
     return Build(proc.returncode, _ANSI.sub("", proc.stdout + proc.stderr), book)
 
 
+def build_in_process(book: Path, *args: str) -> Build:
+    """Run ``carnet build`` on ``book`` in this process (no interpreter start-up), capturing its output."""
+    from carnet.cli.main import main
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out), contextlib.chdir(book):
+        returncode = main(["build", str(book), *args])
+    return Build(returncode, _ANSI.sub("", out.getvalue()), book)
+
+
+#: Beside each bad-input fixture book: the lines its build must print (never copied with the book).
+EXPECTED = "expected.txt"
+
+
 def copy_book(name: str, dest: Path) -> Path:
     """Copy the fixture book ``tests/books/<name>`` into ``dest`` (without any earlier build)."""
     target = dest / name
-    shutil.copytree(BOOKS / name, target, ignore=shutil.ignore_patterns("_build"))
+    shutil.copytree(BOOKS / name, target, ignore=shutil.ignore_patterns("_build", EXPECTED))
     return target
 
 

@@ -17,6 +17,8 @@ import pytest
 import yaml
 from conftest import REPO, carnet_build
 
+pytestmark = pytest.mark.slow
+
 WORKFLOWS = [
     REPO / ".github/workflows/publish.yml",
     REPO / "extensions/carnet/scaffold/dot-github/workflows/publish.yml",
@@ -197,7 +199,7 @@ def test_serve_under_the_subpath_and_rebuild_on_change(course: Path, tmp_path: P
         port = probe.getsockname()[1]
     env = {**os.environ, "LANG": "C.UTF-8", "NO_COLOR": "1"}
     server = subprocess.Popen(
-        [sys.executable, "-m", "carnet", "serve", "--port", str(port), "--interval", "0.5"],
+        [sys.executable, "-m", "carnet", "serve", "--port", str(port)],
         cwd=book,
         env=env,
         stdout=subprocess.PIPE,

@@ -1,4 +1,8 @@
-"""Bad input: each fixture book must fail (or warn) with the exact message an author needs."""
+"""Bad input: each fixture book fails with the exact message an author needs, stored beside it.
+
+Books are built in this process (no interpreter start-up per build); the ``slow`` tests run
+``carnet build`` as a subprocess where the command line itself is what is tested.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,24 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
-from conftest import BOOKS, carnet_build
+from conftest import BOOKS, EXPECTED, Build, build_in_process, carnet_build, copy_book
+
+BAD_BOOKS = sorted(path.parent.name for path in BOOKS.glob(f"*/{EXPECTED}"))
+
+
+@pytest.fixture(scope="module")
+def bad_build(tmp_path_factory: pytest.TempPathFactory):
+    """Factory: the in-process build of a fixture book, built once per module."""
+    builds: dict[str, Build] = {}
+
+    def build(name: str) -> Build:
+        if name not in builds:
+            builds[name] = build_in_process(copy_book(name, tmp_path_factory.mktemp(name)))
+        return builds[name]
+
+    return build
 
 
 def _summary_lines(output: str) -> list[str]:
@@ -24,39 +44,33 @@ def _summary_lines(output: str) -> list[str]:
     return lines
 
 
-def test_cell_error_names_page_cell_and_exception(fixture_book):
-    build = carnet_build(fixture_book("cell-error"))
-    assert build.returncode == 1
-    assert _summary_lines(build.output) == ["division.ipynb, cell 3 ('y = x / 0'): ZeroDivisionError: division by zero"]
-    report = (build.reports / "division.err.log").read_text()
-    assert "ZeroDivisionError" in report and "y = x / 0" in report
-    # The traceback stays beside the site, never inside it.
+@pytest.mark.parametrize("name", BAD_BOOKS)
+def test_bad_input_gets_the_expected_message(name: str, bad_build):
+    build = bad_build(name)
+    assert build.returncode != 0, build.output[-3000:]
+    for line in (BOOKS / name / EXPECTED).read_text(encoding="utf-8").splitlines():
+        assert line in build.output, f"{line!r} not in the output:\n{build.output[-3000:]}"
+    assert "Traceback" not in build.output
+    assert not build.html.exists(), "a failed build publishes nothing"
+
+
+def test_tracebacks_stay_beside_the_site(bad_build):
+    build = bad_build("cell-error")
+    traceback = (build.tracebacks / "division.err.log").read_text()
+    assert "ZeroDivisionError" in traceback and "y = x / 0" in traceback
+    assert "Full tracebacks: " + str(build.tracebacks) in build.output
     assert not list(build.staging.rglob("*.err.log"))
+    assert not (build.staging / "reports").exists()
 
 
-def test_all_failing_pages_reported_in_one_run(fixture_book):
-    build = carnet_build(fixture_book("two-failures"))
-    assert build.returncode == 1
-    assert "2 pages failed to execute:" in build.output
-    assert _summary_lines(build.output) == [
-        "first.ipynb, cell 2 ('print(undefined_name)'): NameError: name 'undefined_name' is not defined",
-        "second.md, cell 2 (\"raise ValueError('bad value')\"): ValueError: bad value",
-    ]
-    # The good page was still executed and built.
+def test_all_failing_pages_reported_in_one_run_and_the_rest_builds(bad_build):
+    build = bad_build("two-failures")
+    assert len(_summary_lines(build.output)) == 2
     assert "fine" in (build.staging / "ok.html").read_text()
 
 
-def test_hung_cell_hits_the_timeout(fixture_book):
-    build = carnet_build(fixture_book("hung-cell"))
-    assert build.returncode == 1
-    assert _summary_lines(build.output) == [
-        "hang.ipynb, cell 3 ('while True:'): TimeoutError: the cell was still running after 3 s (execute.timeout)"
-    ]
-
-
-def test_dead_kernel_fails_its_page_only(fixture_book):
-    build = carnet_build(fixture_book("dead-kernel"))
-    assert build.returncode == 1
+def test_dead_kernel_fails_its_page_only(bad_build):
+    build = bad_build("dead-kernel")
     assert _summary_lines(build.output) == [
         "died.ipynb, cell 3 ('os._exit(1)'): DeadKernelError: the kernel died while running this cell"
     ]
@@ -64,36 +78,14 @@ def test_dead_kernel_fails_its_page_only(fixture_book):
     assert (build.staging / "died.html").is_file()
 
 
-def test_malformed_notebook_is_named_and_the_rest_builds(fixture_book):
-    build = carnet_build(fixture_book("malformed"))
-    assert build.returncode == 1
-    assert _summary_lines(build.output) == [
-        "broken.ipynb: invalid JSON at line 3, column 24: Expecting property name enclosed in double quotes"
-    ]
-    assert "fine" in (build.staging / "fine.html").read_text()
+def test_malformed_notebook_fails_its_page_only(bad_build):
+    assert "fine" in (bad_build("malformed").staging / "fine.html").read_text()
 
 
-def test_missing_toc_entry_stops_the_build(fixture_book):
-    build = carnet_build(fixture_book("missing-toc"))
-    assert build.returncode == 1
-    assert "_toc.yml names pages that do not exist (or are excluded):" in build.output
-    assert "  - chapitre-absent (no chapitre-absent{.rst/.md/.ipynb})" in build.output
-    assert "Traceback" not in build.output
-    assert not build.html.exists()
-
-
-def test_kernels_python_notebooks_run_with_a_warning_others_fail(fixture_book):
-    build = carnet_build(fixture_book("kernels"))
-    assert "no-kernelspec.ipynb: WARNING: notebook has no kernelspec; running it with 'python3' [carnet.kernel]" in (
-        build.output
-    )
-    assert (
-        "unknown-python.ipynb: WARNING: kernel 'conda-env-nsi-py' is not installed; "
-        "running this Python notebook with 'python3' [carnet.kernel]"
-    ) in build.output
-    assert build.returncode == 1
+def test_python_notebooks_run_with_a_warning_others_fail(bad_build):
+    build = bad_build("kernels")
     [line] = _summary_lines(build.output)
-    assert line.startswith("unknown-r.ipynb: no Jupyter kernel named 'ir' (language r) is installed; installed: ")
+    assert line.startswith("unknown-r.ipynb: no Jupyter kernel named 'carnet-absent-r'")
     rows = BeautifulSoup((build.staging / "status.html").read_text(), "html.parser").select("#carnet-status-table tr")
     results = {row.select_one(".carnet-status-source").get_text(strip=True): row.get("class") for row in rows[1:]}
     assert "carnet-status-passed" in results["no-kernelspec.ipynb"]
@@ -101,8 +93,36 @@ def test_kernels_python_notebooks_run_with_a_warning_others_fail(fixture_book):
     assert "carnet-status-failed" in results["unknown-r.ipynb"]
 
 
-def test_kernel_warning_can_be_suppressed(fixture_book):
-    book = fixture_book("kernels")
+def test_wrong_page_settings_fail_the_build_and_are_reported(bad_build):
+    build = bad_build("page-settings")
+    report = json.loads(build.build_report.read_text())
+    assert [item["page"] for item in report["settings"]] == ["backend-cloud", "try-it-no", "unknown-key"]
+    assert report["failures"] == []
+    # A page with valid settings gets them: no try-it button, a Binder button instead of Run controls.
+    page = BeautifulSoup((build.staging / "fine.html").read_text(), "html.parser")
+    assert not page.select("a.btn-carnet-try-it") and page.select("button.thebe-launch-button")
+    # A wrong value never counts as true: that page keeps the book's default.
+    assert BeautifulSoup((build.staging / "try-it-no.html").read_text(), "html.parser").select("a.btn-carnet-try-it")
+
+
+def test_a_wrong_page_setting_is_reported_again_until_fixed(bad_build, tmp_path: Path):
+    book = copy_book("page-settings", tmp_path)
+    assert build_in_process(book).returncode == 1
+    again = build_in_process(book)
+    assert again.returncode == 1 and "carnet.try_it: expected true or false, got 'no'" in again.output
+    for name in ("try-it-no", "backend-cloud", "unknown-key"):
+        (book / f"{name}.md").write_text((book / "fine.md").read_text().replace("# fine", f"# {name}"))
+    fixed = build_in_process(book)
+    assert fixed.returncode == 0, fixed.output[-3000:]
+
+
+def test_lite_dir_outside_the_site_deletes_nothing(bad_build):
+    build = bad_build("lite-dir")
+    assert sorted(p.name for p in build.book.iterdir() if p.name != "_build") == ["_config.yml", "_toc.yml", "intro.md"]
+
+
+def test_kernel_warning_can_be_suppressed(tmp_path: Path):
+    book = copy_book("kernels", tmp_path)
     (book / "unknown-r.ipynb").unlink()
     toc = book / "_toc.yml"
     toc.write_text(toc.read_text().replace("  - file: unknown-r\n", ""))
@@ -110,9 +130,38 @@ def test_kernel_warning_can_be_suppressed(fixture_book):
     config.write_text(
         config.read_text().replace("sphinx:\n", "sphinx:\n  config:\n    suppress_warnings: [carnet.kernel]\n")
     )
-    build = carnet_build(book)
+    build = build_in_process(book)
     assert build.returncode == 0, build.output
     assert "[carnet.kernel]" not in build.output
+
+
+def test_inline_execution_is_refused(tmp_path: Path):
+    book = copy_book("cell-error", tmp_path)
+    config = book / "_config.yml"
+    config.write_text(config.read_text().replace("execute_notebooks: cache", "execute_notebooks: inline"))
+    build = build_in_process(book)
+    assert build.returncode != 0
+    assert "execute.execute_notebooks: 'inline' is not supported by Carnet" in build.output
+
+
+def test_the_executor_swap_takes_effect_and_is_undone(bad_build):
+    from jupyter_cache.executors.utils import single_nb_execution
+    from myst_nb.core.execute import cache, direct
+
+    build = bad_build("cell-error")
+    report = json.loads(build.build_report.read_text())
+    assert report["executed"], "only Carnet's executor records executed pages"
+    assert cache.single_nb_execution is single_nb_execution and direct.single_nb_execution is single_nb_execution
+
+
+def test_a_myst_nb_that_no_longer_calls_the_executor_stops_the_build(monkeypatch):
+    from carnet.sphinxext.execution import executing_modules
+    from myst_nb.core.execute import cache
+    from sphinx.errors import ExtensionError
+
+    monkeypatch.delattr(cache, "single_nb_execution")
+    with pytest.raises(ExtensionError, match=r"no longer executes notebooks through myst_nb.core.execute.cache"):
+        executing_modules()
 
 
 def _tree_digest(folder: Path) -> dict[str, str]:
@@ -123,6 +172,7 @@ def _tree_digest(folder: Path) -> dict[str, str]:
     }
 
 
+@pytest.mark.slow
 def test_failed_build_leaves_published_site_untouched_and_failure_is_not_cached(fixture_book):
     book = fixture_book("two-failures")
     for page in ("first.ipynb", "second.md"):
@@ -160,11 +210,45 @@ print("STATUS", status)
 """
 
 
+@pytest.mark.slow
 def test_parallel_reading_keeps_every_failure(fixture_book):
     """Carnet declares itself parallel-read safe: pages read in other processes must still be reported."""
     book = fixture_book("two-failures")
     proc = subprocess.run([sys.executable, "-c", PARALLEL_BUILD], cwd=book, capture_output=True, text=True, timeout=600)
     assert "STATUS 1" in proc.stdout, proc.stdout[-2000:] + proc.stderr[-2000:]
-    report = json.loads((book / "_build" / "carnet-report.json").read_text())
+    report = json.loads((book / "_build" / "carnet-build.json").read_text())
     assert sorted(report["executed"]) == ["first", "ok", "second"]
     assert [failure["source"] for failure in report["failures"]] == ["first.ipynb", "second.md"]
+
+
+def test_carnet_deletes_only_what_it_wrote(tmp_path: Path):
+    """A chapter in a folder named ``reports``, and a file of the author's in the JupyterLite folder, survive."""
+    book = copy_book("launch", tmp_path)
+    (book / "reports").mkdir()
+    (book / "reports" / "projet.md").write_text("# Projet\n\nUn chapitre dans un dossier nommé reports.\n")
+    toc = book / "_toc.yml"
+    toc.write_text(toc.read_text() + "  - file: reports/projet\n")
+    first = build_in_process(book)
+    assert first.returncode == 0, first.output[-3000:]
+    assert (first.html / "reports" / "projet.html").is_file()
+    (first.staging / "lite" / "LISEZMOI.txt").write_text("written by the author, not by Carnet")
+    (book / "sub" / "exercice.md").unlink()
+    toc.write_text(toc.read_text().replace("  - file: sub/exercice\n", ""))
+    second = build_in_process(book)
+    assert second.returncode == 0, second.output[-3000:]
+    assert not (second.html / "lite" / "files" / "sub" / "exercice.ipynb").exists()
+    assert (second.html / "lite" / "LISEZMOI.txt").is_file()
+    assert (second.html / "lite" / "notebooks" / "index.html").is_file()
+
+
+def test_runtime_is_hosted_for_jupyterlite_even_without_live_cells(tmp_path: Path):
+    book = copy_book("launch", tmp_path)
+    config = book / "_config.yml"
+    config.write_text(config.read_text() + "  config:\n    carnet:\n      live:\n        enabled: false\n")
+    build = build_in_process(book)
+    assert build.returncode == 0, build.output[-3000:]
+    assert (build.html / "_static" / "carnet" / "pyodide" / "pyodide.mjs").is_file()
+    lite = json.loads((build.html / "lite" / "jupyter-lite.json").read_text())
+    kernel = lite["jupyter-config-data"]["litePluginSettings"]["@jupyterlite/pyodide-kernel-extension:kernel"]
+    assert kernel["pyodideUrl"] == "../../_static/carnet/pyodide/pyodide.mjs"
+    assert not BeautifulSoup((build.html / "analyse.html").read_text(), "html.parser").select("script[src*=live]")

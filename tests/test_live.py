@@ -1,4 +1,8 @@
-"""Readers run and edit code cells in the page, in a real headless Chromium, offline, on real Pyodide."""
+"""Readers run and edit code cells in the page, in a real headless Chromium, offline, on real Pyodide.
+
+The live fixture book is built with an empty asset cache, as on a fresh machine: its first build
+must already hold the runtime, the editor and MathJax.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +10,24 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from carnet.runtime import PYODIDE
-from carnet.serve import serve_directory
+from carnet.assets.runtime import PYODIDE_VERSION
+from carnet.cli.server import serve_directory
 from conftest import Build, carnet_build, copy_book
+
+pytestmark = pytest.mark.slow
 
 #: Files whose download means the runtime (or the editor) started.
 RUNTIME_FILES = ("pyodide", "carnet-worker", "codemirror", "carnet_runtime")
-CDN_PACKAGES = f"https://cdn.jsdelivr.net/pyodide/v{PYODIDE.version}/full/"
+CDN_PACKAGES = f"https://cdn.jsdelivr.net/pyodide/v{PYODIDE_VERSION}/full/"
 START_TIMEOUT = 90_000
 
 
 @pytest.fixture(scope="module")
 def live_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    build = carnet_build(copy_book("live", tmp_path_factory.mktemp("live")))
+    fresh_cache = tmp_path_factory.mktemp("empty-cache")
+    build = carnet_build(copy_book("live", tmp_path_factory.mktemp("live")), cache=fresh_cache)
     assert build.returncode == 0, build.output[-3000:]
+    assert "WARNING" not in build.output, build.output[-3000:]
     return build
 
 
@@ -129,7 +137,7 @@ def test_stop_ends_a_runaway_loop_and_python_starts_again(offline_context, site)
     run(page, 1)
     type_code(page, 6, "while True:\n", "pass")
     cell(page, 6).locator(".carnet-run").click()
-    page.wait_for_timeout(1000)
+    cell(page, 6).locator(".carnet-status", has_text="Exécution").wait_for(timeout=START_TIMEOUT)
     assert "carnet-running" in cell(page, 6).get_attribute("class")
     cell(page, 6).get_by_role("button", name="Arrêter Python (ses variables sont perdues)").click()
     assert "Python a été arrêté" in cell(page, 6).locator(".carnet-output").inner_text()
@@ -156,16 +164,19 @@ def test_binder_backend_page_has_a_thebe_button_and_no_pyodide(live_build: Build
     )
 
 
-def test_runtime_is_served_by_the_book(live_build: Build):
-    runtime = live_build.html / "_static" / "carnet" / "pyodide"
+def test_first_build_on_a_fresh_machine_serves_runtime_editor_and_mathjax(live_build: Build):
+    static = live_build.html / "_static"
     for name in (
-        "pyodide.mjs",
-        "pyodide.asm.wasm",
-        "python_stdlib.zip",
-        "pyodide-lock.json",
-        "micropip-0.11.1-py3-none-any.whl",
+        "carnet/pyodide/pyodide.mjs",
+        "carnet/pyodide/pyodide.asm.wasm",
+        "carnet/pyodide/python_stdlib.zip",
+        "carnet/pyodide/pyodide-lock.json",
+        "carnet/pyodide/micropip-0.11.1-py3-none-any.whl",
+        "codemirror/lib/codemirror.js",
+        "codemirror/mode/python/python.js",
+        "mathjax/es5/tex-mml-chtml.js",
     ):
-        assert (runtime / name).is_file(), name
+        assert (static / name).is_file(), name
 
 
 def test_try_it_notebook_runs_in_jupyterlite_on_the_same_runtime(offline_context, sample_build: Build):

@@ -12,6 +12,8 @@ import yaml
 from bs4 import BeautifulSoup
 from conftest import REPO, Build
 
+pytestmark = pytest.mark.slow
+
 CHECK_LINKS = REPO / "scripts" / "check_links.py"
 
 

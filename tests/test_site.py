@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from urllib.parse import urljoin
 
+import pytest
 from bs4 import BeautifulSoup
-from carnet.serve import serve_directory
+from carnet.cli.server import serve_directory
 from conftest import Build
+
+pytestmark = pytest.mark.slow
 
 SUBPATH = "/programmer-en-python/"
 

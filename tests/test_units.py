@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from carnet.failures import PageFailure, first_source_line, summary
-from carnet.i18n import translate
-from carnet.kernels import choose_kernel
-from carnet.sources import notebook_problem, stub_notebook
-from carnet.toc import missing_entries
+from carnet.core.failures import PageFailure, first_source_line, summary
+from carnet.core.i18n import translate
+from carnet.core.kernels import choose_kernel
+from carnet.core.notebooks import notebook_problem, stub_notebook
+from carnet.core.toc import missing_entries
 
 KERNELS = {"python3": "python", "ir": "r"}
 
@@ -95,30 +95,8 @@ def test_translate_falls_back_to_english():
     assert translate(None, "status.summary", total=2, passed=1, failed=1) == "2 executed pages: 1 passed, 1 failed."
 
 
-def test_npm_asset_with_wrong_hash_is_refused(tmp_path, monkeypatch):
-    from carnet.assets import AssetError, NpmPackage, fetch_npm
-
-    monkeypatch.setenv("CARNET_CACHE", str(tmp_path))
-    forged = NpmPackage("is-number", "7.0.0", "sha512-" + "A" * 86 + "==")
-    with pytest.raises(AssetError, match=r"is-number@7.0.0: integrity mismatch \(expected sha512-AAAA"):
-        fetch_npm(forged)
-    assert not (tmp_path / "npm" / "is-number-7.0.0").exists()
-
-
-def test_npm_asset_with_right_hash_is_unpacked(tmp_path, monkeypatch):
-    from carnet.assets import NpmPackage, fetch_npm
-
-    monkeypatch.setenv("CARNET_CACHE", str(tmp_path))
-    genuine = NpmPackage(
-        "is-number",
-        "7.0.0",
-        "sha512-41Cifkg6e8TylSpdtTpeLVMqvSBEVzTttHvERD741+pnZ8ANv0004MRL43QKPDlK9cGvNp6NZWZUBlbGXYxxng==",
-    )
-    assert (fetch_npm(genuine) / "package.json").is_file()
-
-
 def test_rewritten_lock_hosts_pure_wheels_and_pins_the_rest_to_the_cdn():
-    from carnet.runtime import Wheel, rewrite_lock
+    from carnet.core.lockfile import Wheel, rewrite_lock
 
     official = {
         "info": {"python": "3.14"},
@@ -156,21 +134,21 @@ def test_rewritten_lock_hosts_pure_wheels_and_pins_the_rest_to_the_cdn():
 
 
 def test_lite_kernel_uses_the_books_runtime_or_the_cdn():
-    from carnet.config import RuntimeConfig
-    from carnet.runtime import lite_kernel_settings
+    from carnet.core.urls import cdn_base, lite_kernel_settings
 
-    assert lite_kernel_settings(RuntimeConfig(), "lite") == {
+    assert lite_kernel_settings(None, "lite") == {
         "pyodideUrl": "../../_static/carnet/pyodide/pyodide.mjs",
         "disablePyPIFallback": True,
     }
-    assert lite_kernel_settings(RuntimeConfig(), "outils/lite")["pyodideUrl"].startswith("../../../_static/")
-    cdn = lite_kernel_settings(RuntimeConfig(source="cdn", cdn_url="https://cdn.example/v{version}/full/"), "lite")
+    assert lite_kernel_settings(None, "outils/lite")["pyodideUrl"].startswith("../../../_static/")
+    cdn = lite_kernel_settings(cdn_base("https://cdn.example/v{version}/full", "314.0.6"), "lite")
     assert cdn == {"pyodideUrl": "https://cdn.example/v314.0.6/full/pyodide.mjs"}
 
 
 def test_full_distribution_is_hosted_whole(tmp_path, monkeypatch):
-    from carnet.config import RuntimeConfig
-    from carnet.runtime import RUNTIME_PATH, prepare_runtime
+    from carnet.assets.runtime import prepare_runtime
+    from carnet.core.settings import RuntimeConfig
+    from carnet.core.urls import RUNTIME_PATH
 
     monkeypatch.setenv("CARNET_CACHE", str(tmp_path / "cache"))
     dist = tmp_path / "book" / "pyodide-dist"
@@ -195,28 +173,27 @@ def test_full_distribution_is_hosted_whole(tmp_path, monkeypatch):
     ],
 )
 def test_config_errors_name_the_key_path(value, message):
-    from carnet.config import CarnetConfig, parse_section
-    from sphinx.errors import ConfigError
+    from carnet.core.settings import CarnetConfig, SettingError, parse_section
 
-    with pytest.raises(ConfigError) as error:
+    with pytest.raises(SettingError) as error:
         parse_section(CarnetConfig, value, "carnet")
     assert str(error.value) == message
 
 
 def test_config_defaults():
-    from carnet.config import CarnetConfig, parse_section
+    from carnet.core.settings import CarnetConfig, parse_section
 
     config = parse_section(CarnetConfig, {"live": {"prewarm": "idle"}}, "carnet")
     assert config.live.prewarm == "idle" and config.launch.try_it is True and config.runtime.source == "self"
 
 
 def test_failed_jupyterlite_build_stops_with_its_real_cause(tmp_path, monkeypatch):
-    import carnet.lite
-    from carnet.config import LaunchConfig
-    from sphinx.errors import ExtensionError
+    from carnet.assets import lite_app
+    from carnet.assets.npm import AssetError
+    from carnet.core.settings import LaunchConfig
 
     monkeypatch.setenv("CARNET_CACHE", str(tmp_path))
-    monkeypatch.setattr(carnet.lite, "LITE_MODULE", "jupyterlite_core.no_such_command")
-    with pytest.raises(ExtensionError, match=r"the JupyterLite build failed \(exit 1\):\n(.|\n)*No module named"):
-        carnet.lite.build_app(LaunchConfig())
+    monkeypatch.setattr(lite_app, "LITE_MODULE", "jupyterlite_core.no_such_command")
+    with pytest.raises(AssetError, match=r"the JupyterLite build failed \(exit 1\):\n(.|\n)*No module named"):
+        lite_app.build_app(LaunchConfig())
     assert not list((tmp_path / "lite-app").glob("*/jupyter-lite.json"))

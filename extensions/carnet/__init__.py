@@ -1,4 +1,9 @@
-"""Carnet: turn notebook courses into interactive books (a Sphinx / Jupyter Book extension)."""
+"""Carnet: turn notebook courses into interactive books (a Sphinx / Jupyter Book extension).
+
+The package's folders follow the data path (see ``README.md`` beside this file): ``core`` (pure
+logic), ``assets`` (browser files from the registries), ``sphinxext`` (the build), ``cli`` (the
+``carnet`` command) and ``static`` (what runs in the reader's browser).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,8 @@ __version__ = "0.1.0"
 
 def setup(app: Any) -> dict[str, Any]:
     """Register Carnet's features; heavy imports wait until Sphinx loads us."""
-    from .extension import setup_extension
+    from .sphinxext import setup_extension
 
     setup_extension(app)
-    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
+    # env_version: bump when what Carnet keeps in the environment changes shape.
+    return {"version": __version__, "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,66 @@
+"""A book folder on disk, checked before anything runs: its two YAML files must be readable.
+
+Jupyter Book reads ``_config.yml`` and ``_toc.yml`` before Sphinx starts, and answers a YAML
+mistake with a Python traceback. ``carnet`` reads them first and names the file, line and problem.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..core.errors import CarnetError
+from ..core.paths import BookPaths
+from ..core.urls import site_path
+
+
+def read_yaml(path: Path) -> Any:
+    """Parse a YAML file, turning any syntax error into a message naming the file and line."""
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "somewhere"
+        raise CarnetError(f"{path.name}: not valid YAML at {where}: {err.problem}") from err
+    except yaml.YAMLError as err:
+        raise CarnetError(f"{path.name}: not valid YAML: {err}") from err
+
+
+def book_settings(paths: BookPaths) -> dict[str, Any]:
+    """The book's ``_config.yml`` as a mapping (checked), for the few settings the command needs."""
+    config = read_yaml(paths.config)
+    if config is None:
+        return {}
+    if not isinstance(config, dict):
+        raise CarnetError(f"_config.yml: expected a mapping of settings (key: value), got {type(config).__name__}")
+    return config
+
+
+def published_path(paths: BookPaths) -> str:
+    """The URL path the book will be served under (``/REPO/``), from its ``_config.yml``."""
+    config = book_settings(paths)
+    return site_path((config.get("html") or {}).get("baseurl", ""), (config.get("repository") or {}).get("url", ""))
+
+
+def read_toc_shape(paths: BookPaths) -> None:
+    """``_toc.yml`` must be a mapping with a ``root`` page (its entries are checked by the build)."""
+    toc = read_yaml(paths.toc)
+    if not isinstance(toc, dict):
+        raise CarnetError(f"_toc.yml: expected a mapping with 'format' and 'root', got {type(toc).__name__}")
+    if "root" not in toc:
+        raise CarnetError("_toc.yml: missing 'root' (the first page of the book, e.g. 'root: intro')")
+
+
+def book_paths(source: Path) -> BookPaths:
+    """Check that ``source`` is a readable book folder and return its paths."""
+    paths = BookPaths(source.resolve())
+    if not paths.source.is_dir():
+        raise CarnetError(f"{source}: no such folder")
+    for required in (paths.config, paths.toc):
+        if not required.is_file():
+            raise CarnetError(f"{required}: not found; a Carnet book needs _config.yml and _toc.yml")
+    book_settings(paths)
+    read_toc_shape(paths)
+    return paths

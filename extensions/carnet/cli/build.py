@@ -1,0 +1,159 @@
+"""Build a book into a staging folder and swap it into ``_build/html`` only when it succeeds.
+
+``jupyter-book build`` writes straight into ``_build/html``: a build that fails half-way leaves a
+mix of new and old pages there, ready to be pushed by mistake. ``carnet build`` lets Sphinx write
+into ``_build/.carnet-staging`` (kept between builds, so rebuilds stay incremental) and replaces
+``_build/html`` by a copy of it only when the build exits 0. The execution cache, doctrees and
+tracebacks stay in ``_build`` itself, shared with plain ``jupyter-book build``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import re
+import shutil
+import sys
+import time
+from pathlib import Path
+from typing import TextIO
+
+from ..core.failures import strip_ansi
+from ..core.i18n import messages
+from ..core.paths import BookPaths
+from .book import book_paths
+from .language import cli_language, say
+
+
+class ProgressPrinter(io.TextIOBase):
+    """Stands in for Sphinx's status stream and prints one short line per step instead.
+
+    Sphinx and myst-nb report every step at length (configuration dumps included); an author
+    wants to see pages being read, executed and written, and the JupyterLite step.
+    """
+
+    STEPS = (
+        (re.compile(r"reading sources\.\.\. \[\s*(\d+)%\] (\S+)"), "read"),
+        (re.compile(r"(\S+\.(?:ipynb|md)): Executing notebook"), "execute"),
+        (re.compile(r"writing output\.\.\. \[\s*(\d+)%\] (\S+)"), "write"),
+        (re.compile(r"\[carnet\] JupyterLite site: (.*)"), "lite"),
+    )
+
+    def __init__(self, out: TextIO, labels: dict[str, str], root: Path) -> None:
+        self.out = out
+        self.labels = labels
+        self.root = root
+        self.pending = ""
+
+    def writable(self) -> bool:
+        """Always: this is an output stream."""
+        return True
+
+    def write(self, text: str) -> int:
+        """Print a line for each step found in complete lines of Sphinx's output."""
+        self.pending += strip_ansi(text)
+        *lines, self.pending = self.pending.split("\n")
+        for line in lines:
+            self.step(line)
+        return len(text)
+
+    def step(self, line: str) -> None:
+        """Print the step a line of Sphinx's output reports, if it reports one."""
+        for pattern, kind in self.STEPS:
+            match = pattern.search(line)
+            if not match:
+                continue
+            if kind in ("read", "write"):
+                detail = f"[{int(match.group(1)):3d}%] {match.group(2)}"
+            elif kind == "execute":
+                source = Path(match.group(1))
+                detail = source.relative_to(self.root).as_posix() if source.is_relative_to(self.root) else str(source)
+            else:
+                detail = match.group(1)
+            print(f"  {self.labels[kind]:<12} {detail}", file=self.out, flush=True)
+            return
+
+
+def run_sphinx(
+    paths: BookPaths, *, strict: bool = False, fresh: bool = False, progress: dict[str, str] | None = None
+) -> int:
+    """Run Jupyter Book's Sphinx build into the staging folder; return its exit status.
+
+    With ``progress`` (labels for the steps), Sphinx's own status output is condensed to one line
+    per step; warnings and errors are always printed in full.
+    """
+    from jupyter_book.sphinx import build_sphinx
+
+    status = ProgressPrinter(sys.stdout, progress, paths.source) if progress else sys.stdout
+    with contextlib.redirect_stdout(status):
+        result = build_sphinx(
+            paths.source,
+            paths.staging,
+            doctreedir=paths.build / ".doctrees",
+            noconfig=True,
+            path_config=str(paths.config),
+            confoverrides={
+                "external_toc_path": paths.toc.as_posix(),
+                "latex_individualpages": False,
+                **({"nitpicky": True} if strict else {}),
+            },
+            warningiserror=strict,
+            keep_going=True,
+            freshenv=fresh,
+            force_all=fresh,
+        )
+    return 1 if isinstance(result, BaseException) else int(result)
+
+
+def swap_in(staging: Path, html: Path) -> None:
+    """Replace ``html`` by a copy of ``staging`` with two renames, so it is never half-written."""
+    fresh = html.with_name(html.name + ".carnet-new")
+    old = html.with_name(html.name + ".carnet-old")
+    for leftover in (fresh, old):
+        shutil.rmtree(leftover, ignore_errors=True)
+    shutil.copytree(staging, fresh, ignore=shutil.ignore_patterns(".buildinfo"))
+    if html.exists():
+        html.rename(old)
+    fresh.rename(html)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def build_book(
+    paths: BookPaths, *, strict: bool = False, fresh: bool = False, progress: dict[str, str] | None = None
+) -> int:
+    """Build a book (checked by :func:`.book.book_paths`); swap it into ``_build/html`` on success.
+
+    Return the exit status.
+    """
+    status = run_sphinx(paths, strict=strict, fresh=fresh, progress=progress)
+    if status == 0:
+        swap_in(paths.staging, paths.html)
+    return status
+
+
+def run(args: argparse.Namespace) -> int:
+    """``carnet build``: build the book; ``_build/html`` changes only if the build succeeds."""
+    paths = book_paths(Path(args.dir))
+    start = time.perf_counter()
+    progress = None if args.verbose else messages(cli_language(), "cli.step.")
+    paths.build_report.unlink(missing_ok=True)
+    status = build_book(paths, strict=args.strict, fresh=args.all, progress=progress)
+    if paths.build_report.is_file():
+        report = json.loads(paths.build_report.read_text(encoding="utf-8"))
+        print(
+            say(
+                "build_summary",
+                pages=len(report["pages"]),
+                notebooks=len(report["notebooks"]),
+                executed=len(report["executed"]),
+                failed=len(report["failures"]),
+                seconds=f"{time.perf_counter() - start:.1f}",
+            )
+        )
+    if status == 0:
+        print(say("build_done", html=paths.html))
+    else:
+        print(say("build_failed", html=paths.html, staging=paths.staging, reports=paths.tracebacks), file=sys.stderr)
+    return status

@@ -1,0 +1,103 @@
+"""``carnet check``: everything CI should gate on, in one command, with a JSON report.
+
+1. the book is built (into the staging folder; ``_build/html`` is not touched): every page is
+   executed and every failing page is listed;
+2. every internal link and anchor of the result is followed (:mod:`.linkcheck`);
+3. every "try it" link resolves to the JupyterLite app and to a notebook in its contents;
+4. Binder's environment declares every third-party module the pages import.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import posixpath
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from ..core.i18n import messages
+from ..core.paths import BookPaths
+from .book import book_paths, published_path
+from .build import run_sphinx
+from .language import cli_language, say
+from .linkcheck import broken_links
+
+
+def launch_problems(html: Path) -> list[str]:
+    """Try-it links that do not lead to the JupyterLite app and to an existing notebook."""
+    from bs4 import BeautifulSoup
+
+    problems = []
+    for page in sorted(html.rglob("*.html")):
+        relative = page.relative_to(html).as_posix()
+        if relative.startswith(("lite/", "_static/")):
+            continue
+        for link in BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select("a.btn-carnet-try-it"):
+            parts = urlsplit(link["href"])
+            app = posixpath.normpath(posixpath.join(posixpath.dirname(relative), parts.path))
+            notebook = parse_qs(parts.query).get("path", [""])[0]
+            lite_root = posixpath.dirname(posixpath.dirname(app))
+            if not (html / app).is_file():
+                problems.append(f"{relative}: the try-it link leads to {app}, which does not exist")
+            elif not notebook or not (html / lite_root / "files" / notebook).is_file():
+                problems.append(f"{relative}: the try-it link opens {notebook!r}, absent from the JupyterLite contents")
+    return problems
+
+
+def run_check(paths: BookPaths, progress: dict[str, str] | None) -> dict[str, Any]:
+    """Build and check the book; return the full result (``ok`` is the verdict)."""
+    paths.build_report.unlink(missing_ok=True)
+    status = run_sphinx(paths, progress=progress)
+    report = json.loads(paths.build_report.read_text(encoding="utf-8")) if paths.build_report.is_file() else None
+    result: dict[str, Any] = {
+        "book": str(paths.source),
+        "build": {"status": status, "completed": report is not None},
+        "execution": {
+            "pages": len(report["notebooks"]) if report else 0,
+            "failures": report["failures"] if report else [],
+        },
+        "links": [],
+        "launch": [],
+        "settings": report["settings"] if report else [],
+        "binder": report["binder"] if report else [],
+    }
+    if report is not None:
+        result["links"] = [link.message() for link in broken_links(paths.staging, published_path(paths))]
+        result["launch"] = launch_problems(paths.staging)
+    result["ok"] = bool(
+        status == 0
+        and report is not None
+        and not result["execution"]["failures"]
+        and not result["links"]
+        and not result["launch"]
+        and not result["settings"]
+        and not result["binder"]
+    )
+    return result
+
+
+def run(args: argparse.Namespace) -> int:
+    """``carnet check``: build and check everything CI gates on; write a JSON report."""
+    paths = book_paths(Path(args.dir))
+    result = run_check(paths, None if args.verbose else messages(cli_language(), "cli.step."))
+    output = Path(args.json) if args.json else paths.build / "carnet-check.json"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
+    lines = [say("check_title")]
+    lines.append(
+        say("check_execution", pages=result["execution"]["pages"], failed=len(result["execution"]["failures"]))
+    )
+    lines += [f"    - {failure['message']}" for failure in result["execution"]["failures"]]
+    lines += [f"    - {item['page']}: {item['message']}" for item in result["settings"]]
+    lines.append(say("check_links", count=len(result["links"])))
+    lines += [f"    - {link}" for link in result["links"]]
+    lines.append(say("check_launch", count=len(result["launch"])))
+    lines += [f"    - {problem}" for problem in result["launch"]]
+    lines.append(say("check_binder", count=len(result["binder"])))
+    lines += [f"    - {item['page']}: {', '.join(item['modules'])}" for item in result["binder"]]
+    if not result["build"]["completed"]:
+        lines.append(say("check_incomplete"))
+    lines.append(say("check_ok" if result["ok"] else "check_failed", json=output))
+    print("\n".join(lines))
+    return 0 if result["ok"] else 1

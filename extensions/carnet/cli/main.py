@@ -1,0 +1,68 @@
+"""``carnet``: the command line a teacher uses: new, build, check, serve, publish.
+
+Each sub-command lives in its own module, imported only when it runs, so that ``carnet --help``
+stays instant (no Sphinx, no Jupyter). Problems with the author's input end with one clear message
+and a non-zero exit, never a Python traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from .. import __version__
+from ..core.errors import CarnetError
+from .language import say
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser, one sub-command per task, with help in the user's language."""
+    root = argparse.ArgumentParser(prog="carnet", description=say("description"))
+    root.add_argument("--version", action="version", version=f"carnet {__version__}")
+    commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, *, book: bool = True) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=say(f"{name}_help"), description=say(f"{name}_help"))
+        if book:
+            sub.add_argument("dir", nargs="?", default=".", help=say("dir_help"))
+        sub.set_defaults(module=name)
+        return sub
+
+    new = command("new", book=False)
+    new.add_argument("dir", help=say("new_dir_help"))
+    new.add_argument("--title", default="", help=say("title_help"))
+    new.add_argument("--author", default="", help=say("author_help"))
+    new.add_argument("--language", choices=("fr", "en"), help=say("language_help"))
+    new.add_argument("--repository", default="https://github.com/USER/REPO", help=say("repository_help"))
+
+    build = command("build")
+    build.add_argument("--strict", action="store_true", help=say("strict_help"))
+    build.add_argument("--all", action="store_true", help=say("all_help"))
+    build.add_argument("--verbose", action="store_true", help=say("verbose_help"))
+
+    check = command("check")
+    check.add_argument("--json", help=say("json_help"))
+    check.add_argument("--verbose", action="store_true", help=say("verbose_help"))
+
+    serve = command("serve")
+    serve.add_argument("--port", type=int, default=8000, help=say("port_help"))
+    serve.add_argument("--subpath", help=say("subpath_help"))
+    serve.add_argument("--no-build", action="store_true", help=say("no_build_help"))
+
+    publish = command("publish")
+    publish.add_argument("--remote", default="origin", help=say("remote_help"))
+    publish.add_argument("--branch", default="gh-pages", help=say("branch_help"))
+    publish.add_argument("--no-push", action="store_true", help=say("no_push_help"))
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``carnet`` command and of ``python -m carnet``."""
+    args = parser().parse_args(argv)
+    try:
+        return importlib.import_module(f"{__package__}.{args.module}").run(args)
+    except CarnetError as err:
+        print(f"carnet: {err}", file=sys.stderr)
+        return 2

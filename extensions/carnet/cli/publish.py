@@ -1,0 +1,48 @@
+"""``carnet publish``: push the built site to the ``gh-pages`` branch with ghp-import.
+
+For authors who publish from their own machine rather than with the GitHub Actions workflow.
+``.nojekyll`` is always added: without it GitHub Pages runs Jekyll, which drops ``_static/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+from pathlib import Path
+
+from .. import __version__
+from ..core.errors import CarnetError
+from .book import book_paths
+from .language import say
+
+
+def publish_site(repository: Path, html: Path, *, remote: str, branch: str, push: bool, message: str) -> None:
+    """Commit ``html`` as the whole content of ``branch`` in ``repository``'s git repository.
+
+    With ``push``, the branch is pushed to ``remote`` too.
+    """
+    from ghp_import import GhpError, ghp_import
+
+    if not (html / "index.html").is_file():
+        raise CarnetError(f"{html} holds no built site: run `carnet build` first")
+    (html / ".nojekyll").touch()
+    try:
+        with contextlib.chdir(repository):
+            ghp_import(str(html), mesg=message, remote=remote, branch=branch, push=push, force=True, nojekyll=True)
+    except GhpError as err:
+        raise CarnetError(f"publishing to {remote}/{branch} failed: {err.message}") from err
+
+
+def run(args: argparse.Namespace) -> int:
+    """``carnet publish``: push ``_build/html`` to the gh-pages branch."""
+    paths = book_paths(Path(args.dir))
+    publish_site(
+        paths.source,
+        paths.html,
+        remote=args.remote,
+        branch=args.branch,
+        push=not args.no_push,
+        message=f"Publish the course with Carnet {__version__}",
+    )
+    print(say("publish_done", branch=args.branch, remote=args.remote))
+    return 0

@@ -1,0 +1,70 @@
+"""Where a book's sources are and where each part of its build goes.
+
+Shared by the command line (which reads them) and the Sphinx extension (which writes them): the
+staging folder Sphinx writes into, the published site, the tracebacks and the build report, all
+under ``_build``, beside the site and never inside it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+BUILD_DIR = "_build"
+STAGING_DIR = ".carnet-staging"
+#: Full tracebacks of failed pages, beside the site so they are never published.
+TRACEBACKS_DIR = "tracebacks"
+#: What each build did and found, as JSON (read by ``carnet build`` and ``carnet check``).
+BUILD_REPORT = "carnet-build.json"
+
+
+def build_report_path(outdir: Path) -> Path:
+    """Where the report of a build into ``outdir`` goes."""
+    return outdir.parent / BUILD_REPORT
+
+
+def tracebacks_path(outdir: Path) -> Path:
+    """Where the tracebacks of a build into ``outdir`` go."""
+    return outdir.parent / TRACEBACKS_DIR
+
+
+@dataclass(frozen=True)
+class BookPaths:
+    """Where a book's sources are and where its build goes."""
+
+    source: Path
+
+    @property
+    def config(self) -> Path:
+        """The book's configuration file."""
+        return self.source / "_config.yml"
+
+    @property
+    def toc(self) -> Path:
+        """The book's table of contents."""
+        return self.source / "_toc.yml"
+
+    @property
+    def build(self) -> Path:
+        """Everything a build produces."""
+        return self.source / BUILD_DIR
+
+    @property
+    def staging(self) -> Path:
+        """Where Sphinx writes; kept between builds for incremental rebuilds."""
+        return self.build / STAGING_DIR
+
+    @property
+    def html(self) -> Path:
+        """The published site: replaced whole, only by a successful build."""
+        return self.build / "html"
+
+    @property
+    def tracebacks(self) -> Path:
+        """Tracebacks of failed pages, beside the site."""
+        return tracebacks_path(self.staging)
+
+    @property
+    def build_report(self) -> Path:
+        """The report of the last build into the staging folder."""
+        return build_report_path(self.staging)

@@ -1,0 +1,243 @@
+"""Carnet's settings, declared once: each field says its type, allowed values, default and help.
+
+Authors write book settings in ``_config.yml`` under ``sphinx: config: carnet:`` and page settings in
+a page's metadata (``carnet:`` in a notebook's metadata or a MyST front matter). Both go through
+:func:`parse_section`, which names the key path of any problem (``carnet.launch.try_it``), so a typo
+never silently falls back to a default. The commented block of ``carnet new``'s ``_config.yml`` and
+the README's table are generated from these fields (see :func:`setting_rows`).
+
+This module imports no Sphinx: it is unit-tested on its own.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath, PureWindowsPath
+from typing import Any
+
+from .errors import CarnetError
+
+
+class SettingError(CarnetError):
+    """A setting (of the book or of a page) has a wrong key, type or value; the message names its path."""
+
+
+def setting(
+    default: Any, help: str, *, choices: tuple[str, ...] = (), check: Callable[[Any], str | None] | None = None
+) -> Any:
+    """A dataclass field holding one setting: its default, one line of help, and what values it accepts.
+
+    ``check`` returns why a value is refused (``None`` when it is fine).
+    """
+    return field(default=default, metadata={"help": help, "choices": choices, "check": check})
+
+
+def site_folder(value: str) -> str | None:
+    """Refuse anything but a plain relative folder inside the built site.
+
+    Carnet replaces what it writes there: ``""``, ``..`` or an absolute path would point it at the
+    site itself, the build folder or the author's files. Names starting with ``_`` belong to Sphinx
+    (``_static``, ``_sources``…) and names starting with ``.`` are hidden from publication.
+    """
+    parts = PurePosixPath(value.replace("\\", "/")).parts
+    if not value.strip() or PurePosixPath(value).is_absolute() or PureWindowsPath(value).is_absolute():
+        return "expected a relative folder inside the site (e.g. 'lite')"
+    for part in parts:
+        if part in (".", "..") or part.startswith((".", "_")):
+            return f"expected a relative folder inside the site (e.g. 'lite'); {part!r} is not allowed"
+    return None
+
+
+def https_url(value: str) -> str | None:
+    """Refuse a CDN address that is not HTTPS (pages served over HTTPS cannot load it)."""
+    return None if value.startswith("https://") else "expected an https:// address"
+
+
+@dataclass(frozen=True)
+class LaunchConfig:
+    """``carnet.launch``: the "try it" (JupyterLite) button and the JupyterLite site."""
+
+    try_it: bool = setting(True, 'the "try it" button: open each executable page in the book\'s JupyterLite site')
+    lite_dir: str = setting("lite", "folder of the JupyterLite site inside the built book", check=site_folder)
+    interface: str = setting("notebooks", "the JupyterLite interface the button opens", choices=("notebooks", "lab"))
+    private: tuple[str, ...] = setting(
+        ("**/private", "**/private/**", "**/_private", "**/_private/**"),
+        "glob patterns of files never published in JupyterLite (e.g. solutions)",
+    )
+    sourcemaps: bool = setting(False, "keep JupyterLite's source maps (about 49 MB; only to debug JupyterLite)")
+
+
+@dataclass(frozen=True)
+class LiveConfig:
+    """``carnet.live``: running and editing code cells in the page."""
+
+    enabled: bool = setting(True, "Run buttons and an editor on every code cell, Python in the reader's browser")
+    backend: str = setting(
+        "pyodide", "where cells run: in the browser, or on a remote Jupyter server", choices=("pyodide", "binder")
+    )
+    prewarm: str = setting(
+        "intent",
+        "when Python starts: when the reader hovers a cell, once the page is idle, or at the first Run",
+        choices=("intent", "idle", "run"),
+    )
+
+
+@dataclass(frozen=True)
+class RuntimeConfig:
+    """``carnet.runtime``: where the browser gets Pyodide and its packages."""
+
+    source: str = setting("self", "Pyodide served by the book itself, or by the CDN", choices=("self", "cdn"))
+    cdn_url: str = setting(
+        "https://cdn.jsdelivr.net/pyodide/v{version}/full/",
+        "where packages the book does not host come from ({version}: Pyodide's version)",
+        check=https_url,
+    )
+    distribution: str = setting(
+        "", "a full Pyodide release (folder or .tar.bz2) to host numpy, matplotlib… too; empty: the core only"
+    )
+
+
+@dataclass(frozen=True)
+class CarnetConfig:
+    """``carnet``: every Carnet setting of a book."""
+
+    launch: LaunchConfig = field(default_factory=LaunchConfig)
+    live: LiveConfig = field(default_factory=LiveConfig)
+    runtime: RuntimeConfig = field(default_factory=RuntimeConfig)
+
+
+@dataclass(frozen=True)
+class PageConfig:
+    """``carnet:`` in a page's metadata: what a page may change for itself (``None``: the book's setting)."""
+
+    try_it: bool | None = setting(None, 'give this page the "try it" button (default: carnet.launch.try_it)')
+    backend: str | None = setting(
+        None, "where this page's cells run (default: carnet.live.backend)", choices=("pyodide", "binder")
+    )
+
+
+def _optional(kind: Any) -> Any:
+    """``X`` for a field typed ``X | None``, else ``None``."""
+    if isinstance(kind, types.UnionType) and type(None) in typing.get_args(kind):
+        return next(arg for arg in typing.get_args(kind) if arg is not type(None))
+    return None
+
+
+def describe(kind: Any) -> str:
+    """How a type reads in a message or in the documentation."""
+    if _optional(kind) is not None:
+        return describe(_optional(kind))
+    if kind is bool:
+        return "true or false"
+    if typing.get_origin(kind) is tuple:
+        return "a list of strings"
+    return {str: "a string", int: "an integer"}.get(kind, str(kind))
+
+
+def _parse(kind: Any, value: Any, path: str, meta: typing.Mapping[str, Any]) -> Any:
+    """Check ``value`` against the field type ``kind`` and its metadata; return it in that type."""
+    if dataclasses.is_dataclass(kind):
+        return parse_section(kind, value, path)
+    kind = _optional(kind) or kind
+    if kind is bool:
+        ok = isinstance(value, bool)
+    elif typing.get_origin(kind) is tuple:
+        ok = isinstance(value, list | tuple) and all(isinstance(item, str) for item in value)
+        value = tuple(value) if ok else value
+    else:
+        ok = isinstance(value, kind) and not isinstance(value, bool)
+    if not ok:
+        raise SettingError(f"{path}: expected {describe(kind)}, got {value!r}")
+    choices = meta.get("choices")
+    if choices and value not in choices:
+        raise SettingError(f"{path}: expected one of {', '.join(choices)}, got {value!r}")
+    problem = meta["check"](value) if meta.get("check") else None
+    if problem:
+        raise SettingError(f"{path}: {problem}, got {value!r}")
+    return value
+
+
+def parse_section(cls: type, data: Any, path: str) -> Any:
+    """Build the dataclass ``cls`` from a mapping, naming the key path of any problem."""
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise SettingError(f"{path}: expected a mapping of settings, got {data!r}")
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    unknown = sorted(set(data) - set(fields), key=str)
+    if unknown:
+        raise SettingError(f"{path}.{unknown[0]}: unknown setting (known: {', '.join(sorted(fields))})")
+    return cls(
+        **{name: _parse(hints[name], value, f"{path}.{name}", fields[name].metadata) for name, value in data.items()}
+    )
+
+
+@dataclass(frozen=True)
+class SettingRow:
+    """One setting, for documentation: its key path, type, default, allowed values and help."""
+
+    path: str
+    kind: str
+    default: Any
+    choices: tuple[str, ...]
+    help: str
+
+
+def setting_rows(cls: type = CarnetConfig, path: str = "carnet") -> Iterator[SettingRow]:
+    """Every leaf setting of ``cls``, in declaration order."""
+    hints = typing.get_type_hints(cls)
+    for item in dataclasses.fields(cls):
+        kind = hints[item.name]
+        if dataclasses.is_dataclass(kind):
+            yield from setting_rows(kind, f"{path}.{item.name}")
+        else:
+            meta = item.metadata
+            yield SettingRow(f"{path}.{item.name}", describe(kind), item.default, meta["choices"], meta["help"])
+
+
+def yaml_value(value: Any) -> str:
+    """A default value as it is written in ``_config.yml`` (flow style)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, tuple):
+        return "[" + ", ".join(yaml_value(item) for item in value) + "]"
+    if value is None:
+        return "null"
+    text = str(value)
+    plain = text and all(ch.isalnum() or ch in "-_." for ch in text)
+    return text if plain else '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def commented_block(translate: Callable[[str, str], str], indent: int) -> str:
+    """The ``carnet:`` block of a ``_config.yml``, every setting at its default with its help as a comment.
+
+    ``translate(key, english)`` gives the help in the book's language (``key`` is ``setting.<path>``).
+    """
+    pad = " " * indent
+    lines = [f"{pad}carnet:"]
+    section = ""
+    for row in setting_rows():
+        _, group, name = row.path.split(".")
+        if group != section:
+            section = group
+            lines.append(f"{pad}  {group}:")
+        help_text = translate(f"setting.{row.path}", row.help)
+        if row.choices:
+            help_text += f" ({' | '.join(row.choices)})"
+        lines.append(f"{pad}    {name}: {yaml_value(row.default)}  # {help_text}")
+    return "\n".join(lines)
+
+
+def markdown_table() -> str:
+    """The README's table of settings (English)."""
+    lines = ["| setting | type | default | what it does |", "| --- | --- | --- | --- |"]
+    for row in setting_rows():
+        kind = " / ".join(f"`{choice}`" for choice in row.choices) if row.choices else row.kind
+        default = yaml_value(row.default).replace("|", "\\|")
+        lines.append(f"| `{row.path}` | {kind} | `{default}` | {row.help} |")
+    return "\n".join(lines)

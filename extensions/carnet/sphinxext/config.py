@@ -1,0 +1,34 @@
+"""Declare the ``carnet`` setting and validate it when Sphinx reads the configuration.
+
+The schema lives in :mod:`carnet.core.settings`; here it meets Sphinx: a problem stops the build
+with its key path (``carnet.launch.try_it: expected true or false, got 'oui'``) before any page is
+read, and every feature reads the parsed settings through :func:`carnet_config`.
+"""
+
+from __future__ import annotations
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.errors import ConfigError
+
+from ..core.settings import CarnetConfig, SettingError, parse_section
+
+
+def carnet_config(app: Sphinx) -> CarnetConfig:
+    """The validated settings of this build (read them only through here)."""
+    return app.config.carnet_settings
+
+
+def validate(app: Sphinx, config: Config) -> None:
+    """Parse ``carnet`` once, early; any error stops the build with its key path."""
+    try:
+        config.carnet_settings = parse_section(CarnetConfig, config.carnet, "carnet")
+    except SettingError as err:
+        raise ConfigError(str(err)) from None
+
+
+def setup_config(app: Sphinx) -> None:
+    """Declare the ``carnet`` setting and validate it before anything else of Carnet runs."""
+    app.add_config_value("carnet", {}, "env", types=[dict])
+    app.add_config_value("carnet_settings", CarnetConfig(), "", types=[CarnetConfig])
+    app.connect("config-inited", validate, priority=100)

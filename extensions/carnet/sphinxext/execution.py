@@ -1,0 +1,313 @@
+"""Execute every notebook page, keep going past failures, and fail the build with all of them.
+
+myst-nb executes notebooks through jupyter-cache's ``single_nb_execution``, which only catches
+cell errors and time-outs: a kernel that dies (``os._exit``) or a kernelspec that is not installed
+raises out of Sphinx and aborts the whole book with no HTML. It also reports only the exception
+class, and writes tracebacks into the published ``_build/html/reports``. myst-nb offers no hook
+for any of this, so Carnet installs its own executor in the two myst-nb modules that call
+``single_nb_execution`` (``cache`` and ``auto``/``force`` modes) at ``builder-inited``, after
+checking that myst-nb still calls it from there (a myst-nb release that moved the call would
+otherwise silently turn validation off), and puts the originals back at ``build-finished``.
+myst-nb's ``inline`` mode runs notebooks by another path: Carnet refuses it. The executor:
+
+- picks the kernel (see :mod:`carnet.core.kernels`), warning when it substitutes one;
+- runs the notebook with nbclient, remembering which cell is running;
+- turns any failure into a :class:`~carnet.core.failures.PageFailure` stored in the environment,
+  and its traceback into ``_build/tracebacks/`` (beside the site, never inside it).
+
+At ``build-finished`` every failure is printed in one summary and the exit status is set to 1.
+Pages that failed are re-read on the next build, so a failure is never hidden by caching.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from jupyter_cache.executors.utils import ExecutionResult
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.paths import jupyter_runtime_dir
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+from nbformat import NotebookNode
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.environment.collectors import EnvironmentCollector
+from sphinx.errors import ConfigError, ExtensionError
+from sphinx.util import logging
+from traitlets import default
+
+from ..core.failures import PageFailure, first_source_line, strip_ansi, summary
+from ..core.kernels import choose_kernel, installed_kernels
+from ..core.paths import tracebacks_path
+
+LOGGER = logging.getLogger(__name__)
+
+#: jupyter-book's and myst-nb's default cell time-out, which Carnet raises to its own default.
+UPSTREAM_DEFAULT_TIMEOUT = 30
+#: Carnet's default: long enough for a real lesson, short enough to catch a hung cell in CI.
+DEFAULT_TIMEOUT = 120
+
+
+def traceback_path(app: Sphinx, docname: str) -> Path:
+    """The traceback file of one page."""
+    return tracebacks_path(Path(app.outdir)).joinpath(*f"{docname}.err.log".split("/"))
+
+
+def failures_of(env: BuildEnvironment) -> dict[str, PageFailure]:
+    """The failures recorded in this environment, by docname."""
+    if not hasattr(env, "carnet_failures"):
+        env.carnet_failures = {}
+    return env.carnet_failures
+
+
+def executed_now(env: BuildEnvironment) -> dict[str, float]:
+    """Pages executed by this build (not taken from the cache), with their run time in seconds."""
+    if not hasattr(env, "carnet_executed_now"):
+        env.carnet_executed_now = {}
+    return env.carnet_executed_now
+
+
+def forget_executions(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Each build reports only its own executions."""
+    env.carnet_executed_now = {}
+
+
+def record_failure(app: Sphinx, docname: str, failure: PageFailure, detail: str) -> None:
+    """Keep a page's failure for the final summary, say it now, and write its full traceback."""
+    failures_of(app.env)[docname] = failure
+    LOGGER.warning(f"{failure.message()} [carnet.execution]", location=docname, type="carnet", subtype="execution")
+    path = traceback_path(app, docname)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"{failure.message()}\n\n{strip_ansi(detail)}\n", encoding="utf-8")
+
+
+class FailureCollector(EnvironmentCollector):
+    """Keeps :func:`failures_of` (and :func:`executed_now`) right across incremental and parallel builds."""
+
+    def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+        """A page being re-read starts with a clean slate, and its old traceback goes."""
+        if failures_of(env).pop(docname, None) is not None:
+            traceback_path(app, docname).unlink(missing_ok=True)
+
+    def merge_other(self, app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
+        """Bring back what parallel reader processes executed and saw fail."""
+        theirs = failures_of(other)
+        failures_of(env).update({name: theirs[name] for name in docnames if name in theirs})
+        executed = executed_now(other)
+        executed_now(env).update({name: executed[name] for name in docnames if name in executed})
+
+    def process_doc(self, app: Sphinx, doctree: Any) -> None:
+        """Nothing to collect from doctrees: the executor records failures as they happen."""
+
+
+class LocalSocketKernelManager(AsyncKernelManager):
+    """Kernels talk over Unix sockets in Jupyter's runtime folder instead of TCP ports.
+
+    No port races between kernels started back to back, and no "running over TCP without
+    encryption" warning from ipykernel in the author's console.
+    """
+
+    @default("transport")
+    def _default_transport(self) -> str:
+        return "ipc"
+
+    @default("ip")
+    def _default_ip(self) -> str:
+        folder = Path(jupyter_runtime_dir())
+        folder.mkdir(parents=True, exist_ok=True)
+        return str(folder / f"carnet-kernel-{uuid.uuid4().hex}")
+
+
+class PageExecutionError(Exception):
+    """The error myst-nb sees for a failed page; Carnet has already recorded the details."""
+
+
+class Executor:
+    """Drop-in for jupyter-cache's ``single_nb_execution`` that never lets a page abort the book."""
+
+    def __init__(self, app: Sphinx) -> None:
+        self.app = app
+        self._kernels: dict[str, str] | None = None
+
+    def kernels(self) -> dict[str, str]:
+        """Installed kernels, looked up once per build."""
+        if self._kernels is None:
+            self._kernels = installed_kernels()
+        return self._kernels
+
+    def __call__(
+        self,
+        nb: NotebookNode,
+        cwd: str | None,
+        timeout: int | None,
+        allow_errors: bool,
+        meta_override: bool = True,
+        record_timing: bool = False,
+        **kwargs: Any,
+    ) -> ExecutionResult:
+        """Execute ``nb`` in place; on failure return an error and record it for the current page."""
+        docname = self.app.env.docname
+        source = str(self.app.env.doc2path(docname, False))
+        settings = nb.metadata.get("execution", {}) if meta_override else {}
+        timeout = settings.get("timeout", timeout)
+        allow_errors = settings.get("allow_errors", allow_errors)
+
+        start = time.perf_counter()
+        choice = choose_kernel(nb.metadata, self.kernels())
+        if choice.name is None:
+            failure = PageFailure(source, choice.note)
+            return self._failed(nb, cwd, start, docname, failure, choice.note)
+        if choice.note:
+            LOGGER.warning(f"{choice.note} [carnet.kernel]", location=docname, type="carnet", subtype="kernel")
+
+        running: list[int] = []
+        client = NotebookClient(
+            nb,
+            kernel_name=choice.name,
+            kernel_manager_class=LocalSocketKernelManager,
+            timeout=timeout,
+            allow_errors=allow_errors,
+            record_timing=record_timing,
+            resources={"metadata": {"path": cwd}},
+            on_cell_execute=lambda cell, cell_index: running.append(cell_index),
+            **kwargs,
+        )
+        try:
+            client.execute()
+        except CellExecutionError as err:
+            cause = f"{err.ename}: {_first_line(err.evalue)}".rstrip(": ")
+            return self._failed(nb, cwd, start, docname, self._at_cell(source, nb, running, cause), str(err))
+        except CellTimeoutError as err:
+            cause = f"TimeoutError: the cell was still running after {timeout} s (execute.timeout)"
+            return self._failed(nb, cwd, start, docname, self._at_cell(source, nb, running, cause), str(err))
+        except DeadKernelError as err:
+            cause = "DeadKernelError: the kernel died while running this cell"
+            return self._failed(nb, cwd, start, docname, self._at_cell(source, nb, running, cause), str(err))
+        except Exception as err:  # the kernel could not start or talk: fail this page only
+            cause = f"{type(err).__name__}: {_first_line(str(err))}"
+            return self._failed(nb, cwd, start, docname, PageFailure(source, cause), repr(err))
+        seconds = executed_now(self.app.env)[docname] = time.perf_counter() - start
+        return ExecutionResult(nb, cwd, seconds)
+
+    @staticmethod
+    def _at_cell(source: str, nb: NotebookNode, running: list[int], cause: str) -> PageFailure:
+        """A failure located at the cell that was running when it happened."""
+        if not running:
+            return PageFailure(source, cause)
+        index = running[-1]
+        return PageFailure(source, cause, cell=index + 1, first_line=first_source_line(nb.cells[index].source))
+
+    def _failed(
+        self, nb: NotebookNode, cwd: str | None, start: float, docname: str, failure: PageFailure, detail: str
+    ) -> ExecutionResult:
+        seconds = executed_now(self.app.env)[docname] = time.perf_counter() - start
+        record_failure(self.app, docname, failure, detail)
+        # An empty exc_string keeps myst-nb from writing its own report into the published site.
+        return ExecutionResult(nb, cwd, seconds, PageExecutionError(failure.message()), "")
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else ""
+
+
+#: The myst-nb modules (and the client class of each) that call jupyter-cache's ``single_nb_execution``.
+EXECUTING_MODULES = (
+    ("myst_nb.core.execute.cache", "NotebookClientCache"),
+    ("myst_nb.core.execute.direct", "NotebookClientDirect"),
+)
+
+
+def executing_modules() -> list[Any]:
+    """myst-nb's modules whose ``single_nb_execution`` Carnet replaces, checked to still call it.
+
+    Replacing a module attribute that myst-nb no longer uses would succeed silently and turn
+    execution validation off: refuse to build instead.
+    """
+    import importlib
+
+    from jupyter_cache.executors.utils import single_nb_execution
+
+    modules = []
+    for module_name, client in EXECUTING_MODULES:
+        try:
+            module = importlib.import_module(module_name)
+            calls = "single_nb_execution" in getattr(module, client).start_client.__code__.co_names
+        except (ImportError, AttributeError):
+            calls = False
+        current = getattr(module, "single_nb_execution", None) if calls else None
+        if current is not single_nb_execution and not isinstance(current, Executor):
+            raise ExtensionError(
+                f"this myst-nb version no longer executes notebooks through {module_name}.single_nb_execution: "
+                "Carnet cannot validate execution with it (install a myst-nb version Carnet supports)"
+            )
+        modules.append(module)
+    return modules
+
+
+def install_executor(app: Sphinx) -> None:
+    """Route myst-nb's notebook execution through Carnet's executor for this build."""
+    executor = Executor(app)
+    app.carnet_replaced_executors = []
+    for module in executing_modules():
+        app.carnet_replaced_executors.append((module, module.single_nb_execution))
+        module.single_nb_execution = executor
+
+
+def restore_executor(app: Sphinx, exception: Exception | None) -> None:
+    """Put myst-nb's own executor back, so that nothing outlives this build in the process."""
+    for module, original in getattr(app, "carnet_replaced_executors", []):
+        module.single_nb_execution = original
+    app.carnet_replaced_executors = []
+
+
+def set_defaults(app: Sphinx, config: Any) -> None:
+    """Raise the upstream 30 s cell time-out to Carnet's default; silence myst-nb's duplicate messages.
+
+    Refuse myst-nb's ``inline`` mode: it bypasses Carnet's executor, so failures would go unreported.
+    """
+    if config.nb_execution_mode == "inline":
+        raise ConfigError(
+            "execute.execute_notebooks: 'inline' is not supported by Carnet (its failures would go unreported); "
+            "use cache, auto, force or off"
+        )
+    if config.nb_execution_timeout == UPSTREAM_DEFAULT_TIMEOUT:
+        config.nb_execution_timeout = DEFAULT_TIMEOUT
+    # Carnet reports each failing page itself, naming the cell; myst-nb's line only names the class.
+    if "mystnb.exec" not in config.suppress_warnings:
+        config.suppress_warnings = [*config.suppress_warnings, "mystnb.exec"]
+
+
+def reread_failed(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> Iterable[str]:
+    """Pages that failed last time are read (and executed) again: a failure never hides in a cache."""
+    return [name for name in failures_of(env) if name not in removed]
+
+
+def report_failures(app: Sphinx, exception: Exception | None) -> None:
+    """Print every failing page in one summary and make the build exit non-zero."""
+    if exception is not None:
+        return
+    failures = list(failures_of(app.env).values())
+    if failures:
+        LOGGER.error(
+            f"{summary(failures)}\nFull tracebacks: {tracebacks_path(Path(app.outdir))}",
+            type="carnet",
+            subtype="execution",
+        )
+        app.statuscode = 1
+
+
+def setup_execution(app: Sphinx) -> None:
+    """Validate execution of every page; see the module docstring."""
+    app.connect("config-inited", set_defaults)
+    app.connect("builder-inited", install_executor)
+    app.connect("env-get-outdated", reread_failed)
+    app.connect("env-before-read-docs", forget_executions)
+    app.connect("build-finished", report_failures)
+    app.connect("build-finished", restore_executor)
+    app.add_env_collector(FailureCollector)

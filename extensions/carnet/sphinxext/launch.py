@@ -1,0 +1,106 @@
+"""Open any executable page as a live notebook: a "try it" button to the book's own JupyterLite site.
+
+sphinx-book-theme builds the Binder / JupyterHub / Colab entries of the launch menu; Carnet adds
+its "try it" entry to the same menu (creating the menu when no other launcher is configured), with
+a URL relative to the page so the book works at a domain root and under a project subpath alike.
+Which pages and files the JupyterLite site holds is decided here too; :mod:`.lite` writes them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.util.matching import Matcher
+
+from ..core.i18n import translate
+from ..core.settings import LaunchConfig
+from ..core.urls import try_it_url
+from .config import carnet_config
+from .pages import is_executable_page, notebook_pages, page_config
+
+#: Book files never copied into the JupyterLite site, whatever their folder.
+BOOK_FILES = {"_config.yml", "_toc.yml", "conf.py", "requirements.txt", "environment.yml"}
+
+
+def try_it_enabled(env: BuildEnvironment, docname: str, settings: LaunchConfig) -> bool:
+    """The book default, unless the page's metadata says ``carnet: {try_it: …}``."""
+    choice = page_config(env, docname).try_it
+    return settings.try_it if choice is None else choice
+
+
+def has_try_it(env: BuildEnvironment, docname: str, settings: LaunchConfig) -> bool:
+    """Whether a page gets a try-it button (and a notebook in the JupyterLite site)."""
+    return is_executable_page(env, docname) and try_it_enabled(env, docname, settings)
+
+
+def lite_pages(env: BuildEnvironment, settings: LaunchConfig) -> list[str]:
+    """Docnames that get a try-it button, for the JupyterLite site."""
+    return [name for name in notebook_pages(env) if try_it_enabled(env, name, settings)]
+
+
+def private_matcher(app: Sphinx, settings: LaunchConfig) -> Matcher:
+    """Paths (relative to the book) that must never reach the JupyterLite site."""
+    return Matcher([*app.config.exclude_patterns, *settings.private, "_build", "_build/**"])
+
+
+def is_publishable(relative: PurePosixPath, excluded: Matcher, source_suffixes: list[str]) -> bool:
+    """A data file a notebook may read: not hidden, not excluded or private, not a page or book file."""
+    path = relative.as_posix()
+    if any(part.startswith(".") for part in relative.parts) or excluded(path):
+        return False
+    return relative.name not in BOOK_FILES and relative.suffix not in source_suffixes
+
+
+def lite_contents(app: Sphinx, settings: LaunchConfig, pages: list[str]) -> dict[str, Path]:
+    """What the JupyterLite site holds, by path relative to the book.
+
+    Each page as its executed notebook, and the data files in its folder (recursively), at the
+    same relative paths, so ``open("data/notes.csv")`` works in JupyterLite as in the build.
+    """
+    srcdir = Path(app.srcdir)
+    executed = Path(app.env.mystnb_config.output_folder)
+    contents: dict[str, Path] = {f"{name}.ipynb": executed / f"{name}.ipynb" for name in pages}
+    excluded = private_matcher(app, settings)
+    suffixes = list(app.config.source_suffix)
+    for folder in sorted({(srcdir / name).parent for name in pages}):
+        for path in folder.rglob("*"):
+            relative = PurePosixPath(path.relative_to(srcdir).as_posix())
+            if path.is_file() and is_publishable(relative, excluded, suffixes):
+                contents.setdefault(relative.as_posix(), path)
+    return {name: path for name, path in contents.items() if path.is_file()}
+
+
+def add_try_it_button(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    """Add the try-it entry to the page's launch menu."""
+    settings = carnet_config(app).launch
+    if doctree is None or not has_try_it(app.env, pagename, settings):
+        return
+    button = {
+        "type": "link",
+        "text": translate(app.config.language, "launch.try_it"),
+        "tooltip": translate(app.config.language, "launch.try_it_tooltip"),
+        "icon": "_static/images/logo_jupyterlite.svg",
+        "url": try_it_url(pagename, settings.lite_dir, settings.interface, f"{pagename}.ipynb"),
+        "label": "carnet-try-it",
+    }
+    buttons = context.setdefault("header_buttons", [])
+    group = next((b for b in buttons if b.get("label") == "launch-buttons"), None)
+    if group is None:
+        group = {
+            "type": "group",
+            "tooltip": translate(app.config.language, "launch.menu"),
+            "icon": "fas fa-rocket",
+            "buttons": [],
+            "label": "launch-buttons",
+        }
+        buttons.insert(0, group)
+    group["buttons"].insert(0, button)
+
+
+def setup_launch(app: Sphinx) -> None:
+    """Register the try-it button."""
+    # After sphinx-book-theme's own launch buttons (default priority 500).
+    app.connect("html-page-context", add_try_it_button, priority=600)

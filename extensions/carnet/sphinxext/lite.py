@@ -1,0 +1,151 @@
+"""The book's JupyterLite site: the cached app, the book's notebooks and the Contents API listings.
+
+At the end of each successful HTML build, ``<site>/<lite_dir>/`` is brought up to date:
+
+- the **app** (:mod:`carnet.assets.lite_app`) is copied in only when its build or its settings
+  (the kernel's Pyodide, the interface language) changed;
+- the **contents** (each "try it" page as its executed notebook, with its data files, see
+  :func:`.launch.lite_contents`) are written file by file into ``files/``, with the listings
+  JupyterLite reads (``api/contents/**/all.json``).
+
+Every file Carnet writes there is recorded in the folder's manifest (:mod:`carnet.core.manifest`);
+a later build deletes only files that manifest lists and that it no longer writes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
+from sphinx.util import logging
+
+from ..assets.lite_app import LITE_JSON, build_app
+from ..assets.npm import AssetError
+from ..assets.runtime import pyodide_cdn
+from ..core.i18n import language_code
+from ..core.manifest import read_manifest, remove_unlisted, write_if_changed, write_manifest
+from ..core.urls import lite_kernel_settings
+from .config import carnet_config
+from .launch import lite_contents, lite_pages
+
+LOGGER = logging.getLogger(__name__)
+
+#: JupyterLab locales Carnet ships a language pack for, by book language (English is built in).
+LOCALES = {"fr": "fr_FR"}
+#: JupyterLite's plugin id of the Pyodide kernel, whose settings Carnet sets.
+KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
+
+
+def lite_config(app_dir: Path, kernel: dict[str, object], locale: str | None) -> bytes:
+    """The app's ``jupyter-lite.json`` with Carnet's settings: the book's Pyodide, its language, every cell shown."""
+    config = json.loads((app_dir / LITE_JSON).read_text(encoding="utf-8"))
+    data = config.setdefault("jupyter-config-data", {})
+    data["contentsAllJsonFile"] = "all.json"
+    # Course notebooks are short: render every cell, so the browser's find-in-page sees them all.
+    overrides = data.setdefault("settingsOverrides", {})
+    overrides.setdefault("@jupyterlab/notebook-extension:tracker", {})["windowingMode"] = "none"
+    if locale:  # the interface in the book's language
+        overrides.setdefault("@jupyterlab/translation-extension:plugin", {})["locale"] = locale
+    data.setdefault("litePluginSettings", {}).setdefault(KERNEL_PLUGIN, {}).update(kernel)
+    return json.dumps(config, indent=2, sort_keys=True).encode()
+
+
+def install_app(app_dir: Path, site: Path, config: bytes, installed: str | None) -> tuple[list[str], str, bool]:
+    """Copy the app into the site unless it already holds this build with this configuration.
+
+    Return the app's files (relative to the site), the stamp of what is installed, and whether it copied.
+    """
+    stamp = app_dir.name + ":" + hashlib.sha256(config).hexdigest()[:16]
+    files = sorted(p.relative_to(app_dir).as_posix() for p in app_dir.rglob("*") if p.is_file())
+    if installed == stamp and all((site / name).is_file() for name in files):
+        return files, stamp, False
+    for name in files:
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(app_dir / name, site / name)
+    (site / LITE_JSON).write_bytes(config)
+    return files, stamp, True
+
+
+def _isoformat(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    raise TypeError(f"not JSON serialisable: {value!r}")
+
+
+def listings(files_dir: Path) -> dict[str, bytes]:
+    """The Contents API listing of every folder of ``files/``, as ``jupyter lite build`` writes them."""
+    from jupyter_server.services.contents.filemanager import FileContentsManager
+
+    manager = FileContentsManager(root_dir=str(files_dir))
+    result = {}
+    for folder in [files_dir, *sorted(p for p in files_dir.rglob("*") if p.is_dir())]:
+        relative = folder.relative_to(files_dir).as_posix()
+        path = "" if relative == "." else relative
+        listing = manager.get(path)
+        target = "/".join(part for part in ("api/contents", path, "all.json") if part)
+        result[target] = json.dumps(listing, default=_isoformat, indent=2, sort_keys=True).encode()
+    return result
+
+
+def update_lite_site(
+    site: Path,
+    manifest_path: Path,
+    app_dir: Path,
+    contents: dict[str, Path],
+    kernel: dict[str, object],
+    language: str | None,
+) -> dict[str, bool]:
+    """Bring the JupyterLite folder ``site`` up to date; say what had to be redone."""
+    manifest = read_manifest(manifest_path)
+    before = set(manifest.get("files", []))
+    config = lite_config(app_dir, kernel, LOCALES.get(language_code(language)))
+    app_files, stamp, app_copied = install_app(app_dir, site, config, manifest.get("app"))
+    written = {*app_files, LITE_JSON}
+
+    files_changed = False
+    for relative, source in contents.items():
+        files_changed |= write_if_changed(site / "files" / relative, source.read_bytes())
+        written.add(f"files/{relative}")
+    files_changed |= remove_unlisted(site, {name for name in before if name.startswith("files/")}, written)
+    (site / "files").mkdir(parents=True, exist_ok=True)
+    for relative, data in listings(site / "files").items():
+        write_if_changed(site / relative, data)
+        written.add(relative)
+    remove_unlisted(site, before, written)
+    write_manifest(manifest_path, {"app": stamp, "files": sorted(written)})
+    return {"app": app_copied, "files": files_changed}
+
+
+def write_lite_site(app: Sphinx, exception: Exception | None) -> None:
+    """After a successful HTML build, bring the JupyterLite site up to date."""
+    if exception is not None or app.builder.format != "html":
+        return
+    settings = carnet_config(app)
+    start = time.perf_counter()
+    contents = lite_contents(app, settings.launch, lite_pages(app.env, settings.launch))
+    cdn = pyodide_cdn(settings.runtime) if settings.runtime.source == "cdn" else None
+    kernel = lite_kernel_settings(cdn, settings.launch.lite_dir)
+    try:
+        app_dir = build_app(settings.launch)
+    except AssetError as err:
+        raise ExtensionError(str(err)) from err
+    outdir = Path(app.outdir)
+    # Beside the site, named after it: `carnet build` and `jupyter-book build` write different sites.
+    manifest = outdir.parent / f".carnet-manifest-{outdir.name}-lite.json"
+    done = update_lite_site(outdir / settings.launch.lite_dir, manifest, app_dir, contents, kernel, app.config.language)
+    LOGGER.info(
+        f"[carnet] JupyterLite site: {len(contents)} files, app {'copied' if done['app'] else 'unchanged'}, "
+        f"contents {'updated' if done['files'] else 'unchanged'} ({time.perf_counter() - start:.2f} s)"
+    )
+
+
+def setup_lite(app: Sphinx) -> None:
+    """Write the JupyterLite site after each successful HTML build."""
+    app.connect("build-finished", write_lite_site)

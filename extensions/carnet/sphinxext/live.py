@@ -1,0 +1,111 @@
+"""Run and edit code cells in the page: Run controls, a code editor and Pyodide in a Web Worker.
+
+On every executable page whose backend is Pyodide, a small script (a few kB) decorates each code
+cell with Run controls. It downloads nothing else until the reader shows intent (hovering or
+focusing a code cell) or runs a cell; then it starts the runtime (see :mod:`carnet.assets.runtime`)
+in a worker and loads the editor (CodeMirror, from its pinned npm package). Settings reach the
+script through ``data-`` attributes of its tag; its texts come translated from :mod:`carnet.core.i18n`.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.config import Config
+
+from ..assets.npm import prepare_static
+from ..assets.runtime import PYODIDE_VERSION, prepare_runtime, pyodide_cdn
+from ..core.i18n import messages, translate
+from ..core.urls import RUNTIME_PATH
+from .config import carnet_config
+from .pages import is_executable_page, is_notebook_page, page_config
+from .statics import STATIC, serve_static
+
+CODEMIRROR_FILES = ["lib/codemirror.js", "lib/codemirror.css", "mode/python/python.js"]
+
+
+def pyodide_url(app: Sphinx) -> str:
+    """Where pages load Pyodide from: relative to ``_static/`` when self-hosted, else the CDN."""
+    runtime = carnet_config(app).runtime
+    return RUNTIME_PATH if runtime.source == "self" else pyodide_cdn(runtime)
+
+
+def serve_live_files(app: Sphinx) -> None:
+    """Serve Carnet's scripts, the editor and (when self-hosted) Pyodide from ``_static/``.
+
+    The runtime is prepared whenever the book hosts it, live cells or not: the JupyterLite site
+    ("try it") runs on it too.
+    """
+    if app.builder.format != "html":
+        return
+    settings = carnet_config(app)
+    app.config.html_static_path = [*app.config.html_static_path, str(STATIC)]
+    if settings.live.enabled:
+        prepare = lambda: prepare_static("codemirror", CODEMIRROR_FILES)  # noqa: E731
+        serve_static(app, "The code editor (CodeMirror)", prepare, "codemirror/lib/codemirror.js")
+    if settings.runtime.source == "self":
+        prepare = lambda: prepare_runtime(settings.runtime, Path(app.srcdir))  # noqa: E731
+        serve_static(app, "The in-page Python runtime (Pyodide)", prepare, RUNTIME_PATH + "pyodide.mjs")
+
+
+def page_backend(app: Sphinx, docname: str) -> str:
+    """``pyodide`` or ``binder``: the book's choice, unless the page says ``carnet: {backend: …}``."""
+    return page_config(app.env, docname).backend or carnet_config(app).live.backend
+
+
+def add_live_script(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    """Add the live-cell script to executable pages that run on Pyodide."""
+    live = carnet_config(app).live
+    if doctree is None or not live.enabled or not is_executable_page(app.env, pagename):
+        return
+    if page_backend(app, pagename) != "pyodide":
+        return
+    attributes = {
+        "data-pyodide": pyodide_url(app),
+        "data-codemirror": "codemirror/",
+        "data-prewarm": live.prewarm,
+        "data-messages": json.dumps(messages(app.config.language, "live."), ensure_ascii=False),
+        "data-pyodide-version": PYODIDE_VERSION,
+    }
+    app.add_css_file("carnet-live.css")
+    app.add_js_file("carnet-live.js", loading_method="defer", **attributes)
+
+
+def add_binder_button(app: Sphinx, doctree: nodes.document) -> None:
+    """On pages whose backend is Binder, put sphinx-thebe's launch button under the title."""
+    docname = app.env.docname
+    if not carnet_config(app).live.enabled or not is_notebook_page(app.env, docname):
+        return
+    if page_backend(app, docname) != "binder":
+        return
+    from sphinx_thebe import ThebeButtonNode
+
+    button = ThebeButtonNode(text=translate(app.config.language, "live.binder"))
+    section = next(iter(doctree.findall(nodes.section)), None)
+    if section is not None and section.children and isinstance(section[0], nodes.title):
+        section.insert(1, button)
+    else:
+        doctree.insert(0, button)
+
+
+def point_thebe_at_repository(app: Sphinx, config: Config) -> None:
+    """Binder kernels start from the book's own repository (sphinx-thebe defaults to an example one)."""
+    theme = config.html_theme_options or {}
+    thebe = dict(config.thebe_config or {}) if isinstance(config.thebe_config, dict) else {}
+    if theme.get("repository_url"):
+        thebe.setdefault("repository_url", theme["repository_url"])
+        thebe.setdefault("repository_branch", theme.get("repository_branch", "main"))
+    config.thebe_config = thebe
+
+
+def setup_live(app: Sphinx) -> None:
+    """Register in-page execution."""
+    app.connect("config-inited", point_thebe_at_repository)
+    # After the PageSettingsCollector (doctree-read, priority 500) has read the page's settings.
+    app.connect("doctree-read", add_binder_button, priority=600)
+    app.connect("builder-inited", serve_live_files)
+    app.connect("html-page-context", add_live_script)

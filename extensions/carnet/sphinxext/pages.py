@@ -1,0 +1,125 @@
+"""Which pages are executable notebooks, and what a page says about itself (``carnet:`` metadata).
+
+A page's ``carnet:`` metadata goes through the same parser as the book's settings
+(:class:`~carnet.core.settings.PageConfig`), with the page as the location: ``try_it: "no"`` or an
+unknown key fails the build with the page named, instead of being read as true or ignored. A page
+that asks for myst-nb's ``inline`` execution is refused the same way (Carnet could not report its
+failures). Shared by the features that act on executable pages: launch buttons, live cells, the
+Binder check and the build report.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.environment.collectors import EnvironmentCollector
+from sphinx.util import logging
+
+from ..core.settings import PageConfig, SettingError, parse_section
+from .execution import failures_of
+
+LOGGER = logging.getLogger(__name__)
+
+
+def is_notebook_page(env: BuildEnvironment, docname: str) -> bool:
+    """An executable page: a ``.ipynb``, or a text notebook whose metadata names a kernel."""
+    return "kernelspec" in env.metadata.get(docname, {}) or str(env.doc2path(docname, False)).endswith(".ipynb")
+
+
+def is_executable_page(env: BuildEnvironment, docname: str) -> bool:
+    """An executable page that was read without failing."""
+    return is_notebook_page(env, docname) and docname not in failures_of(env)
+
+
+def notebook_pages(env: BuildEnvironment) -> list[str]:
+    """Docnames of the executable pages that were read without failing."""
+    return sorted(name for name in env.found_docs if is_executable_page(env, name))
+
+
+def page_problems(env: BuildEnvironment) -> dict[str, str]:
+    """Pages whose ``carnet:`` metadata (or execution mode) is wrong, with the problem."""
+    if not hasattr(env, "carnet_page_problems"):
+        env.carnet_page_problems = {}
+    return env.carnet_page_problems
+
+
+def _page_configs(env: BuildEnvironment) -> dict[str, PageConfig]:
+    if not hasattr(env, "carnet_page_configs"):
+        env.carnet_page_configs = {}
+    return env.carnet_page_configs
+
+
+def page_config(env: BuildEnvironment, docname: str) -> PageConfig:
+    """The page's validated ``carnet:`` settings (all ``None``, the book's defaults, when absent or wrong)."""
+    return _page_configs(env).get(docname, PageConfig())
+
+
+def raw_page_settings(metadata: dict[str, Any]) -> Any:
+    """The ``carnet:`` entry of a page's metadata; MyST front matter keeps mappings as JSON strings."""
+    value = metadata.get("carnet")
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            return value
+    return value
+
+
+def read_page_settings(app: Sphinx, doctree: nodes.document) -> None:
+    """Validate the page's ``carnet:`` metadata and its execution mode; record any problem."""
+    env = app.env
+    docname = env.docname
+    problem = None
+    try:
+        _page_configs(env)[docname] = parse_section(PageConfig, raw_page_settings(env.metadata[docname]), "carnet")
+    except SettingError as err:
+        problem = str(err)
+    from myst_nb.sphinx_ import NbMetadataCollector
+
+    if (NbMetadataCollector.get_exec_data(env, docname) or {}).get("method") == "inline":
+        problem = "mystnb.execution_mode: 'inline' is not supported by Carnet (its failures would go unreported)"
+    if problem:
+        page_problems(env)[docname] = problem
+        LOGGER.error(f"{problem} [carnet.metadata]", location=docname, type="carnet", subtype="metadata")
+
+
+class PageSettingsCollector(EnvironmentCollector):
+    """Keeps page settings and their problems right across incremental and parallel builds."""
+
+    def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+        """A page being re-read is validated again."""
+        _page_configs(env).pop(docname, None)
+        page_problems(env).pop(docname, None)
+
+    def merge_other(self, app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
+        """Bring back what parallel reader processes found."""
+        for mine, theirs in ((_page_configs(env), _page_configs(other)), (page_problems(env), page_problems(other))):
+            mine.update({name: value for name, value in theirs.items() if name in docnames})
+
+    def process_doc(self, app: Sphinx, doctree: nodes.document) -> None:
+        """Validate the page that was just read."""
+        read_page_settings(app, doctree)
+
+
+def reread_wrong_pages(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """A page with wrong settings is read again at every build until it is fixed."""
+    return [name for name in page_problems(env) if name not in removed]
+
+
+def fail_on_wrong_pages(app: Sphinx, exception: Exception | None) -> None:
+    """A page with wrong settings makes the build exit non-zero (it was named when read)."""
+    if exception is None and page_problems(app.env):
+        app.statuscode = 1
+
+
+def setup_pages(app: Sphinx) -> None:
+    """Validate every page's ``carnet:`` metadata as it is read."""
+    app.add_env_collector(PageSettingsCollector)
+    app.connect("env-get-outdated", reread_wrong_pages)
+    app.connect("build-finished", fail_on_wrong_pages)

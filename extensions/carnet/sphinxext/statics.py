@@ -1,0 +1,36 @@
+"""Folders of browser files added to Sphinx's ``_static/``, only once they are really there.
+
+Sphinx checks ``html_static_path`` at ``config-inited`` and silently drops (with a warning) an entry
+that does not exist yet: a folder registered there before its files are fetched makes the first
+build on a fresh machine publish a site without them. Carnet prepares each folder first, at
+``builder-inited`` of an HTML build, checks that the file pages load is in it, and only then
+registers it; a missing file stops the build.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
+
+from ..assets.npm import AssetError
+
+#: Carnet's own browser files (scripts, styles, the worker's Python helper).
+STATIC = Path(__file__).parent.parent / "static"
+
+
+def serve_static(app: Sphinx, what: str, prepare: Callable[[], Path], required: str) -> None:
+    """Prepare a folder with ``prepare()`` and serve its contents from ``_static/``.
+
+    ``required`` is a file the pages load, relative to the folder; ``what`` names the feature in
+    the error message.
+    """
+    try:
+        folder = prepare()
+    except AssetError as err:
+        raise ExtensionError(f"{what} could not be prepared: {err}") from err
+    if not (folder / required).is_file():
+        raise ExtensionError(f"{what} could not be prepared: {folder / required} is missing")
+    app.config.html_static_path = [*app.config.html_static_path, str(folder)]

@@ -1,0 +1,165 @@
+"""The book's status page: every executed page with its run time and result.
+
+Authors place ``{carnet-status}`` in a page. The directive leaves a placeholder that is filled
+after all pages are read and executed (a post-transform), from myst-nb's execution data and
+Carnet's failures, so it is right even when only some pages were rebuilt.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.environment.collectors import EnvironmentCollector
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util.docutils import SphinxDirective
+
+from ..core.i18n import translate
+from .execution import failures_of
+
+
+class StatusTable(nodes.General, nodes.Element):
+    """Placeholder replaced by the status table once every page is known."""
+
+
+class StatusDirective(SphinxDirective):
+    """``{carnet-status}``: mark this page as the book's status page."""
+
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        """Remember the page (so it is rewritten on every build) and leave a placeholder."""
+        status_pages(self.env).add(self.env.docname)
+        return [StatusTable()]
+
+
+def status_pages(env: BuildEnvironment) -> set[str]:
+    """Docnames holding a status table."""
+    if not hasattr(env, "carnet_status_pages"):
+        env.carnet_status_pages = set()
+    return env.carnet_status_pages
+
+
+class StatusPageCollector(EnvironmentCollector):
+    """Keeps :func:`status_pages` right across incremental and parallel builds."""
+
+    def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+        """Forget a page being re-read; its directive adds it back."""
+        status_pages(env).discard(docname)
+
+    def merge_other(self, app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
+        """Bring back status pages found by parallel reader processes."""
+        status_pages(env).update(status_pages(other) & docnames)
+
+    def process_doc(self, app: Sphinx, doctree: nodes.document) -> None:
+        """The directive records its page itself."""
+
+
+def toc_order(env: BuildEnvironment) -> list[str]:
+    """Docnames in reading order (depth-first through the toctrees from the root page)."""
+    seen: list[str] = []
+
+    def visit(docname: str) -> None:
+        if docname in seen:
+            return
+        seen.append(docname)
+        for child in env.toctree_includes.get(docname, []):
+            visit(child)
+
+    visit(env.config.root_doc)
+    return seen + sorted(set(env.found_docs) - set(seen))
+
+
+def executed_pages(env: BuildEnvironment) -> list[tuple[str, dict[str, Any]]]:
+    """``(docname, execution data)`` of every executed page, in reading order."""
+    from myst_nb.sphinx_ import NbMetadataCollector
+
+    pages = []
+    for docname in toc_order(env):
+        data = NbMetadataCollector.get_exec_data(env, docname)
+        if data:
+            pages.append((docname, data))
+    return pages
+
+
+def _row(cells: list[list[nodes.Node]], classes: list[str]) -> nodes.row:
+    """A table row; each cell is a list of inline nodes, one paragraph per node."""
+    row = nodes.row(classes=classes)
+    for cell in cells:
+        row += nodes.entry("", *(nodes.paragraph("", "", node) for node in cell))
+    return row
+
+
+def status_table(env: BuildEnvironment, fromdoc: str) -> list[nodes.Node]:
+    """The status table (and a one-line summary) as docutils nodes."""
+    language = env.config.language
+    pages = executed_pages(env)
+    failures = failures_of(env)
+    columns = ["page", "executed", "runtime", "result"]
+
+    table = nodes.table(classes=["carnet-status", "colwidths-auto"], ids=["carnet-status-table"])
+    group = nodes.tgroup(cols=len(columns))
+    table += group
+    group += [nodes.colspec(colwidth=1) for _ in columns]
+    head = nodes.thead()
+    head += _row([[nodes.Text(translate(language, f"status.{key}"))] for key in columns], [])
+    group += head
+    body = nodes.tbody()
+    group += body
+
+    failed = 0
+    for docname, data in pages:
+        link = addnodes.pending_xref(
+            "", refdoc=fromdoc, reftarget="/" + docname, reftype="doc", refdomain="std", refexplicit=True
+        )
+        title = env.titles.get(docname)
+        link += nodes.inline("", title.astext() if title else docname)
+        succeeded = bool(data.get("succeeded"))
+        failed += not succeeded
+        result = translate(language, "status.passed" if succeeded else "status.failed")
+        if not succeeded and docname in failures:
+            result += f" — {failures[docname].message()}"
+        runtime = data.get("runtime")
+        executed = data.get("mtime")
+        body += _row(
+            [
+                [link, nodes.literal("", str(env.doc2path(docname, False)), classes=["carnet-status-source"])],
+                [nodes.Text(datetime.fromtimestamp(executed).strftime("%Y-%m-%d %H:%M") if executed else "—")],
+                [nodes.Text("—" if runtime is None else f"{runtime:.2f}")],
+                [nodes.Text(result)],
+            ],
+            [f"carnet-status-{'passed' if succeeded else 'failed'}"],
+        )
+
+    total = len(pages)
+    line = translate(language, "status.summary", total=total, passed=total - failed, failed=failed)
+    return [nodes.paragraph("", line, classes=["carnet-status-summary"]), table]
+
+
+class StatusPostTransform(SphinxPostTransform):
+    """Fill the placeholder; runs before references are resolved so the page links work."""
+
+    default_priority = 8
+
+    def run(self, **kwargs: Any) -> None:
+        """Replace each placeholder with the table."""
+        for node in list(self.document.findall(StatusTable)):
+            node.replace_self(status_table(self.env, self.env.docname))
+
+
+def rewrite_status_pages(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Status pages are rewritten on every build, since any page may have been executed again."""
+    return sorted(status_pages(env))
+
+
+def setup_status(app: Sphinx) -> None:
+    """Register the ``carnet-status`` directive and its table."""
+    app.add_node(StatusTable)
+    app.add_directive("carnet-status", StatusDirective)
+    app.add_post_transform(StatusPostTransform)
+    app.add_env_collector(StatusPageCollector)
+    app.connect("env-updated", rewrite_status_pages)

@@ -1,0 +1,218 @@
+"""Carnet's Sphinx-free pieces: settings, manifests, Binder requirements, the npm pins."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import re
+import tarfile
+from pathlib import Path
+
+import pytest
+import yaml
+from carnet.core.settings import CarnetConfig, PageConfig, SettingError, parse_section
+from conftest import REPO
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("", "expected a relative folder inside the site (e.g. 'lite'), got ''"),
+        ("..", "'..' is not allowed, got '..'"),
+        ("lite/../..", "'..' is not allowed"),
+        ("/srv/www", "expected a relative folder inside the site (e.g. 'lite'), got '/srv/www'"),
+        ("_static", "'_static' is not allowed"),
+        ("outils/_sources", "'_sources' is not allowed"),
+        (".lite", "'.lite' is not allowed"),
+    ],
+)
+def test_lite_dir_must_be_a_folder_inside_the_site(value, problem):
+    with pytest.raises(SettingError, match=re.escape(problem)):
+        parse_section(CarnetConfig, {"launch": {"lite_dir": value}}, "carnet")
+
+
+def test_lite_dir_may_be_nested():
+    assert (
+        parse_section(CarnetConfig, {"launch": {"lite_dir": "outils/lite"}}, "carnet").launch.lite_dir == "outils/lite"
+    )
+
+
+def test_cdn_url_must_be_https():
+    with pytest.raises(SettingError, match=r"carnet.runtime.cdn_url: expected an https:// address"):
+        parse_section(CarnetConfig, {"runtime": {"cdn_url": "http://cdn.example/"}}, "carnet")
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ({"try_it": "no"}, "carnet.try_it: expected true or false, got 'no'"),
+        ({"backend": "cloud"}, "carnet.backend: expected one of pyodide, binder, got 'cloud'"),
+        ({"tryit": False}, "carnet.tryit: unknown setting (known: backend, try_it)"),
+        ("try_it", "carnet: expected a mapping of settings, got 'try_it'"),
+    ],
+)
+def test_page_settings_are_validated_like_book_settings(value, message):
+    with pytest.raises(SettingError) as error:
+        parse_section(PageConfig, value, "carnet")
+    assert str(error.value) == message
+
+
+def test_page_settings_default_to_the_book():
+    assert parse_section(PageConfig, None, "carnet") == PageConfig(try_it=None, backend=None)
+    assert parse_section(PageConfig, {"try_it": False}, "carnet").try_it is False
+
+
+def test_scaffold_block_holds_every_setting_at_its_default():
+    from carnet.core.i18n import translated
+    from carnet.core.settings import commented_block
+
+    for language in ("fr", "en"):
+        block = commented_block(lambda key, english, lang=language: translated(lang, key, english), 0)
+        parsed = yaml.safe_load(block)["carnet"]
+        assert parse_section(CarnetConfig, parsed, "carnet") == CarnetConfig()
+    assert "**/_private/**" in block
+
+
+def test_every_setting_has_french_help():
+    from carnet.core.i18n import catalog
+    from carnet.core.settings import setting_rows
+
+    missing = [row.path for row in setting_rows() if f"setting.{row.path}" not in catalog("fr")]
+    assert missing == []
+
+
+def test_readme_settings_table_is_generated_from_the_fields():
+    from carnet.core.settings import markdown_table
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    start, end = "<!-- settings: generated from carnet.core.settings -->\n", "\n<!-- end of settings -->"
+    assert start in readme and end in readme
+    assert readme.split(start, 1)[1].split(end, 1)[0] == markdown_table()
+
+
+def test_remove_unlisted_deletes_only_what_the_manifest_lists(tmp_path: Path):
+    from carnet.core.manifest import remove_unlisted
+
+    site = tmp_path / "lite"
+    for name in ("files/old.ipynb", "files/kept.ipynb", "files/author.txt", "chapitre/page.html"):
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text(name)
+    (tmp_path / "outside.txt").write_text("never")
+    before = {"files/old.ipynb", "files/kept.ipynb", "../outside.txt", "chapitre/page.html/.."}
+    assert remove_unlisted(site, before, {"files/kept.ipynb"}) is True
+    left = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
+    assert left == ["lite/chapitre/page.html", "lite/files/author.txt", "lite/files/kept.ipynb", "outside.txt"]
+
+
+def test_lite_site_update_keeps_files_carnet_did_not_write(tmp_path: Path):
+    from carnet.sphinxext.lite import update_lite_site
+
+    app = tmp_path / "app"
+    (app / "notebooks").mkdir(parents=True)
+    (app / "jupyter-lite.json").write_text('{"jupyter-config-data": {}}')
+    (app / "notebooks" / "index.html").write_text("app")
+    page = tmp_path / "page.ipynb"
+    page.write_text("{}")
+    site, manifest = tmp_path / "site" / "lite", tmp_path / "manifest.json"
+    first = update_lite_site(site, manifest, app, {"a.ipynb": page, "b.ipynb": page}, {}, "fr")
+    assert first == {"app": True, "files": True}
+    (site / "notes-du-prof.txt").write_text("not Carnet's")
+    again = update_lite_site(site, manifest, app, {"a.ipynb": page, "b.ipynb": page}, {}, "fr")
+    assert again == {"app": False, "files": False}
+    update_lite_site(site, manifest, app, {"a.ipynb": page}, {}, "fr")
+    assert not (site / "files" / "b.ipynb").exists() and (site / "files" / "a.ipynb").is_file()
+    assert (site / "notes-du-prof.txt").read_text() == "not Carnet's"
+    listing = json.loads((site / "api" / "contents" / "all.json").read_text())
+    assert [item["name"] for item in listing["content"]] == ["a.ipynb"]
+    config = json.loads((site / "jupyter-lite.json").read_text())["jupyter-config-data"]
+    assert config["settingsOverrides"]["@jupyterlab/translation-extension:plugin"] == {"locale": "fr_FR"}
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("numpy>=1.26", "numpy"),
+        ("Pandas[excel]==2.2 ; python_version >= '3.10'", "pandas"),
+        ("-e .", None),
+        ("git+https://github.com/example/mylib.git", None),
+        ("git+https://github.com/example/mylib.git#egg=My_Lib", "my-lib"),
+        ("-r other.txt", None),
+        ("# a comment", None),
+        ("./local-package", None),
+    ],
+)
+def test_requirement_lines(line, name):
+    from carnet.core.requirements import requirement_name
+
+    assert requirement_name(line) == name
+
+
+def test_conda_environment_lists_conda_and_pip_packages():
+    from carnet.core.requirements import declared_distributions
+
+    text = "name: cours\ndependencies:\n  - python=3.11\n  - conda-forge::numpy>=1.26\n  - pip:\n    - jupyter-book\n"
+    assert declared_distributions(text, "environment.yml") == {"numpy", "jupyter-book"}
+
+
+def test_binder_provides_what_declared_packages_bring_and_local_modules():
+    from carnet.core.requirements import provided_distributions, undeclared
+
+    provided = provided_distributions({"jupyter-book", "matplotlib"})
+    assert {"myst-nb", "ipython", "ipykernel"} <= provided
+    modules = {"myst_nb", "IPython", "mpl_toolkits", "mylib", "os", "yaml_absent_module"}
+    assert undeclared(modules, provided, local={"mylib"}) == ["yaml_absent_module"]
+
+
+def _tarball(version: str) -> bytes:
+    """An npm package tarball (``package/package.json``), as the registry serves it."""
+    data = json.dumps({"name": "carnet-fixture", "version": version}).encode()
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        info = tarfile.TarInfo("package/package.json")
+        info.size = len(data)
+        archive.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("genuine", [True, False])
+def test_npm_pins_are_installed_only_with_their_integrity(tmp_path: Path, monkeypatch, genuine: bool):
+    """``npm ci`` against a local stand-in for the registry: a tarball whose hash differs is refused."""
+    from carnet.assets.npm import AssetError, install_locked
+    from carnet.cli.server import serve_directory
+
+    monkeypatch.setenv("CARNET_CACHE", str(tmp_path / "cache"))
+    registry = tmp_path / "registry"
+    registry.mkdir()
+    tarball = _tarball("1.0.0" if genuine else "6.6.6")
+    (registry / "carnet-fixture-1.0.0.tgz").write_bytes(tarball)
+    expected = tarball if genuine else _tarball("1.0.0")
+    integrity = "sha512-" + base64.b64encode(hashlib.sha512(expected).digest()).decode()
+    pins = tmp_path / "pins"
+    pins.mkdir()
+    dependencies = {"carnet-fixture": "1.0.0"}
+    (pins / "package.json").write_text(json.dumps({"name": "pins", "version": "0.0.0", "dependencies": dependencies}))
+    with serve_directory(registry) as base:
+        lock = {
+            "name": "pins",
+            "version": "0.0.0",
+            "lockfileVersion": 3,
+            "requires": True,
+            "packages": {
+                "": {"name": "pins", "version": "0.0.0", "dependencies": dependencies},
+                "node_modules/carnet-fixture": {
+                    "version": "1.0.0",
+                    "resolved": base + "carnet-fixture-1.0.0.tgz",
+                    "integrity": integrity,
+                },
+            },
+        }
+        (pins / "package-lock.json").write_text(json.dumps(lock))
+        if genuine:
+            assert (install_locked(pins) / "carnet-fixture" / "package.json").is_file()
+        else:
+            with pytest.raises(AssetError, match="npm could not install the pinned browser packages"):
+                install_locked(pins)
+            assert not list((tmp_path / "cache" / "npm").glob("modules-*"))
