@@ -302,3 +302,40 @@ def test_new_course_in_english(tmp_path: Path):
     config = yaml.safe_load((target / "_config.yml").read_text())
     assert config["title"] == "My course" and config["sphinx"]["config"]["language"] == "en"
     assert "# First steps" in (target / "chapitres/premiers-pas.md").read_text()
+
+
+def test_the_wheel_without_extras_runs_new_build_and_check(tmp_path: Path):
+    """What a new course's CI installs (Carnet, no test extras) is enough for every command it runs."""
+    source = tmp_path / "source"  # setuptools writes build/ and *.egg-info beside the sources: not in the repository
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(REPO / name, source / name)
+    shutil.copytree(
+        REPO / "extensions", source / "extensions", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info")
+    )
+    wheels = tmp_path / "wheels"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(wheels), str(source)],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    [wheel] = wheels.glob("carnet-*.whl")
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+    installed = subprocess.run(
+        [venv / "bin/python", "-m", "pip", "install", "--quiet", str(wheel)],
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
+    assert installed.returncode == 0, installed.stderr[-3000:]
+    env = {key: value for key, value in os.environ.items() if key not in ("VIRTUAL_ENV", "PYTHONPATH")}
+    env.update({"LANG": "C.UTF-8", "NO_COLOR": "1", "PATH": f"{venv / 'bin'}:{env.get('PATH', '')}"})
+    course = tmp_path / "course"
+    for command in (["new", str(course)], ["build", str(course)], ["check", str(course)]):
+        done = subprocess.run(
+            [venv / "bin/carnet", *command], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=1200
+        )
+        assert done.returncode == 0, f"carnet {command[0]}:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+        assert "Traceback" not in done.stdout + done.stderr

@@ -184,6 +184,7 @@ def test_npm_pins_are_installed_only_with_their_integrity(tmp_path: Path, monkey
     from carnet.cli.server import serve_directory
 
     monkeypatch.setenv("CARNET_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("npm_config_fetch_retries", "0")  # a refused tarball is not fetched again
     registry = tmp_path / "registry"
     registry.mkdir()
     tarball = _tarball("1.0.0" if genuine else "6.6.6")
@@ -216,3 +217,27 @@ def test_npm_pins_are_installed_only_with_their_integrity(tmp_path: Path, monkey
             with pytest.raises(AssetError, match="npm could not install the pinned browser packages"):
                 install_locked(pins)
             assert not list((tmp_path / "cache" / "npm").glob("modules-*"))
+
+
+LINKCHECKER_XML = """<?xml version="1.0" encoding="utf-8"?>
+<linkchecker created="2026-11-23 12:00:00+000">
+<urldata><url>about.html</url><parent line="3" column="1">http://127.0.0.1:9/b/index.html</parent>
+<realurl>http://127.0.0.1:9/b/about.html</realurl><valid result="200 OK">1</valid></urldata>
+<urldata><url>#pas-ici</url><parent line="12" column="3">http://127.0.0.1:9/b/about.html</parent>
+<realurl>http://127.0.0.1:9/b/about.html#pas-ici</realurl><warnings>
+<warning tag="url-anchor-not-found">Anchor `pas-ici' (decoded: `pas-ici') not found. Available anchors: `top'.</warning>
+</warnings><valid result="200 OK">1</valid></urldata>
+<urldata><url>pas-de-page.html</url><parent line="14" column="5">http://127.0.0.1:9/b/about.html</parent>
+<realurl>http://127.0.0.1:9/b/pas-de-page.html</realurl><valid result="404 Not Found">0</valid></urldata>
+</linkchecker>
+"""
+
+
+def test_broken_links_include_same_page_anchors_named_by_page_and_target():
+    from carnet.cli.linkcheck import broken_in_report
+
+    messages = [link.message() for link in broken_in_report(LINKCHECKER_XML, "http://127.0.0.1:9/b/")]
+    assert messages == [
+        "about.html (line 12): #pas-ici: Anchor `pas-ici' not found",
+        "about.html (line 14): pas-de-page.html: 404 Not Found",
+    ]

@@ -141,7 +141,7 @@ def damaged_site(sample_build: Build, tmp_path: Path) -> Path:
     page = site / "book" / "about.html"
     html = page.read_text()
     marker = "</main>" if "</main>" in html else "</body>"
-    broken = '<a href="pas-de-page.html">x</a> <a href="intro.html#pas-d-ancre">y</a>'
+    broken = '<a href="pas-de-page.html">x</a> <a href="intro.html#pas-d-ancre">y</a> <a href="#pas-ici">z</a>'
     page.write_text(html.replace(marker, broken + marker, 1))
     return site
 
@@ -151,4 +151,5 @@ def test_link_check_reports_dead_links_and_anchors(damaged_site: Path):
     assert proc.returncode == 1
     assert "pas-de-page.html" in proc.stdout
     assert "pas-d-ancre" in proc.stdout
-    assert "2 broken internal link(s)" in proc.stdout
+    assert "book/about.html (line" in proc.stdout and "#pas-ici: Anchor `pas-ici' not found" in proc.stdout
+    assert "3 broken internal link(s)" in proc.stdout
