@@ -17,6 +17,7 @@ from sphinx.util import logging
 from sphinx.util.logging import is_suppressed_warning
 
 from ..core.requirements import declared_distributions, imported_modules, provided_distributions, undeclared
+from .envdata import env_dict
 from .pages import notebook_pages
 
 LOGGER = logging.getLogger(__name__)
@@ -61,9 +62,7 @@ def environment_file(srcdir: Path) -> Path | None:
 
 def binder_problems(env: BuildEnvironment) -> dict[str, list[str]]:
     """Pages importing modules Binder's environment does not provide, found by the last check."""
-    if not hasattr(env, "carnet_binder_problems"):
-        env.carnet_binder_problems = {}
-    return env.carnet_binder_problems
+    return env_dict(env, "carnet_binder_problems")
 
 
 def check_binder_environment(app: Sphinx, exception: Exception | None) -> None:

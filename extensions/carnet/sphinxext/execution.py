@@ -43,6 +43,7 @@ from traitlets import default
 from ..core.failures import PageFailure, first_source_line, strip_ansi, summary
 from ..core.kernels import choose_kernel, installed_kernels
 from ..core.paths import tracebacks_path
+from .envdata import env_dict
 
 LOGGER = logging.getLogger(__name__)
 
@@ -59,16 +60,12 @@ def traceback_path(app: Sphinx, docname: str) -> Path:
 
 def failures_of(env: BuildEnvironment) -> dict[str, PageFailure]:
     """The failures recorded in this environment, by docname."""
-    if not hasattr(env, "carnet_failures"):
-        env.carnet_failures = {}
-    return env.carnet_failures
+    return env_dict(env, "carnet_failures")
 
 
 def executed_now(env: BuildEnvironment) -> dict[str, float]:
     """Pages executed by this build (not taken from the cache), with their run time in seconds."""
-    if not hasattr(env, "carnet_executed_now"):
-        env.carnet_executed_now = {}
-    return env.carnet_executed_now
+    return env_dict(env, "carnet_executed_now")
 
 
 def forget_executions(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:

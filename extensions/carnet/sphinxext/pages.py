@@ -20,6 +20,7 @@ from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.util import logging
 
 from ..core.settings import PageConfig, SettingError, parse_section
+from .envdata import env_dict
 from .execution import failures_of
 
 LOGGER = logging.getLogger(__name__)
@@ -42,15 +43,11 @@ def notebook_pages(env: BuildEnvironment) -> list[str]:
 
 def page_problems(env: BuildEnvironment) -> dict[str, str]:
     """Pages whose ``carnet:`` metadata (or execution mode) is wrong, with the problem."""
-    if not hasattr(env, "carnet_page_problems"):
-        env.carnet_page_problems = {}
-    return env.carnet_page_problems
+    return env_dict(env, "carnet_page_problems")
 
 
 def _page_configs(env: BuildEnvironment) -> dict[str, PageConfig]:
-    if not hasattr(env, "carnet_page_configs"):
-        env.carnet_page_configs = {}
-    return env.carnet_page_configs
+    return env_dict(env, "carnet_page_configs")
 
 
 def page_config(env: BuildEnvironment, docname: str) -> PageConfig:
