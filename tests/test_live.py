@@ -6,8 +6,6 @@ must already hold the runtime, the editor and MathJax.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from bs4 import BeautifulSoup
 from carnet.assets.runtime import PYODIDE_VERSION
@@ -145,6 +143,45 @@ def test_stop_ends_a_runaway_loop_and_python_starts_again(offline_context, site)
     assert "NameError: name 'x' is not defined" in run(page, 2).inner_text()
 
 
+def test_ipython_display_markdown_and_latex_render_as_in_jupyter(offline_context, site):
+    page = open_page(offline_context, site + "riche.html")
+    output = run(page, 1)
+    assert output.locator("b.gras-test").inner_text() == "gras"
+    assert output.locator(".carnet-markdown strong").inner_text() == "important"
+    output.locator(".carnet-latex mjx-container").wait_for(timeout=START_TIMEOUT)
+    assert "IPython.core.display" not in output.inner_text(), "no repr printed instead of the display"
+    assert run(page, 2).locator(".carnet-markdown em").inner_text() == "italique"
+    assert offline_context.blocked == [] and page.errors == []
+
+
+def test_run_up_to_here_stops_at_the_first_failing_cell(offline_context, site):
+    page = open_page(offline_context, site + "cellules.html")
+    cell(page, 6).get_by_role("button", name="Exécuter toutes les cellules du haut de la page jusqu'à celle-ci").click()
+    cell(page, 4).locator(".carnet-output", has_text="ZeroDivisionError").wait_for(timeout=START_TIMEOUT)
+    page.wait_for_function("() => !document.querySelector('.carnet-running')", timeout=START_TIMEOUT)
+    assert run_output_shown(page, 3) and not run_output_shown(page, 5) and not run_output_shown(page, 6)
+
+
+def run_output_shown(page, number: int) -> bool:
+    return cell(page, number).locator(".carnet-output").is_visible()
+
+
+@pytest.mark.parametrize("blocked", ["pyodide.asm.wasm", "pyodide.mjs"])
+def test_a_runtime_that_cannot_start_says_so_and_can_be_retried(offline_context, site, blocked):
+    pattern = f"**/_static/carnet/pyodide/{blocked}*"
+    offline_context.route(pattern, lambda route: route.abort())
+    page = open_page(offline_context, site + "cellules.html")
+    cell(page, 1).locator(".carnet-run").click()
+    failure = cell(page, 1).locator(".carnet-runtime-failure")
+    failure.wait_for(timeout=30_000)
+    assert "Python n'a pas pu démarrer dans votre navigateur" in failure.inner_text()
+    assert "carnet-running" not in cell(page, 1).get_attribute("class")
+    offline_context.unroute(pattern)
+    cell(page, 1).locator(".carnet-retry").click()
+    cell(page, 1).locator(".carnet-output", has_text="début").wait_for(timeout=START_TIMEOUT)
+    assert cell(page, 1).locator(".carnet-runtime-failure").count() == 0
+
+
 def test_missing_compiled_package_is_named_and_comes_from_the_pinned_cdn(offline_context, site):
     page = open_page(offline_context, site + "figure.html")
     text = run(page, 1).inner_text()
@@ -200,8 +237,13 @@ def test_try_it_notebook_runs_in_jupyterlite_on_the_same_runtime(offline_context
         assert offline_context.blocked == []
 
 
-def test_page_source_keeps_only_a_small_script_before_intent(live_build: Build):
-    static = live_build.html / "_static"
-    size = sum((static / name).stat().st_size for name in ("carnet-live.js", "carnet-live.css"))
-    assert size < 20_000
-    assert Path(static / "carnet-worker.mjs").is_file()
+def test_page_loads_only_a_small_script_before_intent(offline_context, site):
+    page = offline_context.new_page()
+    sizes: dict[str, int] = {}
+    page.on("response", lambda response: sizes.__setitem__(response.url, len(response.body())))
+    page.goto(site + "cellules.html")
+    page.wait_for_load_state("networkidle")
+    carnet = {url: size for url, size in sizes.items() if "/carnet-live" in url}
+    assert any(url.endswith(".mjs") for url in carnet), "the script is split into modules"
+    assert not any("outputs.mjs" in url or "editor.mjs" in url for url in carnet), "renderers wait for intent"
+    assert sum(carnet.values()) < 20_000, carnet

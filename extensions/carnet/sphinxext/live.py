@@ -23,9 +23,11 @@ from ..core.i18n import messages, translate
 from ..core.urls import RUNTIME_PATH
 from .config import carnet_config
 from .pages import is_executable_page, is_notebook_page, page_config
-from .statics import STATIC, serve_static
+from .statics import STATIC, serve_static, static_fingerprint
 
 CODEMIRROR_FILES = ["lib/codemirror.js", "lib/codemirror.css", "mode/python/python.js"]
+#: The Markdown renderer of ``text/markdown`` outputs (an ES module), loaded by the page on first use.
+MARKED_FILES = ["lib/marked.esm.js"]
 
 
 def pyodide_url(app: Sphinx) -> str:
@@ -47,6 +49,8 @@ def serve_live_files(app: Sphinx) -> None:
     if settings.live.enabled:
         prepare = lambda: prepare_static("codemirror", CODEMIRROR_FILES)  # noqa: E731
         serve_static(app, "The code editor (CodeMirror)", prepare, "codemirror/lib/codemirror.js")
+        prepare = lambda: prepare_static("marked", MARKED_FILES)  # noqa: E731
+        serve_static(app, "The Markdown renderer (marked)", prepare, "marked/lib/marked.esm.js")
     if settings.runtime.source == "self":
         prepare = lambda: prepare_runtime(settings.runtime, Path(app.srcdir))  # noqa: E731
         serve_static(app, "The in-page Python runtime (Pyodide)", prepare, RUNTIME_PATH + "pyodide.mjs")
@@ -65,14 +69,18 @@ def add_live_script(app: Sphinx, pagename: str, templatename: str, context: dict
     if page_backend(app, pagename) != "pyodide":
         return
     attributes = {
+        "id": "carnet-live",
         "data-pyodide": pyodide_url(app),
         "data-codemirror": "codemirror/",
+        "data-marked": "marked/lib/marked.esm.js",
+        # Relative to _static/ (Carnet's own copy), or the author's choice of MathJax.
+        "data-mathjax": app.config.mathjax_path,
         "data-prewarm": live.prewarm,
         "data-messages": json.dumps(messages(app.config.language, "live."), ensure_ascii=False),
         "data-pyodide-version": PYODIDE_VERSION,
     }
     app.add_css_file("carnet-live.css")
-    app.add_js_file("carnet-live.js", loading_method="defer", **attributes)
+    app.add_js_file("carnet-live.js", type="module", **attributes)
 
 
 def add_binder_button(app: Sphinx, doctree: nodes.document) -> None:
@@ -104,6 +112,7 @@ def point_thebe_at_repository(app: Sphinx, config: Config) -> None:
 
 def setup_live(app: Sphinx) -> None:
     """Register in-page execution."""
+    app.add_config_value("carnet_static_fingerprint", static_fingerprint(), "html", types=[str])
     app.connect("config-inited", point_thebe_at_repository)
     # After the PageSettingsCollector (doctree-read, priority 500) has read the page's settings.
     app.connect("doctree-read", add_binder_button, priority=600)

@@ -9,6 +9,7 @@ registers it; a missing file stops the build.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -34,3 +35,16 @@ def serve_static(app: Sphinx, what: str, prepare: Callable[[], Path], required: 
     if not (folder / required).is_file():
         raise ExtensionError(f"{what} could not be prepared: {folder / required} is missing")
     app.config.html_static_path = [*app.config.html_static_path, str(folder)]
+
+
+def static_fingerprint() -> str:
+    """A hash of Carnet's own browser files.
+
+    Registered as a setting that rebuilds HTML: when an upgrade of Carnet changes its scripts (or
+    how pages load them), every page is written again instead of keeping an old script tag.
+    """
+    digest = hashlib.sha256()
+    for path in sorted(STATIC.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(STATIC).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]

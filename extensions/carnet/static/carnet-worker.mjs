@@ -1,53 +1,65 @@
 // Carnet's Web Worker: loads Pyodide from the book (or the CDN the author chose) and runs cells.
-// Messages in:  {type: "init", indexURL, helperURL, inputMessage}, {type: "run", id, code, filename}
-// Messages out: {type: "ready", seconds}, {type: "output", id, kind, payload}, {type: "done", id},
-//               {type: "packages-failed", id, packages, detail}, {type: "fatal", message}
+// The messages it receives and sends are described in carnet-live/runtime.mjs.
+import { missingPackages } from "./carnet-live/packages.mjs";
+
 let pyodide = null;
 let run = null;
-// Import name -> lock-file package name, so a cell's imports can be loaded before it runs.
-const importToPackage = new Map();
+let started = false;
+
+// Pyodide does not always reject when a file fails to load (a failed .wasm fetch surfaces as an
+// unhandled rejection and loadPyodide never settles): any error before Python is ready is a failed start.
+function failedStart(reason) {
+  if (!started) postMessage({ type: "start-failed", message: String(reason?.message || reason) });
+  started = true;
+}
+self.addEventListener("unhandledrejection", (event) => {
+  if (!started) {
+    event.preventDefault();
+    failedStart(event.reason);
+  }
+});
 
 async function init({ indexURL, helperURL, inputMessage }) {
   const start = performance.now();
-  const { loadPyodide } = await import(indexURL + "pyodide.mjs");
-  const lockFileURL = indexURL + "pyodide-lock.json";
-  pyodide = await loadPyodide({ indexURL, lockFileURL });
-  const lock = await (await fetch(lockFileURL)).json();
-  for (const [name, entry] of Object.entries(lock.packages)) {
-    for (const module of entry.imports || []) importToPackage.set(module, name);
+  try {
+    const { loadPyodide } = await import(indexURL + "pyodide.mjs");
+    pyodide = await loadPyodide({ indexURL, lockFileURL: indexURL + "pyodide-lock.json" });
+    const helper = await fetch(helperURL);
+    if (!helper.ok) throw new Error(`${helperURL}: HTTP ${helper.status}`);
+    pyodide.FS.writeFile("/home/pyodide/carnet_runtime.py", await helper.text());
+    const runtime = pyodide.pyimport("carnet_runtime");
+    runtime.INPUT_MESSAGE = inputMessage;
+    run = runtime.run;
+  } catch (error) {
+    failedStart(error);
+    return;
   }
-  const helper = await (await fetch(helperURL)).text();
-  pyodide.FS.writeFile("/home/pyodide/carnet_runtime.py", helper);
-  const runtime = pyodide.pyimport("carnet_runtime");
-  runtime.INPUT_MESSAGE = inputMessage;
-  run = runtime.run;
+  if (started) return; // it had already failed
+  started = true;
   postMessage({ type: "ready", seconds: (performance.now() - start) / 1000 });
 }
 
+/** Load the packages a cell imports (Pyodide's own resolution); name those that could not be loaded. */
 async function loadImports(id, code) {
+  await pyodide.loadPackagesFromImports(code, { messageCallback: () => {}, errorCallback: () => {} }).catch(() => {});
   const imports = pyodide.pyimport("pyodide.code").find_imports(code).toJs();
-  const wanted = [...new Set(imports.map((name) => importToPackage.get(name)).filter(Boolean))].filter(
-    (name) => !(name in pyodide.loadedPackages),
-  );
-  if (!wanted.length) return;
-  const details = [];
-  await pyodide
-    .loadPackage(wanted, { messageCallback: () => {}, errorCallback: (message) => details.push(message) })
-    .catch((error) => details.push(String(error)));
-  const missing = wanted.filter((name) => !(name in pyodide.loadedPackages));
-  if (missing.length) postMessage({ type: "packages-failed", id, packages: missing, detail: details.join("\n") });
+  const missing = missingPackages(imports, pyodide.lockfile.packages, pyodide.loadedPackages);
+  if (missing.length) postMessage({ type: "packages-failed", id, packages: missing });
 }
 
 async function runCell({ id, code, filename }) {
-  await loadImports(id, code);
-  const emit = (kind, payload) => postMessage({ type: "output", id, kind, payload: JSON.parse(payload) });
-  await run(code, filename, emit);
-  postMessage({ type: "done", id });
+  try {
+    await loadImports(id, code);
+    const emit = (kind, payload) => postMessage({ type: "output", id, kind, payload: JSON.parse(payload) });
+    const raised = await run(code, filename, emit);
+    postMessage({ type: "done", id, error: Boolean(raised) });
+  } catch (error) {
+    postMessage({ type: "failed", id, message: String(error?.message || error) });
+  }
 }
 
 let queue = Promise.resolve();
-self.onmessage = (event) => {
-  const message = event.data;
-  const task = message.type === "init" ? () => init(message) : () => runCell(message);
-  queue = queue.then(task).catch((error) => postMessage({ type: "fatal", id: message.id, message: String(error) }));
+self.onmessage = ({ data }) => {
+  const task = data.type === "init" ? () => init(data) : () => runCell(data);
+  queue = queue.then(task);
 };

@@ -15,7 +15,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from pyodide.code import CodeRunner
+from pyodide.code import CodeRunner, find_imports
 
 #: Every cell of the page runs in this namespace, like a notebook's.
 NAMESPACE = {"__name__": "__main__", "__builtins__": builtins}
@@ -78,10 +78,24 @@ def send(kind, payload):
         _emit(kind, json.dumps(payload))
 
 
-def display(*values, raw=False):
-    """Show values under the cell, richly (IPython's ``display``)."""
+def display(*values, raw=False, **options):
+    """Show values under the cell, richly (IPython's ``display``; its other options are accepted and ignored)."""
     for value in values:
         send("display", value if raw else mime_bundle(value))
+
+
+def adopt_ipython_display():
+    """Make ``IPython.display``'s functions show in the page, as in Jupyter.
+
+    Without a running IPython shell, IPython's ``display`` only prints a repr; the page has no
+    shell, so its ``display`` is Carnet's. Called before a cell that imports IPython.
+    """
+    import IPython.display  # noqa: F401 (loads the modules patched below)
+
+    for name in ("IPython.core.display_functions", "IPython.core.display", "IPython.display"):
+        module = sys.modules.get(name)
+        if module is not None and hasattr(module, "display"):
+            module.display = display
 
 
 class HTML:
@@ -143,14 +157,20 @@ def cell_traceback(error, filename):
 
 
 async def run(code, filename, emit):
-    """Run one cell's code in the shared namespace, sending its outputs through ``emit``."""
+    """Run one cell's code in the shared namespace, sending its outputs through ``emit``.
+
+    Return whether the cell raised (so that "run up to here" stops at the first failing cell).
+    """
     global _emit
     _emit = emit
+    raised = False
     saved = sys.stdout, sys.stderr, builtins.input
     sys.stdout, sys.stderr, builtins.input = Stream("stdout"), Stream("stderr"), no_input
     NAMESPACE.setdefault("display", display)
     NAMESPACE.setdefault("HTML", HTML)
     try:
+        if "IPython" in find_imports(code):
+            adopt_ipython_display()
         runner = CodeRunner(code, filename=filename, quiet_trailing_semicolon=True).compile()
         value = await runner.run_async(NAMESPACE)
         flush_figures()
@@ -158,6 +178,7 @@ async def run(code, filename, emit):
             NAMESPACE["_"] = value
             send("result", mime_bundle(value))
     except BaseException as error:  # everything the cell raises is the reader's to see
+        raised = True
         flush_figures()
         send(
             "error", {"ename": type(error).__name__, "evalue": str(error), "traceback": cell_traceback(error, filename)}
@@ -165,3 +186,4 @@ async def run(code, filename, emit):
     finally:
         sys.stdout, sys.stderr, builtins.input = saved
         _emit = None
+    return raised

@@ -1,0 +1,149 @@
+// One live code cell: its controls, its code (a <pre> until the editor loads), its output area.
+// Nothing here imports the editor or the output renderers: they load with the reader's intent.
+
+function button(label, title, action) {
+  const element = document.createElement("button");
+  element.type = "button";
+  element.className = "carnet-button";
+  element.textContent = label;
+  element.title = title;
+  element.setAttribute("aria-label", title);
+  element.addEventListener("click", action);
+  return element;
+}
+
+export class LiveCell {
+  /**
+   * @param page what the cells share: text (translated messages), runtime (RuntimeClient), edits
+   *   (EditStore), outputArea(element) → Promise<OutputArea>, intent(), runUpTo(cell), stop(), restart()
+   */
+  constructor(element, index, key, page) {
+    this.element = element;
+    this.index = index;
+    this.key = key;
+    this.page = page;
+    this.pre = element.querySelector(".cell_input pre");
+    this.original = this.pre.textContent.replace(/\n$/, "");
+    this.editor = null;
+    const text = page.text;
+    element.classList.add("carnet-live");
+    element.dataset.carnetCell = String(index + 1);
+
+    const bar = document.createElement("div");
+    bar.className = "carnet-toolbar";
+    bar.setAttribute("role", "toolbar");
+    bar.setAttribute("aria-label", text.toolbar);
+    this.runButton = button(text.run, text.runTitle, () => this.run());
+    this.runButton.classList.add("carnet-run");
+    this.status = document.createElement("span");
+    this.status.className = "carnet-status";
+    this.status.setAttribute("aria-live", "polite");
+    this.resetButton = button(text.reset, text.resetTitle, () => this.reset());
+    this.resetButton.classList.add("carnet-reset");
+    bar.append(
+      this.runButton,
+      button(text.runAbove, text.runAboveTitle, () => page.runUpTo(this)),
+      button(text.stop, text.stopTitle, () => page.stop()),
+      button(text.restart, text.restartTitle, () => page.restart()),
+      this.resetButton,
+      this.status,
+    );
+    element.querySelector(".cell_input").before(bar);
+    this.outputElement = document.createElement("div");
+    this.outputElement.className = "carnet-output";
+    this.outputElement.hidden = true;
+    element.querySelector(".cell_input").after(this.outputElement);
+
+    const saved = page.edits.load(key);
+    if (saved !== null && saved !== this.original) this.pre.textContent = saved;
+    this.markModified();
+    element.addEventListener("pointerenter", () => page.intent(), { once: true });
+    element.addEventListener("focusin", () => page.intent(), { once: true });
+    this.pre.tabIndex = 0;
+    this.pre.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && event.shiftKey) {
+        event.preventDefault();
+        this.run();
+      }
+    });
+  }
+
+  get code() {
+    return this.editor ? this.editor.getValue() : this.pre.textContent.replace(/\n$/, "");
+  }
+
+  /** Turn the <pre> into an editor (``createEditor`` from editor.mjs, once CodeMirror has loaded). */
+  upgrade(createEditor, CodeMirror) {
+    if (this.editor) return;
+    this.editor = createEditor(CodeMirror, this.pre, this.code, {
+      run: () => this.run(),
+      change: () => this.store(),
+      label: this.page.text.editorLabel,
+    });
+  }
+
+  store() {
+    this.page.edits.save(this.key, this.code, this.original);
+    this.markModified();
+  }
+
+  markModified() {
+    const modified = this.code !== this.original;
+    this.resetButton.hidden = !modified;
+    this.element.classList.toggle("carnet-modified", modified);
+  }
+
+  reset() {
+    if (this.editor) this.editor.setValue(this.original);
+    else this.pre.textContent = this.original;
+    this.page.edits.forget(this.key);
+    this.markModified();
+  }
+
+  setStatus(message) {
+    this.status.textContent = message;
+  }
+
+  /** Show a failure of the runtime (not of the cell's code), with a button to try again. */
+  showRuntimeFailure(output, error) {
+    const text = this.page.text;
+    const message = error.kind === "start" ? `${text.startFailed}\n${error.message}` : error.message;
+    const note = output.text(message, "carnet-error carnet-runtime-failure");
+    if (error.kind === "start") {
+      const again = button(text.retry, text.retryTitle, () => this.run());
+      again.classList.add("carnet-retry");
+      note.after(again);
+    }
+  }
+
+  /** Run the cell; resolves true when it ran without raising. */
+  async run() {
+    const { text, runtime } = this.page;
+    this.page.intent();
+    this.element.classList.add("carnet-running");
+    const output = await this.page.outputArea(this.outputElement);
+    output.clear();
+    this.outputElement.hidden = false;
+    this.element.querySelector(".cell_output")?.classList.add("carnet-replaced");
+    this.setStatus(runtime.isReady ? text.running : text.starting);
+    runtime.ready?.then(
+      () => this.element.classList.contains("carnet-running") && this.setStatus(text.running),
+      () => {}, // a failed start is shown by the run below
+    );
+    let ok = false;
+    try {
+      const result = await runtime.run(this.code, `<cellule ${this.index + 1}>`, {
+        output: (kind, payload) => output.add(kind, payload),
+        packagesFailed: (packages) =>
+          output.text(text.packageMissing.replace("{packages}", packages.join(", ")), "carnet-error carnet-missing-package"),
+      });
+      ok = !result.error;
+      this.setStatus(ok ? "" : text.failed);
+    } catch (error) {
+      this.showRuntimeFailure(output, error);
+      if (error.kind === "start") this.setStatus(text.startFailedShort);
+    }
+    this.element.classList.remove("carnet-running");
+    return ok;
+  }
+}

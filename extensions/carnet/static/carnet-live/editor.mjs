@@ -1,0 +1,41 @@
+// The code editor (CodeMirror 5, from its pinned npm package), loaded once the reader shows intent.
+
+let loading = null;
+
+function addScript(src) {
+  return new Promise((resolve, reject) => {
+    const tag = document.createElement("script");
+    tag.src = src;
+    tag.onload = resolve;
+    tag.onerror = () => reject(new Error(`could not load ${src}`));
+    document.head.append(tag);
+  });
+}
+
+/** Load CodeMirror from ``base`` (its folder in _static/); resolves with window.CodeMirror. */
+export function loadEditor(base) {
+  if (!loading) {
+    const css = document.createElement("link");
+    css.rel = "stylesheet";
+    css.href = new URL("lib/codemirror.css", base).href;
+    document.head.append(css);
+    loading = addScript(new URL("lib/codemirror.js", base).href)
+      .then(() => addScript(new URL("mode/python/python.js", base).href))
+      .then(() => window.CodeMirror);
+  }
+  return loading;
+}
+
+/** Replace a cell's <pre> by an editor holding ``value``; the callbacks run the cell and store edits. */
+export function createEditor(CodeMirror, pre, value, { run, change, label }) {
+  const editor = CodeMirror((node) => pre.replaceWith(node), {
+    value,
+    mode: "python",
+    indentUnit: 4,
+    viewportMargin: Infinity,
+    extraKeys: { "Shift-Enter": run, "Ctrl-Enter": run, Tab: "indentMore" },
+    screenReaderLabel: label,
+  });
+  editor.on("change", change);
+  return editor;
+}

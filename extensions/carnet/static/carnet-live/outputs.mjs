@@ -1,0 +1,103 @@
+// What a cell shows under it: text as it streams, tracebacks, and rich outputs (HTML, SVG, PNG/JPEG,
+// Markdown, LaTeX), one representation per output, the richest the page can show, as in Jupyter.
+
+/** Representations in the order a page prefers them. */
+export const MIME_ORDER = [
+  "text/html",
+  "image/svg+xml",
+  "image/png",
+  "image/jpeg",
+  "text/markdown",
+  "text/latex",
+  "text/plain",
+];
+
+/** The representation of a MIME bundle to show, or null when it has none the page knows. */
+export function bestMime(bundle) {
+  return MIME_ORDER.find((mime) => typeof bundle[mime] === "string") ?? null;
+}
+
+/** LaTeX as Jupyter writes it ($…$, $$…$$), with the delimiters the book's MathJax reads (\(…\), \[…\]). */
+export function latexForMathJax(text) {
+  return text
+    .replace(/\$\$([\s\S]+?)\$\$/g, (_, math) => `\\[${math}\\]`)
+    .replace(/(^|[^\\])\$([^$\n]+?)\$/g, (_, before, math) => `${before}\\(${math}\\)`);
+}
+
+/** Classes that make the book's MathJax typeset an element inside the page (Sphinx ignores the rest). */
+const MATH_CLASSES = ["tex2jax_process", "mathjax_process"];
+
+/**
+ * Shows outputs in one cell's output area.
+ * ``rich`` provides the lazily loaded renderers: markdown(text) → Promise<html>, typeset(element) → Promise.
+ */
+export class OutputArea {
+  constructor(element, rich) {
+    this.element = element;
+    this.rich = rich;
+  }
+
+  clear() {
+    this.element.replaceChildren();
+  }
+
+  add(kind, payload) {
+    if (kind === "stream") this.stream(payload.name, payload.text);
+    else if (kind === "error") this.text(payload.traceback, "carnet-error");
+    else this.element.append(this.bundle(payload, kind));
+  }
+
+  /** Text written to stdout or stderr, appended to the last block of the same stream. */
+  stream(name, text) {
+    let last = this.element.lastElementChild;
+    if (!last || !last.classList.contains(`carnet-stream-${name}`)) {
+      last = document.createElement("pre");
+      last.className = `carnet-stream carnet-stream-${name}`;
+      this.element.append(last);
+    }
+    last.textContent += text;
+  }
+
+  /** A block of plain text (a message or a traceback). */
+  text(message, className) {
+    const pre = document.createElement("pre");
+    pre.className = className;
+    pre.textContent = message;
+    this.element.append(pre);
+    return pre;
+  }
+
+  bundle(bundle, kind) {
+    const box = document.createElement("div");
+    box.className = `carnet-${kind}`;
+    const mime = bestMime(bundle);
+    const data = mime && bundle[mime];
+    if (mime === "text/html" || mime === "image/svg+xml") {
+      box.innerHTML = data;
+    } else if (mime === "image/png" || mime === "image/jpeg") {
+      const image = document.createElement("img");
+      image.src = `data:${mime};base64,${data}`;
+      image.alt = bundle["text/plain"] || "";
+      box.append(image);
+    } else if (mime === "text/markdown") {
+      box.classList.add("carnet-markdown", ...MATH_CLASSES);
+      box.textContent = data; // shown at once, replaced when the renderer has loaded
+      this.rich
+        .markdown(data)
+        .then((html) => {
+          box.innerHTML = html;
+          return this.rich.typeset(box);
+        })
+        .catch(() => {});
+    } else if (mime === "text/latex") {
+      box.classList.add("carnet-latex", ...MATH_CLASSES);
+      box.textContent = latexForMathJax(data);
+      this.rich.typeset(box).catch(() => {});
+    } else if (mime === "text/plain") {
+      const pre = document.createElement("pre");
+      pre.textContent = data;
+      box.append(pre);
+    }
+    return box;
+  }
+}

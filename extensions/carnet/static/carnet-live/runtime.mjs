@@ -1,0 +1,116 @@
+// The page side of the runtime: one Web Worker per page (so every cell shares one Python namespace),
+// spoken to with the messages below. A failed start (a blocked or missing pyodide.mjs or .wasm, a
+// worker that cannot load) fails every waiting cell with a message at once, and the next run starts
+// a new worker: no cell waits forever.
+//
+// Page → worker: {type: "init", indexURL, helperURL, inputMessage}
+//                {type: "run", id, code, filename}
+// Worker → page: {type: "ready", seconds}            {type: "start-failed", message}
+//                {type: "output", id, kind, payload} {type: "packages-failed", id, packages}
+//                {type: "done", id, error}           {type: "failed", id, message}
+
+/** Why a run did not complete: Python could not start, or the reader stopped it. */
+export class RuntimeError extends Error {
+  constructor(kind, message) {
+    super(message);
+    this.kind = kind; // "start" or "stopped" or "internal"
+  }
+}
+
+export class RuntimeClient {
+  /**
+   * @param createWorker () => a Worker (postMessage, terminate, onmessage, onerror)
+   * @param init the "init" message's settings: indexURL, helperURL, inputMessage
+   */
+  constructor(createWorker, init) {
+    this.createWorker = createWorker;
+    this.init = init;
+    this.worker = null;
+    this.jobs = new Map();
+    this.nextId = 0;
+    this.ready = null;
+    this.isReady = false;
+  }
+
+  get started() {
+    return this.worker !== null;
+  }
+
+  /** Start the worker (once); the promise settles when Python is ready or has failed to start. */
+  start() {
+    if (this.worker) return this.ready;
+    let settle;
+    this.ready = new Promise((resolve, reject) => (settle = { resolve, reject }));
+    this.ready.catch(() => {}); // a start failure is reported to the cells, not as an unhandled rejection
+    const failStart = (message) => {
+      settle.reject(new RuntimeError("start", message));
+      this.reset(new RuntimeError("start", message));
+    };
+    let worker;
+    try {
+      worker = this.createWorker();
+    } catch (error) {
+      this.worker = { terminate() {} };
+      failStart(String(error));
+      return this.ready;
+    }
+    this.worker = worker;
+    worker.onmessage = ({ data }) => {
+      if (this.worker !== worker) return;
+      if (data.type === "ready") {
+        this.isReady = true;
+        return settle.resolve(data.seconds);
+      }
+      if (data.type === "start-failed") return failStart(data.message);
+      const job = this.jobs.get(data.id);
+      if (!job) return;
+      if (data.type === "output") job.handlers.output?.(data.kind, data.payload);
+      else if (data.type === "packages-failed") job.handlers.packagesFailed?.(data.packages);
+      else if (data.type === "done") this.finish(data.id, { error: Boolean(data.error) });
+      else if (data.type === "failed") this.finish(data.id, null, new RuntimeError("internal", data.message));
+    };
+    worker.onerror = (event) => {
+      if (this.worker !== worker) return;
+      event?.preventDefault?.();
+      failStart(event?.message || "the worker could not be loaded");
+    };
+    worker.postMessage({ type: "init", ...this.init });
+    return this.ready;
+  }
+
+  /** Run one cell; resolves {error} (whether Python raised) or rejects with a RuntimeError. */
+  async run(code, filename, handlers = {}) {
+    const ready = this.start();
+    const id = this.nextId++;
+    const done = new Promise((resolve, reject) => this.jobs.set(id, { handlers, resolve, reject }));
+    try {
+      await ready;
+    } catch (error) {
+      this.finish(id, null, error);
+      return done;
+    }
+    if (this.jobs.has(id)) this.worker.postMessage({ type: "run", id, code, filename });
+    return done;
+  }
+
+  /** Stop Python: the worker ends, waiting cells fail as "stopped"; the next run starts afresh. */
+  stop(message) {
+    if (this.worker) this.reset(new RuntimeError("stopped", message));
+  }
+
+  finish(id, result, error) {
+    const job = this.jobs.get(id);
+    if (!job) return;
+    this.jobs.delete(id);
+    if (error) job.reject(error);
+    else job.resolve(result);
+  }
+
+  reset(error) {
+    const worker = this.worker;
+    this.worker = null;
+    this.isReady = false;
+    worker?.terminate();
+    for (const id of [...this.jobs.keys()]) this.finish(id, null, error);
+  }
+}

@@ -1,0 +1,21 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { bestMime, latexForMathJax } from "../../extensions/carnet/static/carnet-live/outputs.mjs";
+
+test("the richest representation the page can show wins", () => {
+  assert.equal(bestMime({ "text/plain": "x", "text/html": "<b>x</b>" }), "text/html");
+  assert.equal(bestMime({ "text/plain": "x", "image/png": "iVBOR" }), "image/png");
+  assert.equal(bestMime({ "text/plain": "x", "text/markdown": "**x**" }), "text/markdown");
+  assert.equal(bestMime({ "text/plain": "x", "text/latex": "$x$" }), "text/latex");
+  assert.equal(bestMime({ "text/plain": "x" }), "text/plain");
+  assert.equal(bestMime({ "application/x-unknown": "?" }), null);
+});
+
+test("LaTeX gets the delimiters the book's MathJax reads", () => {
+  assert.equal(latexForMathJax("$x^2$"), "\\(x^2\\)");
+  assert.equal(latexForMathJax("$$\\int f$$"), "\\[\\int f\\]");
+  assert.equal(latexForMathJax("a $x$ and $y$"), "a \\(x\\) and \\(y\\)");
+  assert.equal(latexForMathJax("\\begin{equation}x\\end{equation}"), "\\begin{equation}x\\end{equation}");
+  assert.equal(latexForMathJax("costs 5\\$"), "costs 5\\$");
+});
