@@ -62,11 +62,16 @@ def fresh_copy(course: Path, tmp_path: Path) -> Path:
 def test_new_course_builds_and_checks(course: Path):
     assert (course / ".github/workflows/publish.yml").is_file() and (course / ".gitignore").is_file()
     assert (course / "chapitres/donnees.ipynb").is_file() and (course / "binder/requirements.txt").is_file()
+    # A teacher's answers in a _private folder beside the chapters are never published.
+    (course / "chapitres/_private").mkdir()
+    (course / "chapitres/_private/corrige.txt").write_text("réponses du professeur")
     built = carnet("build", cwd=course, lang="fr_FR.UTF-8")
     assert built.returncode == 0, built.stdout + built.stderr
     assert "  exécution    chapitres/donnees.ipynb" in built.stdout
     assert "carnet : 3 pages, 2 exécutables, 2 exécutées par cette construction, 0 en échec" in built.stdout
     assert "Température moyenne : 14.12" in (course / "_build/html/chapitres/donnees.html").read_text()
+    assert (course / "_build/html/lite/files/chapitres/data/mesures.csv").is_file()
+    assert not list((course / "_build/html").rglob("corrige.txt"))
     checked = carnet("check", cwd=course)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     report = json.loads((course / "_build/carnet-check.json").read_text())
@@ -80,6 +85,16 @@ def test_new_refuses_a_non_empty_folder(course: Path):
         again.stderr.strip()
         == f"carnet: {course} is not empty: carnet new only creates a course in a new or empty folder"
     )
+
+
+def test_help_imports_neither_sphinx_nor_the_kernel_stack():
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "carnet", "--help"], capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 0
+    imported = {line.split("|")[-1].strip() for line in proc.stderr.splitlines() if "|" in line}
+    heavy = {name for name in imported if name.split(".")[0] in ("sphinx", "jupyter_book", "nbclient", "jupyter_cache")}
+    assert heavy == set()
 
 
 def test_help_in_french_and_english():

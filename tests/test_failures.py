@@ -105,6 +105,7 @@ def test_wrong_page_settings_fail_the_build_and_are_reported(bad_build):
     assert BeautifulSoup((build.staging / "try-it-no.html").read_text(), "html.parser").select("a.btn-carnet-try-it")
 
 
+@pytest.mark.slow  # several builds of one book
 def test_a_wrong_page_setting_is_reported_again_until_fixed(bad_build, tmp_path: Path):
     book = copy_book("page-settings", tmp_path)
     assert build_in_process(book).returncode == 1
@@ -221,6 +222,7 @@ def test_parallel_reading_keeps_every_failure(fixture_book):
     assert [failure["source"] for failure in report["failures"]] == ["first.ipynb", "second.md"]
 
 
+@pytest.mark.slow  # several builds of one book
 def test_carnet_deletes_only_what_it_wrote(tmp_path: Path):
     """A chapter in a folder named ``reports``, and a file of the author's in the JupyterLite folder, survive."""
     book = copy_book("launch", tmp_path)
@@ -252,3 +254,18 @@ def test_runtime_is_hosted_for_jupyterlite_even_without_live_cells(tmp_path: Pat
     kernel = lite["jupyter-config-data"]["litePluginSettings"]["@jupyterlite/pyodide-kernel-extension:kernel"]
     assert kernel["pyodideUrl"] == "../../_static/carnet/pyodide/pyodide.mjs"
     assert not BeautifulSoup((build.html / "analyse.html").read_text(), "html.parser").select("script[src*=live]")
+
+
+@pytest.mark.slow  # several builds of one book
+def test_binder_check_knows_local_modules_and_can_be_silenced_for_check_too(tmp_path: Path):
+    book = copy_book("launch", tmp_path)
+    (book / "sub" / "mesoutils.py").write_text("def aide():\n    return 'aide'\n")
+    page = book / "sub" / "exercice.md"
+    page.write_text(page.read_text().replace("with open", "import mesoutils\nimport IPython\nimport yaml\nwith open"))
+    flagged = build_in_process(book)
+    assert json.loads(flagged.build_report.read_text())["binder"] == [{"page": "sub/exercice", "modules": ["yaml"]}]
+    config = book / "_config.yml"
+    config.write_text(config.read_text() + "  config:\n    suppress_warnings: [carnet.binder]\n")
+    silenced = build_in_process(book)
+    assert silenced.returncode == 0 and "[carnet.binder]" not in silenced.output
+    assert json.loads(silenced.build_report.read_text())["binder"] == [], "carnet check reads this list"
