@@ -269,3 +269,15 @@ def test_binder_check_knows_local_modules_and_can_be_silenced_for_check_too(tmp_
     silenced = build_in_process(book)
     assert silenced.returncode == 0 and "[carnet.binder]" not in silenced.output
     assert json.loads(silenced.build_report.read_text())["binder"] == [], "carnet check reads this list"
+
+
+def test_a_browser_asset_that_cannot_be_prepared_fails_the_build(tmp_path: Path, monkeypatch):
+    """On a machine without npm and an empty cache, the build stops instead of publishing a dead site."""
+    monkeypatch.setenv("CARNET_CACHE", str(tmp_path / "empty-cache"))
+    monkeypatch.setenv("PATH", "/nonexistent")
+    book = copy_book("launch", tmp_path)
+    build = build_in_process(book)
+    assert build.returncode != 0
+    assert "could not be prepared: npm is needed to fetch the browser's files" in build.output
+    assert "Traceback" not in build.output
+    assert not build.html.exists()
