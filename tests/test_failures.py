@@ -281,3 +281,29 @@ def test_a_browser_asset_that_cannot_be_prepared_fails_the_build(tmp_path: Path,
     assert "could not be prepared: npm is needed to fetch the browser's files" in build.output
     assert "Traceback" not in build.output
     assert not build.html.exists()
+
+
+def test_processes_a_cell_starts_end_with_the_build(tmp_path: Path):
+    import re
+
+    build = build_in_process(copy_book("background-process", tmp_path))  # its kernel dies after the Popen
+    pid = int(re.search(r"pid (\d+)", (build.staging / "processus.html").read_text()).group(1))
+    assert not _alive(pid), f"the cell's `sleep 300` (pid {pid}) outlived the build"
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process runs (a zombie waiting for its parent to reap it has ended)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"
+
+
+@pytest.mark.slow
+def test_a_hung_cell_prints_no_kernel_traceback_in_the_console(fixture_book):
+    """The kernel's own output (a ZMQ traceback when it is stopped) never reaches the author's terminal."""
+    build = carnet_build(fixture_book("hung-cell"))
+    assert build.returncode == 1
+    assert "TimeoutError: the cell was still running after 3 s" in build.output
+    assert "Traceback" not in build.output and "ZMQError" not in build.output

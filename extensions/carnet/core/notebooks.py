@@ -40,3 +40,27 @@ def stub_notebook(title: str, problem: str) -> str:
         metadata={"mystnb": {"execution_mode": "off"}},
     )
     return nbformat.writes(notebook)
+
+
+def execution_settings(metadata: dict, timeout: int | None, allow_errors: bool) -> tuple[int | None, bool]:
+    """A notebook's own ``execution`` settings (its metadata, or a MyST page's front matter), checked.
+
+    Return ``(timeout, allow_errors)``, the book's values unless the notebook sets them; raise
+    :class:`~carnet.core.settings.SettingError` naming the key of a wrong value.
+    """
+    from .settings import SettingError
+
+    settings = metadata.get("execution")
+    if settings is None:
+        return timeout, allow_errors
+    if not isinstance(settings, dict):
+        raise SettingError(
+            f"execution: expected a mapping of settings (e.g. execution: {{timeout: 60}}), got {settings!r}"
+        )
+    value = settings.get("timeout", timeout)
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int | float) or value <= 0):
+        raise SettingError(f"execution.timeout: expected a number of seconds, got {value!r}")
+    errors = settings.get("allow_errors", allow_errors)
+    if not isinstance(errors, bool):
+        raise SettingError(f"execution.allow_errors: expected true or false, got {errors!r}")
+    return value, errors

@@ -21,29 +21,20 @@ Pages that failed are re-read on the next build, so a failure is never hidden by
 
 from __future__ import annotations
 
-import time
-import uuid
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from jupyter_cache.executors.utils import ExecutionResult
-from jupyter_client.manager import AsyncKernelManager
-from jupyter_core.paths import jupyter_runtime_dir
-from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
-from nbformat import NotebookNode
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.errors import ConfigError, ExtensionError
 from sphinx.util import logging
-from traitlets import default
 
-from ..core.failures import PageFailure, first_source_line, strip_ansi, summary
-from ..core.kernels import choose_kernel, installed_kernels
+from ..core.failures import PageFailure, strip_ansi, summary
 from ..core.paths import tracebacks_path
 from .envdata import env_dict
+from .executor import Executor
 
 LOGGER = logging.getLogger(__name__)
 
@@ -101,116 +92,6 @@ class FailureCollector(EnvironmentCollector):
         """Nothing to collect from doctrees: the executor records failures as they happen."""
 
 
-class LocalSocketKernelManager(AsyncKernelManager):
-    """Kernels talk over Unix sockets in Jupyter's runtime folder instead of TCP ports.
-
-    No port races between kernels started back to back, and no "running over TCP without
-    encryption" warning from ipykernel in the author's console.
-    """
-
-    @default("transport")
-    def _default_transport(self) -> str:
-        return "ipc"
-
-    @default("ip")
-    def _default_ip(self) -> str:
-        folder = Path(jupyter_runtime_dir())
-        folder.mkdir(parents=True, exist_ok=True)
-        return str(folder / f"carnet-kernel-{uuid.uuid4().hex}")
-
-
-class PageExecutionError(Exception):
-    """The error myst-nb sees for a failed page; Carnet has already recorded the details."""
-
-
-class Executor:
-    """Drop-in for jupyter-cache's ``single_nb_execution`` that never lets a page abort the book."""
-
-    def __init__(self, app: Sphinx) -> None:
-        self.app = app
-        self._kernels: dict[str, str] | None = None
-
-    def kernels(self) -> dict[str, str]:
-        """Installed kernels, looked up once per build."""
-        if self._kernels is None:
-            self._kernels = installed_kernels()
-        return self._kernels
-
-    def __call__(
-        self,
-        nb: NotebookNode,
-        cwd: str | None,
-        timeout: int | None,
-        allow_errors: bool,
-        meta_override: bool = True,
-        record_timing: bool = False,
-        **kwargs: Any,
-    ) -> ExecutionResult:
-        """Execute ``nb`` in place; on failure return an error and record it for the current page."""
-        docname = self.app.env.docname
-        source = str(self.app.env.doc2path(docname, False))
-        settings = nb.metadata.get("execution", {}) if meta_override else {}
-        timeout = settings.get("timeout", timeout)
-        allow_errors = settings.get("allow_errors", allow_errors)
-
-        start = time.perf_counter()
-        choice = choose_kernel(nb.metadata, self.kernels())
-        if choice.name is None:
-            failure = PageFailure(source, choice.note)
-            return self._failed(nb, cwd, start, docname, failure, choice.note)
-        if choice.note:
-            LOGGER.warning(f"{choice.note} [carnet.kernel]", location=docname, type="carnet", subtype="kernel")
-
-        running: list[int] = []
-        client = NotebookClient(
-            nb,
-            kernel_name=choice.name,
-            kernel_manager_class=LocalSocketKernelManager,
-            timeout=timeout,
-            allow_errors=allow_errors,
-            record_timing=record_timing,
-            resources={"metadata": {"path": cwd}},
-            on_cell_execute=lambda cell, cell_index: running.append(cell_index),
-            **kwargs,
-        )
-        try:
-            client.execute()
-        except CellExecutionError as err:
-            cause = f"{err.ename}: {_first_line(err.evalue)}".rstrip(": ")
-            return self._failed(nb, cwd, start, docname, self._at_cell(source, nb, running, cause), str(err))
-        except CellTimeoutError as err:
-            cause = f"TimeoutError: the cell was still running after {timeout} s (execute.timeout)"
-            return self._failed(nb, cwd, start, docname, self._at_cell(source, nb, running, cause), str(err))
-        except DeadKernelError as err:
-            cause = "DeadKernelError: the kernel died while running this cell"
-            return self._failed(nb, cwd, start, docname, self._at_cell(source, nb, running, cause), str(err))
-        except Exception as err:  # the kernel could not start or talk: fail this page only
-            cause = f"{type(err).__name__}: {_first_line(str(err))}"
-            return self._failed(nb, cwd, start, docname, PageFailure(source, cause), repr(err))
-        seconds = executed_now(self.app.env)[docname] = time.perf_counter() - start
-        return ExecutionResult(nb, cwd, seconds)
-
-    @staticmethod
-    def _at_cell(source: str, nb: NotebookNode, running: list[int], cause: str) -> PageFailure:
-        """A failure located at the cell that was running when it happened."""
-        if not running:
-            return PageFailure(source, cause)
-        index = running[-1]
-        return PageFailure(source, cause, cell=index + 1, first_line=first_source_line(nb.cells[index].source))
-
-    def _failed(
-        self, nb: NotebookNode, cwd: str | None, start: float, docname: str, failure: PageFailure, detail: str
-    ) -> ExecutionResult:
-        seconds = executed_now(self.app.env)[docname] = time.perf_counter() - start
-        record_failure(self.app, docname, failure, detail)
-        # An empty exc_string keeps myst-nb from writing its own report into the published site.
-        return ExecutionResult(nb, cwd, seconds, PageExecutionError(failure.message()), "")
-
-
-def _first_line(text: str) -> str:
-    return text.strip().splitlines()[0] if text.strip() else ""
-
-
 #: The myst-nb modules (and the client class of each) that call jupyter-cache's ``single_nb_execution``.
 EXECUTING_MODULES = (
     ("myst_nb.core.execute.cache", "NotebookClientCache"),
@@ -247,7 +128,13 @@ def executing_modules() -> list[Any]:
 
 def install_executor(app: Sphinx) -> None:
     """Route myst-nb's notebook execution through Carnet's executor for this build."""
-    executor = Executor(app)
+
+    def executed(docname: str, seconds: float) -> None:
+        executed_now(app.env)[docname] = seconds
+
+    executor = Executor(
+        app.env, executed, lambda docname, failure, detail: record_failure(app, docname, failure, detail)
+    )
     app.carnet_replaced_executors = []
     for module in executing_modules():
         app.carnet_replaced_executors.append((module, module.single_nb_execution))

@@ -1,0 +1,186 @@
+"""Carnet's notebook executor: nbclient on a kernel chosen for the page, never aborting the book.
+
+It replaces jupyter-cache's ``single_nb_execution`` inside myst-nb (see :mod:`.execution`). For
+each page it checks the notebook's own ``execution`` settings, picks the kernel (see
+:mod:`carnet.core.kernels`), runs the notebook remembering which cell is running, and turns any
+failure into a :class:`~carnet.core.failures.PageFailure` of that page only.
+
+Kernels run in their own process group, talk over local sockets and keep their own console
+output (ipykernel's internal logs) out of the author's terminal; when a kernel shuts down, every
+process it started (a ``subprocess.Popen`` left running by a cell) ends with it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from jupyter_cache.executors.utils import ExecutionResult
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.paths import jupyter_runtime_dir
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+from nbformat import NotebookNode
+from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
+from traitlets import default
+
+from ..core.failures import PageFailure, first_source_line
+from ..core.kernels import choose_kernel, installed_kernels
+from ..core.notebooks import execution_settings
+from ..core.settings import SettingError
+
+LOGGER = logging.getLogger(__name__)
+
+
+class LocalSocketKernelManager(AsyncKernelManager):
+    """A kernel on Unix sockets, quiet in the console, and taking its child processes down with it.
+
+    Unix sockets in Jupyter's runtime folder instead of TCP ports: no port races between kernels
+    started back to back, and no "running over TCP without encryption" warning.
+    """
+
+    @default("transport")
+    def _default_transport(self) -> str:
+        return "ipc"
+
+    @default("ip")
+    def _default_ip(self) -> str:
+        folder = Path(jupyter_runtime_dir())
+        folder.mkdir(parents=True, exist_ok=True)
+        return str(folder / f"carnet-kernel-{uuid.uuid4().hex}")
+
+    #: The kernel's process group (its own session): every process a cell starts is in it.
+    process_group: int | None = None
+
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+        """Start the kernel with its own output discarded (cells' output comes over its sockets)."""
+        kw.setdefault("stdout", subprocess.DEVNULL)
+        kw.setdefault("stderr", subprocess.DEVNULL)
+        await super()._async_launch_kernel(kernel_cmd, **kw)
+        self.process_group = getattr(self.provisioner, "pgid", None)
+
+    _launch_kernel = _async_launch_kernel
+
+    async def cleanup_resources(self, restart: bool = False) -> None:
+        """After the kernel is gone (shut down, timed out or dead), end every process left in its group.
+
+        nbclient always calls this; a kernel that died (``os._exit``) could not end its children itself.
+        """
+        await super().cleanup_resources(restart=restart)
+        group, self.process_group = self.process_group, None
+        if group and group != os.getpgrp():
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(group, signal.SIGKILL)
+
+
+class PageExecutionError(Exception):
+    """The error myst-nb sees for a failed page; Carnet has already recorded the details."""
+
+
+class Executor:
+    """Drop-in for jupyter-cache's ``single_nb_execution`` that never lets a page abort the book.
+
+    ``executed(docname, seconds)`` and ``failed(docname, failure, detail)`` record what happened.
+    """
+
+    def __init__(
+        self,
+        env: BuildEnvironment,
+        executed: Callable[[str, float], None],
+        failed: Callable[[str, PageFailure, str], None],
+    ) -> None:
+        self.env = env
+        self.executed = executed
+        self.failed = failed
+        self._kernels: dict[str, str] | None = None
+
+    def kernels(self) -> dict[str, str]:
+        """Installed kernels, looked up once per build."""
+        if self._kernels is None:
+            self._kernels = installed_kernels()
+        return self._kernels
+
+    def __call__(
+        self,
+        nb: NotebookNode,
+        cwd: str | None,
+        timeout: int | None,
+        allow_errors: bool,
+        meta_override: bool = True,
+        record_timing: bool = False,
+        **kwargs: Any,
+    ) -> ExecutionResult:
+        """Execute ``nb`` in place; on failure return an error and record it for the current page."""
+        docname = self.env.docname
+        source = str(self.env.doc2path(docname, False))
+        start = time.perf_counter()
+        if meta_override:
+            try:
+                timeout, allow_errors = execution_settings(nb.metadata, timeout, allow_errors)
+            except SettingError as err:
+                return self._failed(nb, cwd, start, docname, PageFailure(source, str(err)), str(err))
+
+        choice = choose_kernel(nb.metadata, self.kernels())
+        if choice.name is None:
+            return self._failed(nb, cwd, start, docname, PageFailure(source, choice.note), choice.note)
+        if choice.note:
+            LOGGER.warning(f"{choice.note} [carnet.kernel]", location=docname, type="carnet", subtype="kernel")
+
+        running: list[int] = []
+        client = NotebookClient(
+            nb,
+            kernel_name=choice.name,
+            kernel_manager_class=LocalSocketKernelManager,
+            timeout=timeout,
+            allow_errors=allow_errors,
+            record_timing=record_timing,
+            resources={"metadata": {"path": cwd}},
+            on_cell_execute=lambda cell, cell_index: running.append(cell_index),
+            **kwargs,
+        )
+        try:
+            client.execute()
+        except CellExecutionError as err:
+            cause = f"{err.ename}: {_first_line(err.evalue)}".rstrip(": ")
+            return self._failed(nb, cwd, start, docname, self._at_cell(source, nb, running, cause), str(err))
+        except CellTimeoutError as err:
+            cause = f"TimeoutError: the cell was still running after {timeout} s (execute.timeout)"
+            return self._failed(nb, cwd, start, docname, self._at_cell(source, nb, running, cause), str(err))
+        except DeadKernelError as err:
+            cause = "DeadKernelError: the kernel died while running this cell"
+            return self._failed(nb, cwd, start, docname, self._at_cell(source, nb, running, cause), str(err))
+        except Exception as err:  # the kernel could not start or talk: fail this page only
+            cause = f"{type(err).__name__}: {_first_line(str(err))}"
+            return self._failed(nb, cwd, start, docname, PageFailure(source, cause), repr(err))
+        seconds = time.perf_counter() - start
+        self.executed(docname, seconds)
+        return ExecutionResult(nb, cwd, seconds)
+
+    @staticmethod
+    def _at_cell(source: str, nb: NotebookNode, running: list[int], cause: str) -> PageFailure:
+        """A failure located at the cell that was running when it happened."""
+        if not running:
+            return PageFailure(source, cause)
+        index = running[-1]
+        return PageFailure(source, cause, cell=index + 1, first_line=first_source_line(nb.cells[index].source))
+
+    def _failed(
+        self, nb: NotebookNode, cwd: str | None, start: float, docname: str, failure: PageFailure, detail: str
+    ) -> ExecutionResult:
+        seconds = time.perf_counter() - start
+        self.executed(docname, seconds)
+        self.failed(docname, failure, detail)
+        # An empty exc_string keeps myst-nb from writing its own report into the published site.
+        return ExecutionResult(nb, cwd, seconds, PageExecutionError(failure.message()), "")
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else ""
