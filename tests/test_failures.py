@@ -307,3 +307,19 @@ def test_a_hung_cell_prints_no_kernel_traceback_in_the_console(fixture_book):
     assert build.returncode == 1
     assert "TimeoutError: the cell was still running after 3 s" in build.output
     assert "Traceback" not in build.output and "ZMQError" not in build.output
+
+
+def test_old_notebooks_are_upgraded_and_malformed_outputs_named(tmp_path: Path):
+    build = build_in_process(copy_book("old-notebooks", tmp_path))
+    assert build.returncode == 0, build.output[-3000:]
+    assert "format 3 converti" in (build.html / "ancien.html").read_text()
+    assert "sorties refaites" in (build.html / "sorties.html").read_text()
+    for position, problem in (
+        (1, "a stream output without a valid 'text'"),
+        (2, "a display_data output without a valid 'data'"),
+    ):
+        assert (
+            f"sorties.ipynb: WARNING: cell 2: stored output {position} dropped, {problem} [carnet.notebook]"
+            in build.output
+        )
+    assert (build.html / "lite" / "files" / "ancien.ipynb").is_file()

@@ -61,6 +61,16 @@ def book_paths(source: Path) -> BookPaths:
     for required in (paths.config, paths.toc):
         if not required.is_file():
             raise CarnetError(f"{required}: not found; a Carnet book needs _config.yml and _toc.yml")
-    book_settings(paths)
+    check_execute_settings(book_settings(paths))
     read_toc_shape(paths)
     return paths
+
+
+def check_execute_settings(config: dict[str, Any]) -> None:
+    """``execute.timeout`` must be a number: Sphinx would ignore a text with a mere warning."""
+    execute = config.get("execute") or {}
+    timeout = execute.get("timeout") if isinstance(execute, dict) else None
+    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, int | float)):
+        raise CarnetError(
+            f"_config.yml: execute.timeout: expected a number of seconds (or -1 for none), got {timeout!r}"
+        )

@@ -8,8 +8,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-#: Terminal colour codes (kernels colour their tracebacks, Sphinx its messages).
-_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+#: Terminal control sequences: colours (kernels colour their tracebacks, Sphinx its messages), but
+#: also titles, screen clearing and any other escape or control character a notebook could print.
+_CONTROL = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves, clearing the screen
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC: window title, hyperlinks
+    r"|\x1b[@-Z\\-_]"  # other two-character escapes
+    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]"  # C0 and C1 controls but tab and newline
+)
 
 #: How long the first source line of a failing cell may be in a message.
 FIRST_LINE_WIDTH = 60
@@ -36,7 +42,7 @@ class PageFailure:
             where += f", cell {self.cell}"
             if self.first_line:
                 where += f" ({self.first_line!r})"
-        return f"{where}: {self.cause}"
+        return strip_ansi(f"{where}: {self.cause}")
 
 
 def first_source_line(source: str) -> str:
@@ -60,5 +66,5 @@ def summary(failures: list[PageFailure]) -> str:
 
 
 def strip_ansi(text: str) -> str:
-    """``text`` without terminal colour codes, for files and parsed output."""
-    return _ANSI.sub("", text)
+    """``text`` without terminal control sequences: a notebook must not retitle or clear the author's terminal."""
+    return _CONTROL.sub("", text)

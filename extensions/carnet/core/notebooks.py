@@ -7,10 +7,22 @@ HTML at all; Carnet fails that page only (see :mod:`carnet.sphinxext.sources`).
 from __future__ import annotations
 
 import json
+import re
+from typing import Any
 
 import nbformat
+import yaml
 
 CELL_TYPES = ("code", "markdown", "raw")
+#: What each kind of output must hold (key → expected type), as nbformat 4 defines them.
+OUTPUT_KEYS: dict[str, dict[str, type | tuple[type, ...]]] = {
+    "stream": {"name": str, "text": (str, list)},
+    "display_data": {"data": dict},
+    "execute_result": {"data": dict},
+    "error": {"ename": str, "evalue": str, "traceback": list},
+}
+#: A MyST code cell: what makes a ``.md`` page meant to be executed.
+CODE_CELL = re.compile(r"^(```+|~~~+)\s*\{code-cell\}", re.MULTILINE)
 
 
 def notebook_problem(text: str) -> str | None:
@@ -23,14 +35,78 @@ def notebook_problem(text: str) -> str | None:
         data = json.loads(text)
     except json.JSONDecodeError as err:
         return f"invalid JSON at line {err.lineno}, column {err.colno}: {err.msg}"
+    if isinstance(data, dict) and data.get("nbformat") == 3 and isinstance(data.get("worksheets"), list):
+        return None  # an old notebook: read_notebook upgrades it
     if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
         return "not a Jupyter notebook (no 'cells' list)"
     for number, cell in enumerate(data["cells"], start=1):
         if not isinstance(cell, dict) or cell.get("cell_type") not in CELL_TYPES:
             return f"cell {number} has no valid 'cell_type' (one of {', '.join(CELL_TYPES)})"
-        if not isinstance(cell.get("source"), str | list):
+        source = cell.get("source")
+        if not isinstance(source, str | list):
             return f"cell {number} has no 'source'"
+        if isinstance(source, list) and (odd := next((item for item in source if not isinstance(item, str)), None)):
+            return f"cell {number}: its 'source' holds something other than text ({odd!r})"
     return None
+
+
+def output_problem(output: Any) -> str | None:
+    """Why a stored output cannot be shown (``None`` when it is a valid nbformat 4 output)."""
+    if not isinstance(output, dict) or output.get("output_type") not in OUTPUT_KEYS:
+        kinds = ", ".join(OUTPUT_KEYS)
+        return f"not an output (its 'output_type' must be one of {kinds})"
+    for key, kind in OUTPUT_KEYS[output["output_type"]].items():
+        if not isinstance(output.get(key), kind):
+            return f"a {output['output_type']} output without a valid '{key}'"
+    return None
+
+
+def read_notebook(text: str) -> tuple[str, list[str]]:
+    """A readable notebook's text, upgraded to nbformat 4 and without malformed stored outputs.
+
+    Return the text to build and one message per output dropped (``cell N: …``). Call only on a
+    text :func:`notebook_problem` accepts.
+    """
+    data = json.loads(text)
+    if data.get("nbformat", 4) < 4:
+        data = json.loads(nbformat.writes(nbformat.reads(text, as_version=4)))
+    dropped = []
+    for number, cell in enumerate(data["cells"], start=1):
+        if cell.get("cell_type") != "code":
+            continue
+        kept = []
+        for position, output in enumerate(cell.get("outputs") or [], start=1):
+            problem = output_problem(output)
+            if problem is None:
+                kept.append(output)
+            else:
+                dropped.append(f"cell {number}: stored output {position} dropped, {problem}")
+        cell["outputs"] = kept
+    return json.dumps(data, ensure_ascii=False), dropped
+
+
+def front_matter_problem(text: str) -> str | None:
+    """Why a MyST page's front matter cannot be read (``None`` when it has none or it is valid YAML)."""
+    lines = text.splitlines()
+    if not lines or lines[0].rstrip() != "---":
+        return None
+    end = next((i for i, line in enumerate(lines[1:], start=1) if line.rstrip() in ("---", "...")), None)
+    if end is None:
+        return "its front matter (starting with ---) has no closing ---"
+    try:
+        data = yaml.safe_load("\n".join(lines[1:end]))
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark
+        where = f" at line {mark.line + 2}" if mark else ""
+        return f"its front matter is not valid YAML{where}: {err.problem}"
+    if data is not None and not isinstance(data, dict):
+        return "its front matter is not a mapping of settings (key: value)"
+    return None
+
+
+def has_code_cells(text: str) -> bool:
+    """Whether a MyST page holds ``{code-cell}`` blocks (it is meant to be executed)."""
+    return bool(CODE_CELL.search(text))
 
 
 def stub_notebook(title: str, problem: str) -> str:

@@ -158,6 +158,9 @@ def set_defaults(app: Sphinx, config: Any) -> None:
             "execute.execute_notebooks: 'inline' is not supported by Carnet (its failures would go unreported); "
             "use cache, auto, force or off"
         )
+    timeout = config.nb_execution_timeout
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or (timeout <= 0 and timeout != -1):
+        raise ConfigError(f"execute.timeout: expected a number of seconds (or -1 for none), got {timeout!r}")
     if config.nb_execution_timeout == UPSTREAM_DEFAULT_TIMEOUT:
         config.nb_execution_timeout = DEFAULT_TIMEOUT
     # Carnet reports each failing page itself, naming the cell; myst-nb's line only names the class.

@@ -160,6 +160,11 @@ class Executor:
         except Exception as err:  # the kernel could not start or talk: fail this page only
             cause = f"{type(err).__name__}: {_first_line(str(err))}"
             return self._failed(nb, cwd, start, docname, PageFailure(source, cause), repr(err))
+        silent = [index for index, cell in enumerate(nb.cells) if tagged_raises_but_did_not(cell)]
+        if silent:
+            cause = "the cell is tagged raises-exception but raised nothing (remove the tag, or fix the example)"
+            failure = self._at_cell(source, nb, silent[:1], cause)
+            return self._failed(nb, cwd, start, docname, failure, cause)
         seconds = time.perf_counter() - start
         self.executed(docname, seconds)
         return ExecutionResult(nb, cwd, seconds)
@@ -180,6 +185,15 @@ class Executor:
         self.failed(docname, failure, detail)
         # An empty exc_string keeps myst-nb from writing its own report into the published site.
         return ExecutionResult(nb, cwd, seconds, PageExecutionError(failure.message()), "")
+
+
+def tagged_raises_but_did_not(cell: NotebookNode) -> bool:
+    """A code cell meant to show an error (tag ``raises-exception``) that ran without one."""
+    tags = cell.get("metadata", {}).get("tags", [])
+    outputs = cell.get("outputs", [])
+    return (
+        cell.cell_type == "code" and "raises-exception" in tags and not any(o.output_type == "error" for o in outputs)
+    )
 
 
 def _first_line(text: str) -> str:

@@ -1,34 +1,79 @@
-"""Read notebook files defensively: one malformed ``.ipynb`` fails its page, not the whole book.
+"""Read the book's pages defensively: a page an author got wrong fails alone, with its cause named.
 
-Carnet checks each ``.ipynb`` as Sphinx reads it (``source-read``); a broken one is recorded as a
-failed page (file, line, column and cause), replaced by a stub page so the rest of the book still
-builds, and the build exits non-zero at the end like any failing page.
+Checked as Sphinx reads each page (``source-read``):
+
+- a file that is not UTF-8 (a page saved as Latin-1 by an old editor) fails, naming the encoding,
+  instead of being read with ``?`` in place of its accents;
+- a ``.ipynb`` that is not a readable notebook fails (file, line, column and cause) and is replaced
+  by a stub page so the rest of the book still builds; an nbformat 3 notebook is upgraded; stored
+  outputs that are malformed are dropped with a warning naming the cell (``carnet.notebook``);
+- a ``.md`` page whose front matter is not valid YAML fails; so does one with ``{code-cell}``
+  blocks but no notebook header (its cells would silently never run).
+
+Each failure is a failed page: listed at the end of the build, which exits non-zero.
 """
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from sphinx.application import Sphinx
+from sphinx.util import logging
 
 from ..core.failures import PageFailure
-from ..core.notebooks import notebook_problem, stub_notebook
+from ..core.notebooks import front_matter_problem, has_code_cells, notebook_problem, read_notebook, stub_notebook
 from .execution import record_failure
 
+LOGGER = logging.getLogger(__name__)
 
-def check_notebook(app: Sphinx, docname: str, source: list[str]) -> None:
-    """Replace a malformed notebook by a stub and record the failure."""
+#: What a MyST page needs at its top to be executed as a notebook.
+NOTEBOOK_HEADER = "jupytext: {text_representation: {format_name: myst}} and a kernelspec"
+
+
+def encoding_problem(path: Path) -> str | None:
+    """Why a page's bytes are not UTF-8 text (``None`` when they are)."""
+    try:
+        path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as err:
+        return (
+            f"not saved as UTF-8 (byte {err.start + 1} is not UTF-8; the file looks like Latin-1 / Windows-1252): "
+            "save it again as UTF-8"
+        )
+    return None
+
+
+def markdown_problem(text: str) -> str | None:
+    """Why a ``.md`` page would not build as its author meant (``None`` when it is fine)."""
+    problem = front_matter_problem(text)
+    if problem:
+        return problem
+    from myst_nb.core.read import is_myst_markdown_notebook
+
+    if has_code_cells(text) and not is_myst_markdown_notebook(text):
+        return f"it has {{code-cell}} blocks but no notebook header, so they would never run: add {NOTEBOOK_HEADER}"
+    return None
+
+
+def check_source(app: Sphinx, docname: str, source: list[str]) -> None:
+    """Record a page that cannot be built as written; repair what can be repaired."""
     path = str(app.env.doc2path(docname, False))
-    if not path.endswith(".ipynb"):
-        return
-    problem = notebook_problem(source[0])
+    problem = encoding_problem(Path(app.env.doc2path(docname)))
+    if problem is None and path.endswith(".md"):
+        problem = markdown_problem(source[0])
+    if problem is None and path.endswith(".ipynb"):
+        problem = notebook_problem(source[0])
+        if problem is None:
+            source[0], dropped = read_notebook(source[0])
+            for message in dropped:
+                LOGGER.warning(f"{message} [carnet.notebook]", location=docname, type="carnet", subtype="notebook")
     if problem is None:
         return
     failure = PageFailure(path, problem)
     record_failure(app, docname, failure, problem)
-    source[0] = stub_notebook(PurePosixPath(path).stem, failure.message())
+    if path.endswith(".ipynb"):
+        source[0] = stub_notebook(PurePosixPath(path).stem, failure.message())
 
 
 def setup_sources(app: Sphinx) -> None:
-    """Check notebooks as they are read."""
-    app.connect("source-read", check_notebook)
+    """Check pages as they are read."""
+    app.connect("source-read", check_source)
