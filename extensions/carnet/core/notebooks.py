@@ -69,7 +69,9 @@ def read_notebook(text: str) -> tuple[str, list[str]]:
     """
     data = json.loads(text)
     if data.get("nbformat", 4) < 4:
-        data = json.loads(nbformat.writes(nbformat.reads(text, as_version=4)))
+        data = json.loads(json.dumps(nbformat.convert(nbformat.reader.reads(text), 4)))
+        for number, cell in enumerate(data["cells"], start=1):
+            cell["id"] = f"cell-{number}"  # the same at every build (nbformat draws random ones)
     dropped = []
     for number, cell in enumerate(data["cells"], start=1):
         if cell.get("cell_type") != "code":
