@@ -6,6 +6,7 @@ mistake with a Python traceback. ``carnet`` reads them first and names the file,
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 from typing import Any
 
@@ -61,9 +62,30 @@ def book_paths(source: Path) -> BookPaths:
     for required in (paths.config, paths.toc):
         if not required.is_file():
             raise CarnetError(f"{required}: not found; a Carnet book needs _config.yml and _toc.yml")
-    check_execute_settings(book_settings(paths))
+    config = book_settings(paths)
+    check_carnet_loaded(config)
+    check_execute_settings(config)
     read_toc_shape(paths)
     return paths
+
+
+def check_carnet_loaded(config: dict[str, Any]) -> None:
+    """The book must load Carnet, or it would build "successfully" without any of Carnet's checks."""
+    sphinx = config.get("sphinx") or {}
+    extensions = sphinx.get("extra_extensions") if isinstance(sphinx, dict) else None
+    if isinstance(extensions, list) and "carnet" in extensions:
+        return
+    hint = ""
+    if isinstance(sphinx, dict) and extensions is None:
+        close = difflib.get_close_matches("extra_extensions", [str(key) for key in sphinx], n=1)
+        hint = f" (_config.yml has sphinx.{close[0]}: did you mean sphinx.extra_extensions?)" if close else ""
+    elif isinstance(extensions, list):
+        close = difflib.get_close_matches("carnet", [str(name) for name in extensions], n=1)
+        hint = f" ({close[0]!r}: did you mean 'carnet'?)" if close else ""
+    raise CarnetError(
+        f"_config.yml: sphinx.extra_extensions does not list carnet{hint}; without it the book would be built "
+        "with no execution check, no Run buttons and no JupyterLite. Add:\n  sphinx:\n    extra_extensions: [carnet]"
+    )
 
 
 def check_execute_settings(config: dict[str, Any]) -> None:
