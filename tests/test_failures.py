@@ -323,3 +323,14 @@ def test_old_notebooks_are_upgraded_and_malformed_outputs_named(tmp_path: Path):
             in build.output
         )
     assert (build.html / "lite" / "files" / "ancien.ipynb").is_file()
+
+
+@pytest.mark.slow  # two builds of one book
+def test_files_a_page_writes_are_not_published(tmp_path: Path):
+    book = copy_book("byproducts", tmp_path)
+    for build in (build_in_process(book), build_in_process(book, "--all")):  # executed, then from the cache
+        assert build.returncode == 0, build.output[-3000:]
+        files = build.html / "lite" / "files"
+        published = sorted(p.relative_to(files).as_posix() for p in files.rglob("*") if p.is_file())
+        assert published == ["data/entree.csv", "genere.ipynb"]
+    assert (book / "corrige-genere.txt").is_file(), "the page still writes where it runs"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from carnet.core.failures import PageFailure, first_source_line, summary
 from carnet.core.i18n import translate
@@ -145,18 +147,45 @@ def test_lite_kernel_uses_the_books_runtime_or_the_cdn():
     assert cdn == {"pyodideUrl": "https://cdn.example/v314.0.6/full/pyodide.mjs"}
 
 
-def test_full_distribution_is_hosted_whole(tmp_path, monkeypatch):
+def _distribution(folder, packages: dict) -> None:
+    """A Pyodide distribution folder: the core files and a lock listing ``packages``."""
+    folder.mkdir(parents=True)
+    for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"):
+        (folder / name).write_bytes(b"core")
+    (folder / "pyodide-lock.json").write_text(json.dumps({"info": {}, "packages": packages}))
+
+
+def test_a_distribution_publishes_only_the_core_and_the_packages_its_lock_lists(tmp_path, monkeypatch):
     from carnet.assets.runtime import prepare_runtime
     from carnet.core.settings import RuntimeConfig
     from carnet.core.urls import RUNTIME_PATH
 
     monkeypatch.setenv("CARNET_CACHE", str(tmp_path / "cache"))
     dist = tmp_path / "book" / "pyodide-dist"
-    dist.mkdir(parents=True)
-    (dist / "pyodide-lock.json").write_text('{"packages": {}}')
+    numpy = {"name": "numpy", "version": "2.4.6", "file_name": "numpy-2.4.6-cp314-wasm32.whl", "sha256": "n"}
+    pandas = {"name": "pandas", "version": "3.0.0", "file_name": "pandas-3.0.0-cp314-wasm32.whl", "sha256": "p"}
+    _distribution(dist, {"numpy": numpy, "pandas": pandas})
     (dist / "numpy-2.4.6-cp314-wasm32.whl").write_bytes(b"wheel")
-    root = prepare_runtime(RuntimeConfig(distribution="pyodide-dist"), tmp_path / "book")
-    assert (root / RUNTIME_PATH / "numpy-2.4.6-cp314-wasm32.whl").read_bytes() == b"wheel"
+    (dist / "notes-du-professeur.txt").write_text("private")
+    root = prepare_runtime(RuntimeConfig(distribution="pyodide-dist"), tmp_path / "book") / RUNTIME_PATH
+    assert (root / "numpy-2.4.6-cp314-wasm32.whl").read_bytes() == b"wheel"
+    assert not (root / "notes-du-professeur.txt").exists()
+    lock = json.loads((root / "pyodide-lock.json").read_text())["packages"]
+    assert lock["numpy"]["file_name"] == "numpy-2.4.6-cp314-wasm32.whl" and lock["numpy"]["sha256"] == "n"
+    assert lock["pandas"]["file_name"].startswith("https://cdn.jsdelivr.net/pyodide/v"), "absent: from the CDN"
+
+
+def test_an_ordinary_folder_is_not_a_distribution(tmp_path, monkeypatch):
+    from carnet.assets.npm import AssetError
+    from carnet.assets.runtime import prepare_runtime
+    from carnet.core.settings import RuntimeConfig
+
+    monkeypatch.setenv("CARNET_CACHE", str(tmp_path / "cache"))
+    (tmp_path / "book" / "cours").mkdir(parents=True)
+    (tmp_path / "book" / "cours" / "corrige.txt").write_text("private")
+    with pytest.raises(AssetError, match=r"carnet.runtime.distribution: .*cours is not a Pyodide distribution \(no "):
+        prepare_runtime(RuntimeConfig(distribution="cours"), tmp_path / "book")
+    assert not list((tmp_path / "cache").rglob("corrige.txt"))
 
 
 @pytest.mark.parametrize(

@@ -121,19 +121,46 @@ def _assemble_from_registries(settings: RuntimeConfig, target: Path) -> None:
     (target / "pyodide-lock.json").write_text(json.dumps(lock, indent=1, sort_keys=True))
 
 
-def _assemble_from_distribution(distribution: Path, target: Path) -> None:
-    """Fill ``target`` with a full Pyodide distribution (a folder, or a release archive)."""
+#: What makes a folder a Pyodide distribution: the files every page loads, and the lock file.
+DISTRIBUTION_FILES = ("pyodide-lock.json", "pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
+
+
+def _host_distribution(folder: Path, target: Path, settings: RuntimeConfig, name: Path) -> None:
+    """Copy from a Pyodide distribution only what readers load: the core files and the lock's packages.
+
+    Anything else in the folder (notes, solutions…) is never published. Packages the lock lists but
+    the folder lacks (a "core" release) are fetched from the pinned CDN instead.
+    """
+    missing = [file for file in DISTRIBUTION_FILES if not (folder / file).is_file()]
+    if missing:
+        raise AssetError(f"carnet.runtime.distribution: {name} is not a Pyodide distribution (no {', '.join(missing)})")
+    lock = json.loads((folder / "pyodide-lock.json").read_text(encoding="utf-8"))
+    target.mkdir(parents=True)
+    for file in CORE_FILES:
+        if (folder / file).is_file():
+            shutil.copy2(folder / file, target / file)
+    hosted = {}
+    for package in lock.get("packages", {}).values():
+        file = str(package.get("file_name", ""))
+        if "://" not in file and "/" not in file and (folder / file).is_file():
+            shutil.copy2(folder / file, target / file)
+            hosted[canonicalize_name(package["name"])] = (file, package.get("sha256", ""))
+    rewritten = rewrite_lock(lock, hosted, pyodide_cdn(settings), ())
+    (target / "pyodide-lock.json").write_text(json.dumps(rewritten, indent=1, sort_keys=True))
+
+
+def _assemble_from_distribution(settings: RuntimeConfig, distribution: Path, target: Path) -> None:
+    """Fill ``target`` from a Pyodide distribution (a folder, or a release archive)."""
     if distribution.is_dir():
-        shutil.copytree(distribution, target)
+        _host_distribution(distribution, target, settings, distribution)
         return
-    if not tarfile.is_tarfile(distribution):
+    if not distribution.is_file() or not tarfile.is_tarfile(distribution):
         raise AssetError(f"carnet.runtime.distribution: {distribution} is neither a folder nor an archive")
     with tempfile.TemporaryDirectory() as tmp, tarfile.open(distribution) as archive:
         archive.extractall(tmp, filter="data")
         locks = list(Path(tmp).rglob("pyodide-lock.json"))
-        if not locks:
-            raise AssetError(f"carnet.runtime.distribution: {distribution} holds no pyodide-lock.json")
-        shutil.copytree(locks[0].parent, target)
+        folder = locks[0].parent if locks else Path(tmp)
+        _host_distribution(folder, target, settings, distribution)
 
 
 def prepare_runtime(settings: RuntimeConfig, srcdir: Path) -> Path:
@@ -146,7 +173,7 @@ def prepare_runtime(settings: RuntimeConfig, srcdir: Path) -> Path:
     with tempfile.TemporaryDirectory(dir=root.parent) as tmp:
         staged = Path(tmp) / "pyodide"
         if settings.distribution:
-            _assemble_from_distribution((srcdir / settings.distribution).resolve(), staged)
+            _assemble_from_distribution(settings, (srcdir / settings.distribution).resolve(), staged)
         else:
             _assemble_from_registries(settings, staged)
         final.parent.mkdir(parents=True, exist_ok=True)

@@ -59,9 +59,42 @@ def executed_now(env: BuildEnvironment) -> dict[str, float]:
     return env_dict(env, "carnet_executed_now")
 
 
+def written_now(env: BuildEnvironment) -> dict[str, list[str]]:
+    """Files each page executed by this build wrote into the book (relative to it)."""
+    return env_dict(env, "carnet_written_now")
+
+
 def forget_executions(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     """Each build reports only its own executions."""
     env.carnet_executed_now = {}
+    env.carnet_written_now = {}
+
+
+def byproducts_path(app: Sphinx) -> Path:
+    """Where the files written by pages' executions are remembered (beside the site, across builds).
+
+    Kept outside the environment: a page served from the execution cache is not executed again,
+    yet the files it wrote the first time must still be known as by-products.
+    """
+    return Path(app.outdir).parent / ".carnet-byproducts.json"
+
+
+def byproducts(app: Sphinx) -> set[str]:
+    """Every file (relative to the book) that a page's execution wrote, in this build or an earlier one."""
+    return {name for files in getattr(app, "carnet_byproducts", {}).values() for name in files}
+
+
+def remember_byproducts(app: Sphinx, exception: Exception | None) -> None:
+    """Merge this build's by-products into the remembered ones (before the JupyterLite site is written)."""
+    if exception is not None:
+        return
+    from ..core.manifest import read_manifest, write_manifest
+
+    path = byproducts_path(app)
+    known = read_manifest(path)
+    known.update(written_now(app.env))
+    app.carnet_byproducts = {name: files for name, files in known.items() if name in app.env.found_docs}
+    write_manifest(path, app.carnet_byproducts)
 
 
 def record_failure(app: Sphinx, docname: str, failure: PageFailure, detail: str) -> None:
@@ -85,8 +118,8 @@ class FailureCollector(EnvironmentCollector):
         """Bring back what parallel reader processes executed and saw fail."""
         theirs = failures_of(other)
         failures_of(env).update({name: theirs[name] for name in docnames if name in theirs})
-        executed = executed_now(other)
-        executed_now(env).update({name: executed[name] for name in docnames if name in executed})
+        for mine, theirs in ((executed_now(env), executed_now(other)), (written_now(env), written_now(other))):
+            mine.update({name: theirs[name] for name in docnames if name in theirs})
 
     def process_doc(self, app: Sphinx, doctree: Any) -> None:
         """Nothing to collect from doctrees: the executor records failures as they happen."""
@@ -132,9 +165,13 @@ def install_executor(app: Sphinx) -> None:
     def executed(docname: str, seconds: float) -> None:
         executed_now(app.env)[docname] = seconds
 
-    executor = Executor(
-        app.env, executed, lambda docname, failure, detail: record_failure(app, docname, failure, detail)
-    )
+    def failed(docname: str, failure: PageFailure, detail: str) -> None:
+        record_failure(app, docname, failure, detail)
+
+    def wrote(docname: str, files: list[str]) -> None:
+        written_now(app.env)[docname] = files
+
+    executor = Executor(app.env, executed, failed, wrote)
     app.carnet_replaced_executors = []
     for module in executing_modules():
         app.carnet_replaced_executors.append((module, module.single_nb_execution))
@@ -196,5 +233,7 @@ def setup_execution(app: Sphinx) -> None:
     app.connect("env-get-outdated", reread_failed)
     app.connect("env-before-read-docs", forget_executions)
     app.connect("build-finished", report_failures)
+    # Before the JupyterLite site is written (default priority), which leaves by-products out.
+    app.connect("build-finished", remember_byproducts, priority=400)
     app.connect("build-finished", restore_executor)
     app.add_env_collector(FailureCollector)

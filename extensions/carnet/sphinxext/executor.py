@@ -36,6 +36,7 @@ from ..core.failures import PageFailure, first_source_line
 from ..core.kernels import choose_kernel, installed_kernels
 from ..core.notebooks import execution_settings
 from ..core.settings import SettingError
+from ..core.snapshots import folder_state, written_since
 
 LOGGER = logging.getLogger(__name__)
 
@@ -88,7 +89,8 @@ class PageExecutionError(Exception):
 class Executor:
     """Drop-in for jupyter-cache's ``single_nb_execution`` that never lets a page abort the book.
 
-    ``executed(docname, seconds)`` and ``failed(docname, failure, detail)`` record what happened.
+    ``executed(docname, seconds)``, ``failed(docname, failure, detail)`` and ``wrote(docname, files)``
+    (the files its execution created or changed, relative to the book) record what happened.
     """
 
     def __init__(
@@ -96,10 +98,12 @@ class Executor:
         env: BuildEnvironment,
         executed: Callable[[str, float], None],
         failed: Callable[[str, PageFailure, str], None],
+        wrote: Callable[[str, list[str]], None],
     ) -> None:
         self.env = env
         self.executed = executed
         self.failed = failed
+        self.wrote = wrote
         self._kernels: dict[str, str] | None = None
 
     def kernels(self) -> dict[str, str]:
@@ -146,6 +150,8 @@ class Executor:
             on_cell_execute=lambda cell, cell_index: running.append(cell_index),
             **kwargs,
         )
+        folder = Path(cwd) if cwd else None
+        before = folder_state(folder) if folder else {}
         try:
             client.execute()
         except CellExecutionError as err:
@@ -160,6 +166,9 @@ class Executor:
         except Exception as err:  # the kernel could not start or talk: fail this page only
             cause = f"{type(err).__name__}: {_first_line(str(err))}"
             return self._failed(nb, cwd, start, docname, PageFailure(source, cause), repr(err))
+        finally:
+            if folder:
+                self._record_writes(docname, folder, before)
         silent = [index for index, cell in enumerate(nb.cells) if tagged_raises_but_did_not(cell)]
         if silent:
             cause = "the cell is tagged raises-exception but raised nothing (remove the tag, or fix the example)"
@@ -168,6 +177,14 @@ class Executor:
         seconds = time.perf_counter() - start
         self.executed(docname, seconds)
         return ExecutionResult(nb, cwd, seconds)
+
+    def _record_writes(self, docname: str, folder: Path, before: dict) -> None:
+        """Tell which files this execution wrote, relative to the book's source folder."""
+        srcdir = Path(self.env.srcdir)
+        if not folder.is_relative_to(srcdir):  # executed in a temporary folder: nothing lands in the book
+            return
+        written = written_since(before, folder_state(folder))
+        self.wrote(docname, [(folder / name).relative_to(srcdir).as_posix() for name in written])
 
     @staticmethod
     def _at_cell(source: str, nb: NotebookNode, running: list[int], cause: str) -> PageFailure:

@@ -19,6 +19,7 @@ from ..core.i18n import translate
 from ..core.settings import LaunchConfig
 from ..core.urls import try_it_url
 from .config import carnet_config
+from .execution import byproducts
 from .pages import is_executable_page, notebook_pages, page_config
 
 #: Book files never copied into the JupyterLite site, whatever their folder.
@@ -58,16 +59,20 @@ def lite_contents(app: Sphinx, settings: LaunchConfig, pages: list[str]) -> dict
     """What the JupyterLite site holds, by path relative to the book.
 
     Each page as its executed notebook, and the data files in its folder (recursively), at the
-    same relative paths, so ``open("data/notes.csv")`` works in JupyterLite as in the build.
+    same relative paths, so ``open("data/notes.csv")`` works in JupyterLite as in the build. Files
+    a page's execution wrote are not the author's: they are left out.
     """
     srcdir = Path(app.srcdir)
     executed = Path(app.env.mystnb_config.output_folder)
     contents: dict[str, Path] = {f"{name}.ipynb": executed / f"{name}.ipynb" for name in pages}
     excluded = private_matcher(app, settings)
     suffixes = list(app.config.source_suffix)
+    written = byproducts(app)
     for folder in sorted({(srcdir / name).parent for name in pages}):
         for path in folder.rglob("*"):
             relative = PurePosixPath(path.relative_to(srcdir).as_posix())
+            if relative.as_posix() in written:
+                continue
             if path.is_file() and is_publishable(relative, excluded, suffixes):
                 contents.setdefault(relative.as_posix(), path)
     return {name: path for name, path in contents.items() if path.is_file()}
