@@ -241,3 +241,21 @@ def test_broken_links_include_same_page_anchors_named_by_page_and_target():
         "about.html (line 12): #pas-ici: Anchor `pas-ici' not found",
         "about.html (line 14): pas-de-page.html: 404 Not Found",
     ]
+
+
+def test_outputs_over_the_limit_keep_their_first_and_last_lines():
+    import nbformat
+    from carnet.core.notebooks import cap_outputs
+
+    lines = [f"ligne {i}\n" for i in range(1000)]
+    cell = nbformat.v4.new_code_cell("…")
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=line) for line in lines]
+    cell.outputs.append(nbformat.v4.new_output("display_data", data={"image/png": "A" * 5000}))
+    small = nbformat.v4.new_code_cell("print(1)")
+    small.outputs = [nbformat.v4.new_output("stream", name="stdout", text="1\n")]
+    assert cap_outputs([small, cell], 1000, "cut: {size} MB") == [(2, 14890)]
+    stream, note = cell.outputs
+    assert stream.text.startswith("ligne 0\n") and stream.text.endswith("ligne 999\n")
+    assert "[… cut: 0.0 MB …]" in stream.text and len(stream.text) < 1100
+    assert note.name == "stderr" and note.text == "[cut: 0.0 MB]\n"
+    assert small.outputs[0].text == "1\n"

@@ -334,3 +334,40 @@ def test_files_a_page_writes_are_not_published(tmp_path: Path):
         published = sorted(p.relative_to(files).as_posix() for p in files.rglob("*") if p.is_file())
         assert published == ["data/entree.csv", "genere.ipynb"]
     assert (book / "corrige-genere.txt").is_file(), "the page still writes where it runs"
+
+
+@pytest.mark.slow
+def test_a_full_disk_fails_the_build_and_keeps_the_published_site(tmp_path: Path):
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=160m", "tmpfs", str(disk)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"a small filesystem cannot be mounted here: {mounted.stderr.decode().strip()}")
+    try:
+        book = copy_book("launch", disk)
+        assert carnet_build(book).returncode == 0
+        html = book / "_build" / "html"
+        before = _tree_digest(html)
+        (book / "intro.md").write_text((book / "intro.md").read_text() + "\nUne phrase de plus.\n")
+        free = shutil.disk_usage(disk).free
+        (disk / "remplissage").write_bytes(b"\0" * (free - 4 * 1024 * 1024))
+        full = carnet_build(book)
+        assert full.returncode != 0
+        assert "No space left on device" in full.output and "Traceback" not in full.output, full.output[-3000:]
+        assert _tree_digest(html) == before
+        assert not (book / "_build" / "html.carnet-new").exists()
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=False)
+
+
+def test_a_cell_that_prints_megabytes_is_cut_and_named(tmp_path: Path):
+    build = build_in_process(copy_book("big-output", tmp_path))
+    assert build.returncode == 0, build.output[-3000:]
+    assert (
+        "bavard.md: WARNING: cell 2 printed 3.3 MB of output; the page shows its first and last 50 kB" in build.output
+    )
+    page = (build.html / "bavard.html").read_text()
+    assert "ligne 0 " in page and "ligne 99999 " in page and "ligne 50000 " not in page
+    assert "sortie coupée par Carnet : la cellule a affiché 3.3 Mo (carnet.output.max_kb)" in page
+    assert (build.html / "bavard.html").stat().st_size < 300_000
+    assert (build.html / "lite" / "files" / "bavard.ipynb").stat().st_size < 300_000

@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 from typing import TextIO
 
+from ..core.errors import CarnetError
 from ..core.failures import strip_ansi
 from ..core.i18n import messages
 from ..core.paths import BookPaths
@@ -113,7 +114,12 @@ def swap_in(staging: Path, html: Path) -> None:
     old = html.with_name(html.name + ".carnet-old")
     for leftover in (fresh, old):
         shutil.rmtree(leftover, ignore_errors=True)
-    shutil.copytree(staging, fresh, ignore=shutil.ignore_patterns(".buildinfo"))
+    try:
+        shutil.copytree(staging, fresh, ignore=shutil.ignore_patterns(".buildinfo"))
+    except OSError as err:  # a full disk, a quota: the published site stays as it was
+        shutil.rmtree(fresh, ignore_errors=True)
+        reason = err.strerror or (str(err.args[0][0][2]) if isinstance(err, shutil.Error) else str(err))
+        raise CarnetError(f"could not write the new site beside {html} ({reason}); {html} was left unchanged") from None
     if html.exists():
         html.rename(old)
     fresh.rename(html)

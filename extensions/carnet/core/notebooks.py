@@ -142,3 +142,68 @@ def execution_settings(metadata: dict, timeout: int | None, allow_errors: bool) 
     if not isinstance(errors, bool):
         raise SettingError(f"execution.allow_errors: expected true or false, got {errors!r}")
     return value, errors
+
+
+def output_size(output: dict) -> int:
+    """Bytes an output adds to a page (text, or the encoded data of each representation)."""
+    parts = [output.get("text", "")] if output.get("output_type") == "stream" else []
+    parts += list((output.get("data") or {}).values()) + list(output.get("traceback") or [])
+    return sum(len("".join(part) if isinstance(part, list) else str(part)) for part in parts)
+
+
+def coalesce_streams(outputs: list) -> list:
+    """Adjacent outputs of one stream merged into one, as Jupyter shows them."""
+    merged: list = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        same = previous is not None and previous.get("output_type") == "stream" == output.get("output_type")
+        if same and previous.get("name") == output.get("name"):
+            previous["text"] = _text(previous["text"]) + _text(output["text"])
+        else:
+            merged.append(output)
+    return merged
+
+
+def _text(text: str | list[str]) -> str:
+    return "".join(text) if isinstance(text, list) else text
+
+
+def shorten(text: str, budget: int, note: str) -> str:
+    """The first and last lines of ``text`` within ``budget`` characters, with ``note`` between them."""
+    if len(text) <= budget:
+        return text
+    half = budget // 2
+    if half == 0:
+        return f"[… {note} …]\n"
+    head = text[:half].rsplit("\n", 1)[0]
+    tail = text[-half:].split("\n", 1)[-1]
+    return f"{head}\n[… {note} …]\n{tail}"
+
+
+def cap_outputs(cells: list, limit: int, note: str) -> list[tuple[int, int]]:
+    """Cut the outputs of each code cell to about ``limit`` characters; return ``(cell number, size)`` of those cut.
+
+    Text keeps its first and last lines; a rich output that does not fit is replaced by ``note``
+    (which may use ``{size}``, in MB). A page stays readable and light however much a cell printed.
+    """
+    cut = []
+    for number, cell in enumerate(cells, start=1):
+        if cell.get("cell_type") != "code":
+            continue
+        size = sum(output_size(output) for output in cell.get("outputs") or [])
+        if size <= limit:
+            continue
+        cut.append((number, size))
+        message = note.format(size=f"{size / 1e6:.1f}")
+        kept, budget = [], limit
+        for output in coalesce_streams(list(cell["outputs"])):
+            if output.get("output_type") == "stream":
+                output["text"] = shorten(_text(output["text"]), budget, message)
+                kept.append(output)
+            elif output_size(output) <= budget:
+                kept.append(output)
+            else:
+                kept.append(nbformat.v4.new_output("stream", name="stderr", text=f"[{message}]\n"))
+            budget = max(budget - output_size(kept[-1]), 0)
+        cell["outputs"] = kept
+    return cut

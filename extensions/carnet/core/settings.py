@@ -52,6 +52,11 @@ def site_folder(value: str) -> str | None:
     return None
 
 
+def positive(value: int) -> str | None:
+    """Refuse zero and negative numbers."""
+    return None if value > 0 else "expected a positive number"
+
+
 def https_url(value: str) -> str | None:
     """Refuse a CDN address that is not HTTPS (pages served over HTTPS cannot load it)."""
     return None if value.startswith("https://") else "expected an https:// address"
@@ -102,12 +107,24 @@ class RuntimeConfig:
 
 
 @dataclass(frozen=True)
+class OutputConfig:
+    """``carnet.output``: what the book shows of its cells' outputs."""
+
+    max_kb: int = setting(
+        1000,
+        "output of one cell (in kB) above which the page shows only its start and end, with a warning",
+        check=positive,
+    )
+
+
+@dataclass(frozen=True)
 class CarnetConfig:
     """``carnet``: every Carnet setting of a book."""
 
     launch: LaunchConfig = field(default_factory=LaunchConfig)
     live: LiveConfig = field(default_factory=LiveConfig)
     runtime: RuntimeConfig = field(default_factory=RuntimeConfig)
+    output: OutputConfig = field(default_factory=OutputConfig)
 
 
 @dataclass(frozen=True)

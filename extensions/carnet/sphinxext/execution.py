@@ -32,7 +32,9 @@ from sphinx.errors import ConfigError, ExtensionError
 from sphinx.util import logging
 
 from ..core.failures import PageFailure, strip_ansi, summary
+from ..core.i18n import translate
 from ..core.paths import tracebacks_path
+from .config import carnet_config
 from .envdata import env_dict
 from .executor import Executor
 
@@ -171,7 +173,8 @@ def install_executor(app: Sphinx) -> None:
     def wrote(docname: str, files: list[str]) -> None:
         written_now(app.env)[docname] = files
 
-    executor = Executor(app.env, executed, failed, wrote)
+    limit = (carnet_config(app).output.max_kb * 1000, translate(app.config.language, "output.cut"))
+    executor = Executor(app.env, executed, failed, wrote, limit)
     app.carnet_replaced_executors = []
     for module in executing_modules():
         app.carnet_replaced_executors.append((module, module.single_nb_execution))

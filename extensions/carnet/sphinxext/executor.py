@@ -34,7 +34,7 @@ from traitlets import default
 
 from ..core.failures import PageFailure, first_source_line
 from ..core.kernels import choose_kernel, installed_kernels
-from ..core.notebooks import execution_settings
+from ..core.notebooks import cap_outputs, execution_settings
 from ..core.settings import SettingError
 from ..core.snapshots import folder_state, written_since
 
@@ -99,8 +99,11 @@ class Executor:
         executed: Callable[[str, float], None],
         failed: Callable[[str, PageFailure, str], None],
         wrote: Callable[[str, list[str]], None],
+        output_limit: tuple[int, str] = (1_000_000, "output cut: {size} MB"),
     ) -> None:
         self.env = env
+        #: Bytes of output one cell may put in the page, and the note left where output was cut.
+        self.output_limit = output_limit
         self.executed = executed
         self.failed = failed
         self.wrote = wrote
@@ -169,6 +172,7 @@ class Executor:
         finally:
             if folder:
                 self._record_writes(docname, folder, before)
+            self._cap_outputs(docname, nb)
         silent = [index for index, cell in enumerate(nb.cells) if tagged_raises_but_did_not(cell)]
         if silent:
             cause = "the cell is tagged raises-exception but raised nothing (remove the tag, or fix the example)"
@@ -177,6 +181,18 @@ class Executor:
         seconds = time.perf_counter() - start
         self.executed(docname, seconds)
         return ExecutionResult(nb, cwd, seconds)
+
+    def _cap_outputs(self, docname: str, nb: NotebookNode) -> None:
+        """Keep a page light however much a cell printed; say which cell was cut."""
+        limit, note = self.output_limit
+        for number, size in cap_outputs(nb.cells, limit, note):
+            LOGGER.warning(
+                f"cell {number} printed {size / 1e6:.1f} MB of output; the page shows its first and last "
+                f"{limit // 2000} kB (carnet.output.max_kb) [carnet.output]",
+                location=docname,
+                type="carnet",
+                subtype="output",
+            )
 
     def _record_writes(self, docname: str, folder: Path, before: dict) -> None:
         """Tell which files this execution wrote, relative to the book's source folder."""
