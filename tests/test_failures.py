@@ -371,3 +371,10 @@ def test_a_cell_that_prints_megabytes_is_cut_and_named(tmp_path: Path):
     assert "sortie coupée par Carnet : la cellule a affiché 3.3 Mo (carnet.output.max_kb)" in page
     assert (build.html / "bavard.html").stat().st_size < 300_000
     assert (build.html / "lite" / "files" / "bavard.ipynb").stat().st_size < 300_000
+
+
+def test_a_failing_cell_cannot_retitle_or_clear_the_terminal(bad_build):
+    build = bad_build("terminal-escapes")
+    assert "\x1b" not in build.output and "\x07" not in build.output
+    report = (build.tracebacks / "piege.err.log").read_text()
+    assert "\x1b" not in report and "écran effacé" in report
