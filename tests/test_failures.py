@@ -378,3 +378,20 @@ def test_a_failing_cell_cannot_retitle_or_clear_the_terminal(bad_build):
     assert "\x1b" not in build.output and "\x07" not in build.output
     report = (build.tracebacks / "piege.err.log").read_text()
     assert "\x1b" not in report and "écran effacé" in report
+
+
+def test_only_python_pages_get_python_controls(tmp_path: Path, monkeypatch):
+    """A page in another language (here an OCaml kernel, played by ipykernel) gets no Run buttons nor try-it."""
+    kernel = tmp_path / "jupyter" / "kernels" / "carnet-test-ocaml"
+    kernel.mkdir(parents=True)
+    argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    (kernel / "kernel.json").write_text(json.dumps({"argv": argv, "display_name": "OCaml", "language": "ocaml"}))
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    build = build_in_process(copy_book("other-language", tmp_path))
+    assert build.returncode == 0, build.output[-3000:]
+    ocaml = BeautifulSoup((build.html / "ocaml.html").read_text(), "html.parser")
+    python = BeautifulSoup((build.html / "python.html").read_text(), "html.parser")
+    assert "let x = 1" in ocaml.get_text(), "the page was executed by its own kernel"
+    assert not ocaml.select("script#carnet-live") and not ocaml.select("a.btn-carnet-try-it")
+    assert python.select("script#carnet-live") and python.select("a.btn-carnet-try-it")
+    assert not (build.html / "lite" / "files" / "ocaml.ipynb").exists()

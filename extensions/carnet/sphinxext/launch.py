@@ -20,16 +20,20 @@ from ..core.settings import LaunchConfig
 from ..core.urls import try_it_url
 from .config import carnet_config
 from .execution import byproducts
-from .pages import is_executable_page, notebook_pages, page_config
+from .pages import is_executable_page, is_python_page, notebook_pages, page_config
 
 #: Book files never copied into the JupyterLite site, whatever their folder.
 BOOK_FILES = {"_config.yml", "_toc.yml", "conf.py", "requirements.txt", "environment.yml"}
 
 
 def try_it_enabled(env: BuildEnvironment, docname: str, settings: LaunchConfig) -> bool:
-    """The book default, unless the page's metadata says ``carnet: {try_it: …}``."""
+    """The book default, unless the page's metadata says ``carnet: {try_it: …}``.
+
+    Never for a page in another language than Python: JupyterLite's only kernel here is Pyodide's,
+    and it would open a kernel-choice dialog.
+    """
     choice = page_config(env, docname).try_it
-    return settings.try_it if choice is None else choice
+    return (settings.try_it if choice is None else choice) and is_python_page(env, docname)
 
 
 def has_try_it(env: BuildEnvironment, docname: str, settings: LaunchConfig) -> bool:

@@ -22,7 +22,7 @@ from ..assets.runtime import PYODIDE_VERSION, prepare_runtime, pyodide_cdn
 from ..core.i18n import messages, translate
 from ..core.urls import RUNTIME_PATH
 from .config import carnet_config
-from .pages import is_executable_page, is_notebook_page, page_config
+from .pages import is_executable_page, is_notebook_page, is_python_page, page_config
 from .statics import STATIC, serve_static, static_fingerprint
 
 CODEMIRROR_FILES = ["lib/codemirror.js", "lib/codemirror.css", "mode/python/python.js"]
@@ -66,8 +66,8 @@ def add_live_script(app: Sphinx, pagename: str, templatename: str, context: dict
     live = carnet_config(app).live
     if doctree is None or not live.enabled or not is_executable_page(app.env, pagename):
         return
-    if page_backend(app, pagename) != "pyodide":
-        return
+    if page_backend(app, pagename) != "pyodide" or not is_python_page(app.env, pagename):
+        return  # Pyodide runs Python only: an OCaml or R page gets no Run buttons that would fail
     attributes = {
         "id": "carnet-live",
         "data-pyodide": pyodide_url(app),

@@ -19,6 +19,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.util import logging
 
+from ..core.kernels import notebook_language
 from ..core.settings import PageConfig, SettingError, parse_section
 from .envdata import env_dict
 from .execution import failures_of
@@ -29,6 +30,23 @@ LOGGER = logging.getLogger(__name__)
 def is_notebook_page(env: BuildEnvironment, docname: str) -> bool:
     """An executable page: a ``.ipynb``, or a text notebook whose metadata names a kernel."""
     return "kernelspec" in env.metadata.get(docname, {}) or str(env.doc2path(docname, False)).endswith(".ipynb")
+
+
+def _mapping(value: Any) -> Any:
+    """A metadata mapping; MyST front matter keeps nested mappings as JSON strings."""
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            return value
+    return value
+
+
+def is_python_page(env: BuildEnvironment, docname: str) -> bool:
+    """A page whose notebook is Python (or names no language): the only kind Pyodide can run."""
+    metadata = env.metadata.get(docname, {})
+    kernel = {key: _mapping(metadata.get(key)) for key in ("kernelspec", "language_info") if key in metadata}
+    return notebook_language({key: value for key, value in kernel.items() if isinstance(value, dict)}) in ("", "python")
 
 
 def is_executable_page(env: BuildEnvironment, docname: str) -> bool:
@@ -56,14 +74,8 @@ def page_config(env: BuildEnvironment, docname: str) -> PageConfig:
 
 
 def raw_page_settings(metadata: dict[str, Any]) -> Any:
-    """The ``carnet:`` entry of a page's metadata; MyST front matter keeps mappings as JSON strings."""
-    value = metadata.get("carnet")
-    if isinstance(value, str):
-        try:
-            return json.loads(value)
-        except json.JSONDecodeError:
-            return value
-    return value
+    """The ``carnet:`` entry of a page's metadata."""
+    return _mapping(metadata.get("carnet"))
 
 
 def read_page_settings(app: Sphinx, doctree: nodes.document) -> None:
