@@ -6,6 +6,8 @@ must already hold the runtime, the editor and MathJax.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from bs4 import BeautifulSoup
 from carnet.assets.runtime import PYODIDE_VERSION
@@ -180,6 +182,20 @@ def test_a_runtime_that_cannot_start_says_so_and_can_be_retried(offline_context,
     cell(page, 1).locator(".carnet-retry").click()
     cell(page, 1).locator(".carnet-output", has_text="début").wait_for(timeout=START_TIMEOUT)
     assert cell(page, 1).locator(".carnet-runtime-failure").count() == 0
+
+
+def test_page_files_are_read_lazily_from_the_page_folder_and_writable(offline_context, site):
+    page = open_page(offline_context, site + "fichiers.html")
+    files = json.loads(page.locator("script#carnet-live").get_attribute("data-files"))
+    assert sorted(files["files"]) == ["data/notes.csv", "mesoutils.py"], "no private file, no by-product"
+    cell(page, 1).hover()
+    page.wait_for_selector(".CodeMirror", timeout=START_TIMEOUT)
+    assert not any("/lite/files/" in url for url in page.requests), "nothing is fetched before a cell reads it"
+    assert run(page, 1).inner_text().strip() == "3 élèves, moyenne 18.0"
+    assert any(url.endswith("/lite/files/data/notes.csv") for url in page.requests)
+    assert run(page, 2).inner_text().strip() == "écrit dans la page"
+    assert run(page, 3).inner_text().strip() == "42", "a module beside the page imports as at build time"
+    assert offline_context.blocked == [] and page.errors == []
 
 
 def test_missing_compiled_package_is_named_and_comes_from_the_pinned_cdn(offline_context, site):

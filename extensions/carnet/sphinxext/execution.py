@@ -81,22 +81,26 @@ def byproducts_path(app: Sphinx) -> Path:
     return Path(app.outdir).parent / ".carnet-byproducts.json"
 
 
+def remembered_byproducts(app: Sphinx) -> dict[str, list[str]]:
+    """By page: the files its last execution wrote (earlier builds' record, updated by this build's)."""
+    from ..core.manifest import read_manifest
+
+    known = read_manifest(byproducts_path(app))
+    known.update(written_now(app.env))
+    return {name: files for name, files in known.items() if name in app.env.found_docs}
+
+
 def byproducts(app: Sphinx) -> set[str]:
     """Every file (relative to the book) that a page's execution wrote, in this build or an earlier one."""
-    return {name for files in getattr(app, "carnet_byproducts", {}).values() for name in files}
+    return {name for files in remembered_byproducts(app).values() for name in files}
 
 
 def remember_byproducts(app: Sphinx, exception: Exception | None) -> None:
-    """Merge this build's by-products into the remembered ones (before the JupyterLite site is written)."""
-    if exception is not None:
-        return
-    from ..core.manifest import read_manifest, write_manifest
+    """Keep the record of by-products for the next builds (whose pages may come from the cache)."""
+    if exception is None:
+        from ..core.manifest import write_manifest
 
-    path = byproducts_path(app)
-    known = read_manifest(path)
-    known.update(written_now(app.env))
-    app.carnet_byproducts = {name: files for name, files in known.items() if name in app.env.found_docs}
-    write_manifest(path, app.carnet_byproducts)
+        write_manifest(byproducts_path(app), remembered_byproducts(app))
 
 
 def record_failure(app: Sphinx, docname: str, failure: PageFailure, detail: str) -> None:
@@ -236,7 +240,6 @@ def setup_execution(app: Sphinx) -> None:
     app.connect("env-get-outdated", reread_failed)
     app.connect("env-before-read-docs", forget_executions)
     app.connect("build-finished", report_failures)
-    # Before the JupyterLite site is written (default priority), which leaves by-products out.
-    app.connect("build-finished", remember_byproducts, priority=400)
+    app.connect("build-finished", remember_byproducts)
     app.connect("build-finished", restore_executor)
     app.add_env_collector(FailureCollector)

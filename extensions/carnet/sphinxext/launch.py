@@ -8,22 +8,18 @@ Which pages and files the JupyterLite site holds is decided here too; :mod:`.lit
 
 from __future__ import annotations
 
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
-from sphinx.util.matching import Matcher
 
 from ..core.i18n import translate
 from ..core.settings import LaunchConfig
 from ..core.urls import try_it_url
 from .config import carnet_config
-from .execution import byproducts
+from .pagefiles import folder_files, page_folder
 from .pages import is_executable_page, is_python_page, notebook_pages, page_config
-
-#: Book files never copied into the JupyterLite site, whatever their folder.
-BOOK_FILES = {"_config.yml", "_toc.yml", "conf.py", "requirements.txt", "environment.yml"}
 
 
 def try_it_enabled(env: BuildEnvironment, docname: str, settings: LaunchConfig) -> bool:
@@ -46,39 +42,17 @@ def lite_pages(env: BuildEnvironment, settings: LaunchConfig) -> list[str]:
     return [name for name in notebook_pages(env) if try_it_enabled(env, name, settings)]
 
 
-def private_matcher(app: Sphinx, settings: LaunchConfig) -> Matcher:
-    """Paths (relative to the book) that must never reach the JupyterLite site."""
-    return Matcher([*app.config.exclude_patterns, *settings.private, "_build", "_build/**"])
-
-
-def is_publishable(relative: PurePosixPath, excluded: Matcher, source_suffixes: list[str]) -> bool:
-    """A data file a notebook may read: not hidden, not excluded or private, not a page or book file."""
-    path = relative.as_posix()
-    if any(part.startswith(".") for part in relative.parts) or excluded(path):
-        return False
-    return relative.name not in BOOK_FILES and relative.suffix not in source_suffixes
-
-
-def lite_contents(app: Sphinx, settings: LaunchConfig, pages: list[str]) -> dict[str, Path]:
+def lite_contents(app: Sphinx, pages: list[str], file_pages: list[str]) -> dict[str, Path]:
     """What the JupyterLite site holds, by path relative to the book.
 
-    Each page as its executed notebook, and the data files in its folder (recursively), at the
-    same relative paths, so ``open("data/notes.csv")`` works in JupyterLite as in the build. Files
-    a page's execution wrote are not the author's: they are left out.
+    Each "try it" page as its executed notebook, and the files of the folder of each page in
+    ``file_pages`` (see :mod:`.pagefiles`), at the same relative paths, so that
+    ``open("data/notes.csv")`` works in JupyterLite and in the page as in the build.
     """
-    srcdir = Path(app.srcdir)
     executed = Path(app.env.mystnb_config.output_folder)
     contents: dict[str, Path] = {f"{name}.ipynb": executed / f"{name}.ipynb" for name in pages}
-    excluded = private_matcher(app, settings)
-    suffixes = list(app.config.source_suffix)
-    written = byproducts(app)
-    for folder in sorted({(srcdir / name).parent for name in pages}):
-        for path in folder.rglob("*"):
-            relative = PurePosixPath(path.relative_to(srcdir).as_posix())
-            if relative.as_posix() in written:
-                continue
-            if path.is_file() and is_publishable(relative, excluded, suffixes):
-                contents.setdefault(relative.as_posix(), path)
+    for name in file_pages:
+        contents.update(folder_files(app, page_folder(name)))
     return {name: path for name, path in contents.items() if path.is_file()}
 
 

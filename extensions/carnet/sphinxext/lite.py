@@ -4,8 +4,9 @@ At the end of each successful HTML build, ``<site>/<lite_dir>/`` is brought up t
 
 - the **app** (:mod:`carnet.assets.lite_app`) is copied in only when its build or its settings
   (the kernel's Pyodide, the interface language) changed;
-- the **contents** (each "try it" page as its executed notebook, with its data files, see
-  :func:`.launch.lite_contents`) are written file by file into ``files/``, with the listings
+- the **contents** (each "try it" page as its executed notebook, with the files of the folders of
+  those pages and of the pages with live cells, see :func:`.launch.lite_contents`) are written
+  file by file into ``files/``, with the listings
   JupyterLite reads (``api/contents/**/all.json``).
 
 Every file Carnet writes there is recorded in the folder's manifest (:mod:`carnet.core.manifest`);
@@ -34,6 +35,7 @@ from ..core.manifest import read_manifest, remove_unlisted, write_if_changed, wr
 from ..core.urls import lite_kernel_settings
 from .config import carnet_config
 from .launch import lite_contents, lite_pages
+from .live import live_pages
 
 LOGGER = logging.getLogger(__name__)
 
@@ -129,7 +131,9 @@ def write_lite_site(app: Sphinx, exception: Exception | None) -> None:
         return
     settings = carnet_config(app)
     start = time.perf_counter()
-    contents = lite_contents(app, settings.launch, lite_pages(app.env, settings.launch))
+    contents = lite_contents(
+        app, lite_pages(app.env, settings.launch), [*lite_pages(app.env, settings.launch), *live_pages(app)]
+    )
     cdn = pyodide_cdn(settings.runtime) if settings.runtime.source == "cdn" else None
     kernel = lite_kernel_settings(cdn, settings.launch.lite_dir)
     try:

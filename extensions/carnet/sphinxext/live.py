@@ -22,7 +22,8 @@ from ..assets.runtime import PYODIDE_VERSION, prepare_runtime, pyodide_cdn
 from ..core.i18n import messages, translate
 from ..core.urls import RUNTIME_PATH
 from .config import carnet_config
-from .pages import is_executable_page, is_notebook_page, is_python_page, page_config
+from .pagefiles import folder_files, page_folder
+from .pages import is_executable_page, is_notebook_page, is_python_page, notebook_pages, page_config
 from .statics import STATIC, serve_static, static_fingerprint
 
 CODEMIRROR_FILES = ["lib/codemirror.js", "lib/codemirror.css", "mode/python/python.js"]
@@ -61,13 +62,35 @@ def page_backend(app: Sphinx, docname: str) -> str:
     return page_config(app.env, docname).backend or carnet_config(app).live.backend
 
 
+def has_live_cells(app: Sphinx, docname: str) -> bool:
+    """An executable Python page whose cells run on Pyodide (an OCaml or R page gets no Run buttons)."""
+    return (
+        carnet_config(app).live.enabled
+        and is_executable_page(app.env, docname)
+        and page_backend(app, docname) == "pyodide"
+        and is_python_page(app.env, docname)
+    )
+
+
+def live_pages(app: Sphinx) -> list[str]:
+    """Pages with live cells: their folder's files are published for the in-page runtime."""
+    return [name for name in notebook_pages(app.env) if has_live_cells(app, name)]
+
+
+def page_files(app: Sphinx, pagename: str) -> str:
+    """The page's files as the worker mounts them: its folder, the files' paths in it, their URL base."""
+    folder = page_folder(pagename)
+    prefix = f"{folder}/" if folder else ""
+    files = [name.removeprefix(prefix) for name in folder_files(app, folder)]
+    base = f"../{carnet_config(app).launch.lite_dir}/files/"  # relative to _static/, where the script is
+    return json.dumps({"folder": folder, "files": files, "base": base}, ensure_ascii=False)
+
+
 def add_live_script(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
-    """Add the live-cell script to executable pages that run on Pyodide."""
+    """Add the live-cell script to pages with live cells."""
     live = carnet_config(app).live
-    if doctree is None or not live.enabled or not is_executable_page(app.env, pagename):
+    if doctree is None or not has_live_cells(app, pagename):
         return
-    if page_backend(app, pagename) != "pyodide" or not is_python_page(app.env, pagename):
-        return  # Pyodide runs Python only: an OCaml or R page gets no Run buttons that would fail
     attributes = {
         "id": "carnet-live",
         "data-pyodide": pyodide_url(app),
@@ -78,6 +101,7 @@ def add_live_script(app: Sphinx, pagename: str, templatename: str, context: dict
         "data-prewarm": live.prewarm,
         "data-messages": json.dumps(messages(app.config.language, "live."), ensure_ascii=False),
         "data-pyodide-version": PYODIDE_VERSION,
+        "data-files": page_files(app, pagename),
     }
     app.add_css_file("carnet-live.css")
     app.add_js_file("carnet-live.js", type="module", **attributes)

@@ -13,10 +13,12 @@ const settings = document.getElementById("carnet-live").dataset;
 const here = (path) => new URL(path, import.meta.url).href;
 const text = JSON.parse(settings.messages);
 
+const files = JSON.parse(settings.files);
 const runtime = new RuntimeClient(() => new Worker(here("carnet-worker.mjs"), { type: "module" }), {
   indexURL: here(settings.pyodide),
   helperURL: here("carnet_runtime.py"),
   inputMessage: text.input,
+  files: { ...files, base: here(files.base) },
 });
 
 let editorLoading = null;

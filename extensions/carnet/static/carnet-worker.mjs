@@ -1,5 +1,6 @@
 // Carnet's Web Worker: loads Pyodide from the book (or the CDN the author chose) and runs cells.
 // The messages it receives and sends are described in carnet-live/runtime.mjs.
+import { fileMounts } from "./carnet-live/files.mjs";
 import { missingPackages } from "./carnet-live/packages.mjs";
 
 let pyodide = null;
@@ -19,7 +20,18 @@ self.addEventListener("unhandledrejection", (event) => {
   }
 });
 
-async function init({ indexURL, helperURL, inputMessage }) {
+/** The page's files, read lazily from the book; the page's folder is the working directory. */
+function mountPageFiles(files) {
+  const { cwd, mounts } = fileMounts(files);
+  pyodide.FS.mkdirTree(cwd);
+  for (const { dir, name, url } of mounts) {
+    pyodide.FS.mkdirTree(dir);
+    pyodide.FS.createLazyFile(dir, name, url, true, true);
+  }
+  return cwd;
+}
+
+async function init({ indexURL, helperURL, inputMessage, files }) {
   const start = performance.now();
   try {
     const { loadPyodide } = await import(indexURL + "pyodide.mjs");
@@ -29,6 +41,7 @@ async function init({ indexURL, helperURL, inputMessage }) {
     pyodide.FS.writeFile("/home/pyodide/carnet_runtime.py", await helper.text());
     const runtime = pyodide.pyimport("carnet_runtime");
     runtime.INPUT_MESSAGE = inputMessage;
+    runtime.enter_page_folder(mountPageFiles(files));
     run = runtime.run;
   } catch (error) {
     failedStart(error);

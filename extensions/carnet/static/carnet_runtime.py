@@ -48,6 +48,12 @@ MIME_METHODS = (
 )
 
 
+def enter_page_folder(path):
+    """Run the page's cells in its folder, as at build time: relative paths and local modules work."""
+    os.chdir(path)
+    sys.path.insert(0, path)
+
+
 def mime_bundle(value):
     """The representations of ``value`` a page can show, like IPython's display formatter."""
     bundle = {"text/plain": repr(value)}

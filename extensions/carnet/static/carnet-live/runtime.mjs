@@ -3,7 +3,7 @@
 // worker that cannot load) fails every waiting cell with a message at once, and the next run starts
 // a new worker: no cell waits forever.
 //
-// Page → worker: {type: "init", indexURL, helperURL, inputMessage}
+// Page → worker: {type: "init", indexURL, helperURL, inputMessage, files}
 //                {type: "run", id, code, filename}
 // Worker → page: {type: "ready", seconds}            {type: "start-failed", message}
 //                {type: "output", id, kind, payload} {type: "packages-failed", id, packages}
@@ -20,7 +20,7 @@ export class RuntimeError extends Error {
 export class RuntimeClient {
   /**
    * @param createWorker () => a Worker (postMessage, terminate, onmessage, onerror)
-   * @param init the "init" message's settings: indexURL, helperURL, inputMessage
+   * @param init the "init" message's settings: indexURL, helperURL, inputMessage, files (see files.mjs)
    */
   constructor(createWorker, init) {
     this.createWorker = createWorker;

@@ -1,0 +1,61 @@
+"""The files of the book a page may read, published for JupyterLite and the in-page runtime.
+
+A page reads its data by relative paths (``open("data/notes.csv")``) from its own folder, as at
+build time. Readers get exactly the files of that folder (recursively) that are the author's and
+meant to be public: never hidden files, ``exclude_patterns``, the private patterns
+(``carnet.launch.private``), book files (``_config.yml``…), pages' sources, nor files a page's
+execution wrote (see :func:`.execution.byproducts`). They are published once, under
+``<lite_dir>/files/``, where both JupyterLite and the page's worker read them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath
+
+from sphinx.application import Sphinx
+from sphinx.util.matching import Matcher
+
+from .config import carnet_config
+from .execution import byproducts
+
+#: Book files never published, whatever their folder.
+BOOK_FILES = {"_config.yml", "_toc.yml", "conf.py", "requirements.txt", "environment.yml"}
+
+
+def page_folder(docname: str) -> str:
+    """The folder of a page, relative to the book (``""`` at its root)."""
+    return PurePosixPath(docname).parent.as_posix().removeprefix(".")
+
+
+def private_matcher(app: Sphinx) -> Matcher:
+    """Paths (relative to the book) that must never be published as a page's files."""
+    private = carnet_config(app).launch.private
+    return Matcher([*app.config.exclude_patterns, *private, "_build", "_build/**"])
+
+
+def is_publishable(relative: PurePosixPath, excluded: Matcher, source_suffixes: list[str]) -> bool:
+    """A data file a page may read: not hidden, not excluded or private, not a page or book file."""
+    path = relative.as_posix()
+    if any(part.startswith(".") for part in relative.parts) or excluded(path):
+        return False
+    return relative.name not in BOOK_FILES and relative.suffix not in source_suffixes
+
+
+def folder_files(app: Sphinx, folder: str) -> dict[str, Path]:
+    """The publishable files of a folder of the book (recursively), by path relative to the book.
+
+    Computed once per folder and build: every page of a folder shares them.
+    """
+    cache: dict[str, dict[str, Path]] = app.__dict__.setdefault("carnet_folder_files", {})
+    if folder not in cache:
+        srcdir = Path(app.srcdir)
+        excluded = private_matcher(app)
+        suffixes = list(app.config.source_suffix)
+        written = byproducts(app)
+        files = {}
+        for path in sorted((srcdir / folder).rglob("*")):
+            relative = PurePosixPath(path.relative_to(srcdir).as_posix())
+            if relative.as_posix() not in written and path.is_file() and is_publishable(relative, excluded, suffixes):
+                files[relative.as_posix()] = path
+        cache[folder] = files
+    return cache[folder]
