@@ -345,6 +345,14 @@ def test_the_wheel_without_extras_runs_new_build_and_check(tmp_path: Path):
         timeout=1200,
     )
     assert installed.returncode == 0, installed.stderr[-3000:]
+    site_packages = next((venv / "lib").glob("python3*/site-packages"))
+    for name in (
+        "static/carnet-live.js",
+        "static/carnet-live/cell.mjs",
+        "assets/package-lock.json",
+        "scaffold/_toc.yml",
+    ):
+        assert (site_packages / "carnet" / name).is_file(), f"{name} is missing from the wheel"
     env = {key: value for key, value in os.environ.items() if key not in ("VIRTUAL_ENV", "PYTHONPATH")}
     env.update({"LANG": "C.UTF-8", "NO_COLOR": "1", "PATH": f"{venv / 'bin'}:{env.get('PATH', '')}"})
     course = tmp_path / "course"

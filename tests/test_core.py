@@ -8,7 +8,7 @@ import io
 import json
 import re
 import tarfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 import yaml
@@ -128,6 +128,11 @@ def test_lite_site_update_keeps_files_carnet_did_not_write(tmp_path: Path):
     assert [item["name"] for item in listing["content"]] == ["a.ipynb"]
     config = json.loads((site / "jupyter-lite.json").read_text())["jupyter-config-data"]
     assert config["settingsOverrides"]["@jupyterlab/translation-extension:plugin"] == {"locale": "fr_FR"}
+    # The author moves the site (carnet.launch.lite_dir): the old folder keeps only what Carnet did not write.
+    moved = tmp_path / "site" / "outils" / "lite"
+    update_lite_site(moved, manifest, app, {"a.ipynb": page}, {}, "fr")
+    assert (moved / "files" / "a.ipynb").is_file()
+    assert sorted(p.name for p in site.rglob("*")) == ["notes-du-prof.txt"]
 
 
 @pytest.mark.parametrize(
@@ -259,3 +264,47 @@ def test_outputs_over_the_limit_keep_their_first_and_last_lines():
     assert "[… cut: 0.0 MB …]" in stream.text and len(stream.text) < 1100
     assert note.name == "stderr" and note.text == "[cut: 0.0 MB]\n"
     assert small.outputs[0].text == "1\n"
+
+
+@pytest.mark.parametrize(
+    ("path", "published"),
+    [
+        ("data/notes.csv", True),
+        ("solutions/corrige.py", False),
+        ("chapitre/solutions/corrige.py", False),
+        ("tests/test_x.py", False),
+        ("chapitre/_private/notes.txt", False),
+        (".env", False),
+        ("chapitre/.cache/x", False),
+        ("_config.yml", False),
+        ("chapitre/page.md", False),
+    ],
+)
+def test_folder_patterns_keep_every_file_inside_the_folder_private(path, published):
+    from carnet.core.settings import LaunchConfig
+    from carnet.sphinxext.pagefiles import is_publishable
+    from sphinx.util.matching import Matcher
+
+    patterns = ["tests", "**/solutions", *LaunchConfig().private]
+    assert is_publishable(PurePosixPath(path), Matcher(patterns), [".md", ".ipynb"]) is published
+
+
+def test_an_error_after_a_flood_of_output_is_kept():
+    import nbformat
+    from carnet.core.notebooks import cap_outputs
+
+    cell = nbformat.v4.new_code_cell("…")
+    error = nbformat.v4.new_output("error", ename="ValueError", evalue="x", traceback=["ValueError: x"])
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="x\n" * 5000), error]
+    cap_outputs([cell], 1000, "cut")
+    assert cell.outputs[-1] == error
+
+
+def test_a_notebook_may_change_one_execution_setting_and_keep_the_books_other():
+    from carnet.core.notebooks import execution_settings
+
+    assert execution_settings({"execution": {"allow_errors": True}}, -1, False) == (-1, True)
+    assert execution_settings({"execution": {"timeout": 30}}, 120, False) == (30, False)
+    assert execution_settings({}, None, False) == (None, False)
+    with pytest.raises(SettingError, match=r"execution.timeout: expected a number of seconds \(or -1 for none\)"):
+        execution_settings({"execution": {"timeout": 0}}, 120, False)

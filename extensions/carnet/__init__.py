@@ -1,6 +1,6 @@
 """Carnet: turn notebook courses into interactive books (a Sphinx / Jupyter Book extension).
 
-The package's folders follow the data path (see ``README.md`` beside this file): ``core`` (pure
+The package's folders follow the data path (see "Inside extensions/carnet/" in the repository's README): ``core`` (pure
 logic), ``assets`` (browser files from the registries), ``sphinxext`` (the build), ``cli`` (the
 ``carnet`` command) and ``static`` (what runs in the reader's browser).
 """

@@ -67,3 +67,10 @@ test("a browser that refuses storage loses edits, not the page", () => {
   edits.save("k", "x", "y");
   edits.forget("k");
 });
+
+test("without any storage (blocked by the browser), edits live with the page", () => {
+  const edits = new EditStore(null);
+  edits.save("k", "x", "y");
+  assert.equal(edits.load("k"), null);
+  edits.forget("k");
+});

@@ -12,14 +12,13 @@ import hashlib
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from importlib import metadata
 from pathlib import Path
 
 from ..core.settings import LaunchConfig
-from .npm import AssetError, cache_root
+from .npm import AssetError, cache_root, move_into_cache, run_tool
 
 #: JupyterLite's configuration file, at the site root.
 LITE_JSON = "jupyter-lite.json"
@@ -74,12 +73,11 @@ def build_app(settings: LaunchConfig) -> Path:
         # An empty working folder: no stray jupyter_lite_config.json or files/ of the author's is picked up.
         # Carnet points the kernel at the book's Pyodide itself: no second copy from this variable.
         env = {key: value for key, value in os.environ.items() if key != "JUPYTERLITE_PYODIDE_URL"}
-        proc = subprocess.run(command, cwd=tmp, env=env, capture_output=True, text=True, timeout=900)
+        proc = run_tool(command, "jupyter lite build", cwd=tmp, env=env)
         if proc.returncode != 0 or not (output / LITE_JSON).is_file():
             tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-30:])
             raise AssetError(f"the JupyterLite build failed (exit {proc.returncode}):\n{tail}")
         shutil.rmtree(output / "api" / "contents", ignore_errors=True)
         shutil.rmtree(output / "files", ignore_errors=True)
-        shutil.rmtree(target, ignore_errors=True)
-        output.rename(target)
+        move_into_cache(output, target, lambda folder: (folder / LITE_JSON).is_file())
     return target

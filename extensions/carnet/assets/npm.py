@@ -16,6 +16,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -27,6 +28,31 @@ PINS = Path(__file__).parent
 
 class AssetError(CarnetError):
     """A browser asset could not be fetched or failed its integrity check."""
+
+
+def run_tool(command: list[str], what: str, **kwargs: object) -> subprocess.CompletedProcess:
+    """Run a command that fetches or builds browser files; a time-out or a missing tool is an AssetError."""
+    try:
+        return subprocess.run(command, capture_output=True, text=True, timeout=900, **kwargs)
+    except subprocess.TimeoutExpired as err:
+        raise AssetError(f"{what}: still running after {err.timeout:.0f} s (is the network very slow?)") from None
+    except OSError as err:
+        raise AssetError(f"{what}: could not run {command[0]} ({err.strerror or err})") from None
+
+
+def move_into_cache(staged: Path, target: Path, complete: Callable[[Path], bool]) -> None:
+    """Put a finished folder into the cache; if another build put a complete one there first, keep it.
+
+    Two builds may fill the cache at once (``carnet serve`` and a manual build, parallel tests): a
+    finished copy is never removed, only an incomplete leftover.
+    """
+    try:
+        staged.rename(target)
+    except OSError:
+        if complete(target):
+            return
+        shutil.rmtree(target, ignore_errors=True)
+        staged.rename(target)
 
 
 def cache_root() -> Path:
@@ -69,18 +95,18 @@ def install_locked(pins: Path = PINS) -> Path:
         for name in ("package.json", "package-lock.json"):
             shutil.copy2(pins / name, work / name)
         command = [npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--omit=dev", "--loglevel=error"]
-        proc = subprocess.run(command, cwd=work, capture_output=True, text=True, timeout=900)
+        proc = run_tool(command, "npm ci", cwd=work)
         if proc.returncode != 0:
             detail = "\n".join(proc.stderr.strip().splitlines()[-15:])
             raise AssetError(f"npm could not install the pinned browser packages:\n{detail}")
-        shutil.rmtree(target, ignore_errors=True)
-        work.rename(target)
+        move_into_cache(work, target, lambda folder: (folder / "node_modules").is_dir())
     return target / "node_modules"
 
 
-def static_folder(name: str) -> Path:
+def static_folder(name: str, paths: list[str]) -> Path:
     """Where :func:`prepare_static` puts a package's files; known before anything is fetched."""
-    return cache_root() / "static" / f"{name}-{locked_version(name)}"
+    key = hashlib.sha256("\n".join(paths).encode()).hexdigest()[:8]
+    return cache_root() / "static" / f"{name}-{locked_version(name)}-{key}"
 
 
 def prepare_static(name: str, paths: list[str]) -> Path:
@@ -89,7 +115,7 @@ def prepare_static(name: str, paths: list[str]) -> Path:
     The folder is meant for ``html_static_path``: Sphinx copies its contents into ``_static/``,
     so the files are served at ``_static/<name>/<path>``.
     """
-    root = static_folder(name)
+    root = static_folder(name, paths)
     if (root / name).is_dir():
         return root
     source = install_locked() / name
@@ -105,5 +131,5 @@ def prepare_static(name: str, paths: list[str]) -> Path:
                 shutil.copy2(origin, staged / path)
             else:
                 raise AssetError(f"npm package {name} has no {path}")
-        staged.rename(root / name)
+        move_into_cache(staged, root / name, Path.is_dir)
     return root

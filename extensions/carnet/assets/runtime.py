@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-import subprocess
 import sys
 import tarfile
 import tempfile
@@ -30,7 +29,7 @@ from packaging.utils import canonicalize_name
 from ..core.lockfile import Wheel, rewrite_lock
 from ..core.settings import RuntimeConfig
 from ..core.urls import RUNTIME_PATH, cdn_base
-from .npm import AssetError, cache_root, install_locked, locked_version
+from .npm import AssetError, cache_root, install_locked, locked_version, move_into_cache, run_tool
 
 #: The Pyodide version of the npm pins (the one jupyterlite-pyodide-kernel expects).
 PYODIDE_VERSION = locked_version("pyodide")
@@ -89,7 +88,7 @@ def download_wheels(wheels: tuple[Wheel, ...], folder: Path) -> dict[str, Path]:
     command = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:"]
     command += ["--python-version", PYODIDE_PYTHON, "--platform", "any", "--implementation", "py", "--abi", "none"]
     command += ["--require-hashes", "-r", str(requirements), "-d", str(folder)]
-    proc = subprocess.run(command, capture_output=True, text=True, timeout=900)
+    proc = run_tool(command, "pip download")
     if proc.returncode != 0:
         raise AssetError(f"could not download the runtime's wheels from PyPI:\n{proc.stderr.strip()[-2000:]}")
     found = {}
@@ -177,6 +176,5 @@ def prepare_runtime(settings: RuntimeConfig, srcdir: Path) -> Path:
         else:
             _assemble_from_registries(settings, staged)
         final.parent.mkdir(parents=True, exist_ok=True)
-        shutil.rmtree(final, ignore_errors=True)
-        staged.rename(final)
+        move_into_cache(staged, final, lambda folder: (folder / "pyodide-lock.json").is_file())
     return root

@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from ..core.errors import CarnetError
+from ..core.notebooks import timeout_problem
 from ..core.paths import BookPaths
 from ..core.urls import site_path
 
@@ -75,6 +76,11 @@ def check_carnet_loaded(config: dict[str, Any]) -> None:
     extensions = sphinx.get("extra_extensions") if isinstance(sphinx, dict) else None
     if isinstance(extensions, list) and "carnet" in extensions:
         return
+    if isinstance(sphinx, dict):  # the other ways Jupyter Book loads an extension
+        local = sphinx.get("local_extensions")
+        listed = (sphinx.get("config") or {}).get("extensions") if isinstance(sphinx.get("config"), dict) else None
+        if (isinstance(local, dict) and "carnet" in local) or (isinstance(listed, list) and "carnet" in listed):
+            return
     hint = ""
     if isinstance(sphinx, dict) and extensions is None:
         close = difflib.get_close_matches("extra_extensions", [str(key) for key in sphinx], n=1)
@@ -91,8 +97,5 @@ def check_carnet_loaded(config: dict[str, Any]) -> None:
 def check_execute_settings(config: dict[str, Any]) -> None:
     """``execute.timeout`` must be a number: Sphinx would ignore a text with a mere warning."""
     execute = config.get("execute") or {}
-    timeout = execute.get("timeout") if isinstance(execute, dict) else None
-    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, int | float)):
-        raise CarnetError(
-            f"_config.yml: execute.timeout: expected a number of seconds (or -1 for none), got {timeout!r}"
-        )
+    if isinstance(execute, dict) and "timeout" in execute and (problem := timeout_problem(execute["timeout"])):
+        raise CarnetError(f"_config.yml: execute.timeout: {problem}")

@@ -73,7 +73,10 @@ def broken_links(html: Path, prefix: str = "/") -> list[BrokenLink]:
     try:
         with serve_directory(html, prefix) as base:
             command = [sys.executable, "-m", "linkcheck", "--config", config.name, "-o", "xml", base + "index.html"]
-            proc = subprocess.run(command, capture_output=True, text=True, timeout=1800)
+            try:
+                proc = subprocess.run(command, capture_output=True, text=True, timeout=1800)
+            except subprocess.TimeoutExpired:
+                raise CarnetError("the link check was still running after 30 minutes") from None
     finally:
         Path(config.name).unlink(missing_ok=True)
     if proc.returncode not in (0, 1) or "<linkchecker" not in proc.stdout:

@@ -135,13 +135,18 @@ def execution_settings(metadata: dict, timeout: int | None, allow_errors: bool) 
         raise SettingError(
             f"execution: expected a mapping of settings (e.g. execution: {{timeout: 60}}), got {settings!r}"
         )
-    value = settings.get("timeout", timeout)
-    if value is not None and (isinstance(value, bool) or not isinstance(value, int | float) or value <= 0):
-        raise SettingError(f"execution.timeout: expected a number of seconds, got {value!r}")
-    errors = settings.get("allow_errors", allow_errors)
-    if not isinstance(errors, bool):
-        raise SettingError(f"execution.allow_errors: expected true or false, got {errors!r}")
-    return value, errors
+    if "timeout" in settings and (problem := timeout_problem(settings["timeout"])):
+        raise SettingError(f"execution.timeout: {problem}")
+    if "allow_errors" in settings and not isinstance(settings["allow_errors"], bool):
+        raise SettingError(f"execution.allow_errors: expected true or false, got {settings['allow_errors']!r}")
+    return settings.get("timeout", timeout), settings.get("allow_errors", allow_errors)
+
+
+def timeout_problem(value: object) -> str | None:
+    """Why a cell time-out is wrong: it is a number of seconds, or -1 for none."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or (value <= 0 and value != -1):
+        return f"expected a number of seconds (or -1 for none), got {value!r}"
+    return None
 
 
 def output_size(output: dict) -> int:
@@ -183,8 +188,9 @@ def shorten(text: str, budget: int, note: str) -> str:
 def cap_outputs(cells: list, limit: int, note: str) -> list[tuple[int, int]]:
     """Cut the outputs of each code cell to about ``limit`` characters; return ``(cell number, size)`` of those cut.
 
-    Text keeps its first and last lines; a rich output that does not fit is replaced by ``note``
-    (which may use ``{size}``, in MB). A page stays readable and light however much a cell printed.
+    Text keeps its first and last lines; an error is always kept; a rich output that does not fit
+    is replaced by ``note`` (which may use ``{size}``, in MB). A page stays readable and light
+    however much a cell printed.
     """
     cut = []
     for number, cell in enumerate(cells, start=1):
@@ -200,7 +206,7 @@ def cap_outputs(cells: list, limit: int, note: str) -> list[tuple[int, int]]:
             if output.get("output_type") == "stream":
                 output["text"] = shorten(_text(output["text"]), budget, message)
                 kept.append(output)
-            elif output_size(output) <= budget:
+            elif output.get("output_type") == "error" or output_size(output) <= budget:  # errors are always shown
                 kept.append(output)
             else:
                 kept.append(nbformat.v4.new_output("stream", name="stderr", text=f"[{message}]\n"))

@@ -71,7 +71,7 @@ class LaunchConfig:
     interface: str = setting("notebooks", "the JupyterLite interface the button opens", choices=("notebooks", "lab"))
     private: tuple[str, ...] = setting(
         ("**/private", "**/private/**", "**/_private", "**/_private/**"),
-        "glob patterns of files never published in JupyterLite (e.g. solutions)",
+        "glob patterns of files and folders never published with the pages (e.g. solutions)",
     )
     sourcemaps: bool = setting(False, "keep JupyterLite's source maps (about 49 MB; only to debug JupyterLite)")
 

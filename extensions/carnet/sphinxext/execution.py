@@ -33,6 +33,7 @@ from sphinx.util import logging
 
 from ..core.failures import PageFailure, strip_ansi, summary
 from ..core.i18n import translate
+from ..core.notebooks import timeout_problem
 from ..core.paths import tracebacks_path
 from .config import carnet_config
 from .envdata import env_dict
@@ -202,9 +203,9 @@ def set_defaults(app: Sphinx, config: Any) -> None:
             "execute.execute_notebooks: 'inline' is not supported by Carnet (its failures would go unreported); "
             "use cache, auto, force or off"
         )
-    timeout = config.nb_execution_timeout
-    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or (timeout <= 0 and timeout != -1):
-        raise ConfigError(f"execute.timeout: expected a number of seconds (or -1 for none), got {timeout!r}")
+    problem = timeout_problem(config.nb_execution_timeout)
+    if problem:
+        raise ConfigError(f"execute.timeout: {problem}")
     if config.nb_execution_timeout == UPSTREAM_DEFAULT_TIMEOUT:
         config.nb_execution_timeout = DEFAULT_TIMEOUT
     # Carnet reports each failing page itself, naming the cell; myst-nb's line only names the class.

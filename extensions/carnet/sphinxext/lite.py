@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
@@ -107,6 +108,15 @@ def update_lite_site(
     """Bring the JupyterLite folder ``site`` up to date; say what had to be redone."""
     manifest = read_manifest(manifest_path)
     before = set(manifest.get("files", []))
+    # Where the site was, relative to the manifest's folder (the build folder): it moves with the book.
+    folder = site.relative_to(manifest_path.parent).as_posix()
+    previous = manifest_path.parent / manifest["folder"] if "folder" in manifest else site
+    if previous != site:  # the author moved the JupyterLite site (carnet.launch.lite_dir): empty the old one
+        remove_unlisted(previous, before, set())
+        before = set()
+    elif not manifest and (site / "files").is_dir():
+        # A site written before Carnet kept manifests: its contents and listings were all Carnet's.
+        before = {p.relative_to(site).as_posix() for top in ("files", "api/contents") for p in (site / top).rglob("*")}
     config = lite_config(app_dir, kernel, LOCALES.get(language_code(language)))
     app_files, stamp, app_copied = install_app(app_dir, site, config, manifest.get("app"))
     written = {*app_files, LITE_JSON}
@@ -121,7 +131,7 @@ def update_lite_site(
         write_if_changed(site / relative, data)
         written.add(relative)
     remove_unlisted(site, before, written)
-    write_manifest(manifest_path, {"app": stamp, "files": sorted(written)})
+    write_manifest(manifest_path, {"app": stamp, "folder": folder, "files": sorted(written)})
     return {"app": app_copied, "files": files_changed}
 
 
@@ -150,6 +160,18 @@ def write_lite_site(app: Sphinx, exception: Exception | None) -> None:
     )
 
 
+def refuse_a_lite_dir_over_pages(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """The JupyterLite site must not share its folder with pages of the book (it would overwrite them)."""
+    lite_dir = carnet_config(app).launch.lite_dir
+    clash = sorted(name for name in env.found_docs if name == lite_dir or name.startswith(f"{lite_dir}/"))
+    if clash:
+        raise ExtensionError(
+            f"carnet.launch.lite_dir: {lite_dir!r} is a folder of the book ({clash[0]}): "
+            "choose another folder for the JupyterLite site"
+        )
+
+
 def setup_lite(app: Sphinx) -> None:
     """Write the JupyterLite site after each successful HTML build."""
+    app.connect("env-before-read-docs", refuse_a_lite_dir_over_pages)
     app.connect("build-finished", write_lite_site)

@@ -34,9 +34,14 @@ def private_matcher(app: Sphinx) -> Matcher:
 
 
 def is_publishable(relative: PurePosixPath, excluded: Matcher, source_suffixes: list[str]) -> bool:
-    """A data file a page may read: not hidden, not excluded or private, not a page or book file."""
-    path = relative.as_posix()
-    if any(part.startswith(".") for part in relative.parts) or excluded(path):
+    """A data file a page may read: not hidden, excluded, private, a page or a book file.
+
+    A pattern naming a folder (``solutions``) matches the folder only, not the files in it: every
+    folder on the file's path is tested too.
+    """
+    if any(part.startswith(".") for part in relative.parts):
+        return False
+    if excluded(relative.as_posix()) or any(excluded(parent.as_posix()) for parent in relative.parents[:-1]):
         return False
     return relative.name not in BOOK_FILES and relative.suffix not in source_suffixes
 
@@ -55,7 +60,10 @@ def folder_files(app: Sphinx, folder: str) -> dict[str, Path]:
         files = {}
         for path in sorted((srcdir / folder).rglob("*")):
             relative = PurePosixPath(path.relative_to(srcdir).as_posix())
-            if relative.as_posix() not in written and path.is_file() and is_publishable(relative, excluded, suffixes):
-                files[relative.as_posix()] = path
+            if relative.as_posix() in written or not path.is_file() or not is_publishable(relative, excluded, suffixes):
+                continue
+            if path.is_symlink() and not path.resolve().is_relative_to(srcdir.resolve()):
+                continue  # a link to a file outside the book is not the book's to publish
+            files[relative.as_posix()] = path
         cache[folder] = files
     return cache[folder]

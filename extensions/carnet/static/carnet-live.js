@@ -21,6 +21,15 @@ const runtime = new RuntimeClient(() => new Worker(here("carnet-worker.mjs"), { 
   files: { ...files, base: here(files.base) },
 });
 
+/** The browser's localStorage; reading it throws where storage is blocked (edits then live with the page). */
+function browserStorage() {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}
+
 let editorLoading = null;
 function intent() {
   runtime.start();
@@ -35,9 +44,14 @@ function intent() {
 }
 
 let renderers = null;
-/** The output area of a cell, with the renderers loaded on first use. */
+/** The output area of a cell, with the renderers loaded on first use (and again after a failed load). */
 async function outputArea(element) {
-  renderers ??= Promise.all([import("./carnet-live/outputs.mjs"), import("./carnet-live/rich.mjs")]);
+  renderers ??= Promise.all([import("./carnet-live/outputs.mjs"), import("./carnet-live/rich.mjs")]).catch(
+    (error) => {
+      renderers = null;
+      throw error;
+    },
+  );
   const [{ OutputArea }, { markdownRenderer, typesetter }] = await renderers;
   const rich = { markdown: markdownRenderer(here(settings.marked)), typeset: typesetter(here(settings.mathjax)) };
   return new OutputArea(element, rich);
@@ -46,7 +60,7 @@ async function outputArea(element) {
 const page = {
   text,
   runtime,
-  edits: new EditStore(window.localStorage),
+  edits: new EditStore(browserStorage()),
   outputArea,
   intent,
   async runUpTo(last) {

@@ -5,6 +5,7 @@ import { missingPackages } from "./carnet-live/packages.mjs";
 
 let pyodide = null;
 let run = null;
+let findImports = null;
 let started = false;
 
 // Pyodide does not always reject when a file fails to load (a failed .wasm fetch surfaces as an
@@ -43,6 +44,7 @@ async function init({ indexURL, helperURL, inputMessage, files }) {
     runtime.INPUT_MESSAGE = inputMessage;
     runtime.enter_page_folder(mountPageFiles(files));
     run = runtime.run;
+    findImports = pyodide.pyimport("pyodide.code").find_imports;
   } catch (error) {
     failedStart(error);
     return;
@@ -55,7 +57,9 @@ async function init({ indexURL, helperURL, inputMessage, files }) {
 /** Load the packages a cell imports (Pyodide's own resolution); name those that could not be loaded. */
 async function loadImports(id, code) {
   await pyodide.loadPackagesFromImports(code, { messageCallback: () => {}, errorCallback: () => {} }).catch(() => {});
-  const imports = pyodide.pyimport("pyodide.code").find_imports(code).toJs();
+  const found = findImports(code);
+  const imports = found.toJs();
+  found.destroy();
   const missing = missingPackages(imports, pyodide.lockfile.packages, pyodide.loadedPackages);
   if (missing.length) postMessage({ type: "packages-failed", id, packages: missing });
 }

@@ -121,7 +121,17 @@ export class LiveCell {
     const { text, runtime } = this.page;
     this.page.intent();
     this.element.classList.add("carnet-running");
-    const output = await this.page.outputArea(this.outputElement);
+    let output;
+    try {
+      output = await this.page.outputArea(this.outputElement);
+    } catch (error) {
+      // The page's own modules could not load (offline): say so where the output goes.
+      this.outputElement.hidden = false;
+      this.outputElement.textContent = `${text.startFailed}\n${error.message}`;
+      this.setStatus(text.startFailedShort);
+      this.element.classList.remove("carnet-running");
+      return false;
+    }
     output.clear();
     this.outputElement.hidden = false;
     this.element.querySelector(".cell_output")?.classList.add("carnet-replaced");

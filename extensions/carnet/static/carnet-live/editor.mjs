@@ -21,7 +21,11 @@ export function loadEditor(base) {
     document.head.append(css);
     loading = addScript(new URL("lib/codemirror.js", base).href)
       .then(() => addScript(new URL("mode/python/python.js", base).href))
-      .then(() => window.CodeMirror);
+      .then(() => window.CodeMirror)
+      .catch((error) => {
+        loading = null; // a later intent tries again
+        throw error;
+      });
   }
   return loading;
 }

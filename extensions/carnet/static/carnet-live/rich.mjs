@@ -7,7 +7,10 @@ let mathjaxLoading = null;
 /** Markdown → HTML with marked, loaded from ``url`` on first use. */
 export function markdownRenderer(url) {
   return async (text) => {
-    markedLoading ??= import(url);
+    markedLoading ??= import(url).catch((error) => {
+      markedLoading = null; // the next Markdown output tries again
+      throw error;
+    });
     const { marked } = await markedLoading;
     return marked.parse(text);
   };
@@ -24,7 +27,12 @@ export function typesetter(url) {
         tag.onload = resolve;
         tag.onerror = reject;
         document.head.append(tag);
-      }).then(() => window.MathJax.startup.promise);
+      })
+        .then(() => window.MathJax.startup.promise)
+        .catch((error) => {
+          mathjaxLoading = null; // the next LaTeX output tries again
+          throw error;
+        });
       await mathjaxLoading;
     }
     await window.MathJax.typesetPromise([element]);

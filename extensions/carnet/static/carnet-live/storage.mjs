@@ -27,10 +27,14 @@ export function editKeys(pathname, sources) {
   });
 }
 
-/** Edits in a Storage (localStorage); a browser that refuses storage loses edits, never the page. */
+/** Edits in a Storage (localStorage, or null when the browser refuses it): storage may lose edits, never the page. */
 export class EditStore {
   constructor(storage) {
-    this.storage = storage;
+    this.storage = storage ?? {
+      getItem: () => null,
+      setItem() {},
+      removeItem() {},
+    };
   }
 
   /** The reader's code for a cell, or null when they have not changed it. */
