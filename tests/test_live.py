@@ -198,6 +198,18 @@ def test_page_files_are_read_lazily_from_the_page_folder_and_writable(offline_co
     assert offline_context.blocked == [] and page.errors == []
 
 
+def test_a_cell_printing_100000_lines_keeps_the_page_responsive(offline_context, site):
+    page = open_page(offline_context, site + "flot.html")
+    output = run(page, 1)
+    note = output.locator(".carnet-truncated")
+    assert "caractères de sortie de plus ne sont pas affichés" in note.inner_text()
+    shown = output.locator("pre.carnet-stream").inner_text()
+    assert shown.startswith("ligne 0\n") and len(shown) <= 20_000 and "ligne 99999" not in shown
+    note.get_by_role("button", name="Tout afficher").click()
+    assert "ligne 99999" in output.inner_text() and output.locator(".carnet-truncated").count() == 0
+    assert page.errors == []
+
+
 def test_missing_compiled_package_is_named_and_comes_from_the_pinned_cdn(offline_context, site):
     page = open_page(offline_context, site + "figure.html")
     text = run(page, 1).inner_text()

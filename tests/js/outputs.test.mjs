@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { bestMime, latexForMathJax } from "../../extensions/carnet/static/carnet-live/outputs.mjs";
+import { bestMime, fitText, latexForMathJax } from "../../extensions/carnet/static/carnet-live/outputs.mjs";
 
 test("the richest representation the page can show wins", () => {
   assert.equal(bestMime({ "text/plain": "x", "text/html": "<b>x</b>" }), "text/html");
@@ -18,4 +18,10 @@ test("LaTeX gets the delimiters the book's MathJax reads", () => {
   assert.equal(latexForMathJax("a $x$ and $y$"), "a \\(x\\) and \\(y\\)");
   assert.equal(latexForMathJax("\\begin{equation}x\\end{equation}"), "\\begin{equation}x\\end{equation}");
   assert.equal(latexForMathJax("costs 5\\$"), "costs 5\\$");
+});
+
+test("text beyond the shown budget is held back, not lost", () => {
+  assert.deepEqual(fitText(0, "abc", 5), ["abc", ""]);
+  assert.deepEqual(fitText(3, "abcd", 5), ["ab", "cd"]);
+  assert.deepEqual(fitText(9, "abc", 5), ["", "abc"]);
 });

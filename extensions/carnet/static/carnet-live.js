@@ -54,7 +54,7 @@ async function outputArea(element) {
   );
   const [{ OutputArea }, { markdownRenderer, typesetter }] = await renderers;
   const rich = { markdown: markdownRenderer(here(settings.marked)), typeset: typesetter(here(settings.mathjax)) };
-  return new OutputArea(element, rich);
+  return new OutputArea(element, rich, text);
 }
 
 const page = {

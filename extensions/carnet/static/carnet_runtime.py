@@ -12,6 +12,7 @@ import io
 import json
 import os
 import sys
+import time
 import traceback
 from pathlib import Path
 
@@ -19,8 +20,9 @@ from pyodide.code import CodeRunner, find_imports
 
 #: Every cell of the page runs in this namespace, like a notebook's.
 NAMESPACE = {"__name__": "__main__", "__builtins__": builtins}
-#: Set for the duration of a cell: the function sending outputs to the page.
+#: Set for the duration of a cell: the function sending outputs to the page, and its text streams.
 _emit = None
+_streams = None
 #: The text shown when a program calls input(); set by the page, in its language.
 INPUT_MESSAGE = "input() is not available in the page: open the page in JupyterLite to run interactive programs."
 
@@ -79,9 +81,12 @@ def mime_bundle(value):
 
 
 def send(kind, payload):
-    """Send one output to the page (ignored outside a running cell)."""
-    if _emit is not None:
-        _emit(kind, json.dumps(payload))
+    """Send one output to the page (ignored outside a running cell), after any text still waiting."""
+    if _emit is None:
+        return
+    if kind != "stream" and _streams is not None and _streams.pending:
+        _streams.flush()
+    _emit(kind, json.dumps(payload))
 
 
 def display(*values, raw=False, **options):
@@ -127,21 +132,63 @@ def flush_figures():
     pyplot.close("all")
 
 
-class Stream(io.TextIOBase):
-    """stdout or stderr, sent to the page as it is written."""
+#: How often buffered output goes to the page (seconds), and how much may wait (characters).
+FLUSH_INTERVAL = 0.05
+FLUSH_SIZE = 65536
 
-    def __init__(self, name):
+
+class Streams:
+    """What a cell writes to stdout and stderr, sent to the page in order, a batch at a time.
+
+    A message per ``print`` would make a loop printing 100,000 lines freeze the page: text waits
+    at most ``FLUSH_INTERVAL`` (the first write of a pause goes at once, so output still streams).
+    """
+
+    def __init__(self):
+        self.pending = []
+        self.size = 0
+        self.last = 0.0
+
+    def write(self, name, text):
+        """Queue text of one stream; send the queue when it is old or large enough."""
+        self.pending.append((name, text))
+        self.size += len(text)
+        if self.size >= FLUSH_SIZE or time.monotonic() - self.last >= FLUSH_INTERVAL:
+            self.flush()
+
+    def flush(self):
+        """Send what is waiting, one message per run of the same stream."""
+        chunks = []
+        for name, text in self.pending:
+            if chunks and chunks[-1][0] == name:
+                chunks[-1][1].append(text)
+            else:
+                chunks.append((name, [text]))
+        for name, texts in chunks:
+            send("stream", {"name": name, "text": "".join(texts)})
+        self.pending, self.size, self.last = [], 0, time.monotonic()
+
+
+class Stream(io.TextIOBase):
+    """stdout or stderr of a cell, written through the cell's :class:`Streams`."""
+
+    def __init__(self, name, streams):
         self.name = name
+        self.streams = streams
 
     def writable(self):
         """Always: this is an output stream."""
         return True
 
     def write(self, text):
-        """Send the text now, so long loops show their output as it comes."""
+        """Queue the text; it reaches the page within ``FLUSH_INTERVAL``."""
         if text:
-            send("stream", {"name": self.name, "text": text})
+            self.streams.write(self.name, text)
         return len(text)
+
+    def flush(self):
+        """Send what is waiting (``print(..., flush=True)``)."""
+        self.streams.flush()
 
 
 def no_input(prompt=""):
@@ -167,11 +214,11 @@ async def run(code, filename, emit):
 
     Return whether the cell raised (so that "run up to here" stops at the first failing cell).
     """
-    global _emit
-    _emit = emit
+    global _emit, _streams
+    _emit, _streams = emit, Streams()
     raised = False
     saved = sys.stdout, sys.stderr, builtins.input
-    sys.stdout, sys.stderr, builtins.input = Stream("stdout"), Stream("stderr"), no_input
+    sys.stdout, sys.stderr, builtins.input = Stream("stdout", _streams), Stream("stderr", _streams), no_input
     NAMESPACE.setdefault("display", display)
     NAMESPACE.setdefault("HTML", HTML)
     try:
@@ -190,6 +237,7 @@ async def run(code, filename, emit):
             "error", {"ename": type(error).__name__, "evalue": str(error), "traceback": cell_traceback(error, filename)}
         )
     finally:
+        _streams.flush()
         sys.stdout, sys.stderr, builtins.input = saved
-        _emit = None
+        _emit, _streams = None, None
     return raised

@@ -27,18 +27,34 @@ export function latexForMathJax(text) {
 /** Classes that make the book's MathJax typeset an element inside the page (Sphinx ignores the rest). */
 const MATH_CLASSES = ["tex2jax_process", "mathjax_process"];
 
+/** Characters of text a cell shows before the rest waits behind a "show all" button. */
+export const SHOWN_CHARACTERS = 20_000;
+
+/** The part of ``text`` that still fits when ``shown`` characters are shown, and the rest. */
+export function fitText(shown, text, limit = SHOWN_CHARACTERS) {
+  const room = Math.max(limit - shown, 0);
+  return [text.slice(0, room), text.slice(room)];
+}
+
 /**
  * Shows outputs in one cell's output area.
  * ``rich`` provides the lazily loaded renderers: markdown(text) → Promise<html>, typeset(element) → Promise.
+ * ``text`` holds the translated messages (truncated, showAll).
  */
 export class OutputArea {
-  constructor(element, rich) {
+  constructor(element, rich, text) {
     this.element = element;
     this.rich = rich;
+    this.messages = text;
+    this.clear();
   }
 
   clear() {
     this.element.replaceChildren();
+    this.shown = 0; // characters of text shown
+    this.held = []; // [stream, text] not shown yet: a flood of output never freezes the page
+    this.heldCount = 0;
+    this.note = null;
   }
 
   add(kind, payload) {
@@ -47,8 +63,54 @@ export class OutputArea {
     else this.element.append(this.bundle(payload, kind));
   }
 
-  /** Text written to stdout or stderr, appended to the last block of the same stream. */
+  /** Text written to stdout or stderr; past SHOWN_CHARACTERS it is held behind a note. */
   stream(name, text) {
+    const [visible, rest] = fitText(this.shown, text);
+    if (visible) this.appendStream(name, visible);
+    this.shown += visible.length;
+    if (rest) this.hold(name, rest);
+  }
+
+  hold(name, text) {
+    this.held.push([name, text]);
+    this.heldCount += text.length;
+    if (!this.note) {
+      this.note = document.createElement("div");
+      this.note.className = "carnet-truncated";
+      const message = document.createElement("span");
+      const all = document.createElement("button");
+      all.type = "button";
+      all.className = "carnet-button carnet-show-all";
+      all.textContent = this.messages.showAll;
+      all.addEventListener("click", () => this.showAll());
+      this.note.append(message, " ", all);
+      this.element.append(this.note);
+    }
+    this.note.firstChild.textContent = this.messages.truncated.replace("{count}", this.heldCount.toLocaleString());
+  }
+
+  /** Show every held line where the note was (the reader asked for it). */
+  showAll() {
+    const blocks = [];
+    for (const [name, text] of this.held) {
+      const last = blocks.at(-1);
+      if (last?.name === name) last.text += text;
+      else blocks.push({ name, text });
+    }
+    this.note.replaceWith(
+      ...blocks.map(({ name, text }) => {
+        const pre = document.createElement("pre");
+        pre.className = `carnet-stream carnet-stream-${name}`;
+        pre.textContent = text;
+        return pre;
+      }),
+    );
+    this.held = [];
+    this.heldCount = 0;
+    this.note = null;
+  }
+
+  appendStream(name, text) {
     let last = this.element.lastElementChild;
     if (!last || !last.classList.contains(`carnet-stream-${name}`)) {
       last = document.createElement("pre");
