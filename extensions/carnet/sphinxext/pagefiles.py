@@ -54,9 +54,9 @@ def folder_files(app: Sphinx, folder: str) -> dict[str, Path]:
     cache: dict[str, dict[str, Path]] = app.__dict__.setdefault("carnet_folder_files", {})
     if folder not in cache:
         srcdir = Path(app.srcdir)
-        excluded = private_matcher(app)
-        suffixes = list(app.config.source_suffix)
-        written = byproducts(app)
+        if "carnet_publish_rules" not in app.__dict__:  # the same for every folder: worked out once
+            app.carnet_publish_rules = (private_matcher(app), list(app.config.source_suffix), byproducts(app))
+        excluded, suffixes, written = app.carnet_publish_rules
         files = {}
         for path in sorted((srcdir / folder).rglob("*")):
             relative = PurePosixPath(path.relative_to(srcdir).as_posix())
