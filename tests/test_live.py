@@ -275,3 +275,52 @@ def test_page_loads_only_a_small_script_before_intent(offline_context, site):
     assert any(url.endswith(".mjs") for url in carnet), "the script is split into modules"
     assert not any("outputs.mjs" in url or "editor.mjs" in url for url in carnet), "renderers wait for intent"
     assert sum(carnet.values()) < 20_000, carnet
+
+
+def test_turtle_draws_under_the_cell_as_the_book_shows_it(offline_context, sample_build: Build):
+    built = BeautifulSoup((sample_build.html / "content/01-bases/tortue.html").read_text(), "html.parser")
+    drawings = [img["src"] for img in built.select(".cell_output img") if img["src"].endswith(".svg")]
+    assert len(drawings) == 3, "each drawing cell shows its static drawing in the book"
+    square = (sample_build.html / "content/01-bases" / drawings[0]).resolve().read_text()
+    assert square.count("<line") >= 4 and "<animate" not in square, "static: an <img> shows no animation"
+    with serve_directory(sample_build.html, "/programmer-en-python/") as base:
+        page = open_page(offline_context, base + "content/01-bases/tortue.html")
+        output = run(page, 1)
+        canvas = output.locator(".carnet-turtle svg")
+        canvas.wait_for(timeout=START_TIMEOUT)
+        page.wait_for_function(
+            "() => document.querySelectorAll(\"[data-carnet-cell='1'] .carnet-turtle line[stroke='blue']\")"
+            ".length === 4",
+            timeout=30_000,
+        )
+        box = canvas.bounding_box()
+        assert box["width"] > 300 and box["height"] > 300, "a sensible size"
+        spiral = run(page, 2).locator(".carnet-turtle")
+        page.wait_for_function(
+            "() => document.querySelectorAll(\"[data-carnet-cell='2'] .carnet-turtle line\").length >= 60",
+            timeout=60_000,
+        )
+        assert spiral.locator("line[stroke='blue']").count() == 0, "reset() cleared the square"
+        assert offline_context.blocked == [] and page.errors == []
+
+
+def test_turtle_draws_in_jupyterlite_too(offline_context, sample_build: Build):
+    notebook = "content/01-bases/tortue.ipynb"
+    with serve_directory(sample_build.html, "/programmer-en-python/") as base:
+        page = offline_context.new_page()
+        page.goto(f"{base}lite/notebooks/index.html?path={notebook}")
+        first = page.locator(".jp-Notebook .jp-CodeCell").first
+        first.wait_for(timeout=60_000)
+        first.locator(".jp-InputArea-editor").click()
+        page.keyboard.press("Control+A")
+        page.keyboard.type("import turtle\nturtle.color('purple')\nturtle.forward(77)\n")
+        page.keyboard.press("Shift+Enter")
+        # The stored output (the book's blue square) is replaced by the new drawing.
+        page.wait_for_function(
+            "(cell) => [...cell.querySelectorAll('.jp-OutputArea-output img')]"
+            ".some((img) => decodeURIComponent(img.src).includes('stroke: purple'))",
+            arg=first.element_handle(),
+            timeout=120_000,
+        )
+        assert first.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
+        assert offline_context.blocked == []

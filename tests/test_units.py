@@ -226,3 +226,19 @@ def test_failed_jupyterlite_build_stops_with_its_real_cause(tmp_path, monkeypatc
     with pytest.raises(AssetError, match=r"the JupyterLite build failed \(exit 1\):\n(.|\n)*No module named"):
         lite_app.build_app(LaunchConfig())
     assert not list((tmp_path / "lite-app").glob("*/jupyter-lite.json"))
+
+
+def test_carnet_turtle_wheel_is_reproducible_and_maps_import_turtle(tmp_path):
+    import zipfile
+
+    from carnet.assets.turtle import build_carnet_turtle
+
+    first = build_carnet_turtle(tmp_path)
+    data = first.read_bytes()
+    (tmp_path / "again").mkdir()
+    assert build_carnet_turtle(tmp_path / "again").read_bytes() == data, "same sources, same sha256"
+    with zipfile.ZipFile(first) as wheel:
+        names = set(wheel.namelist())
+        assert {"turtle/__init__.py", "carnet_turtle.py"} <= names
+        record = wheel.read(next(name for name in names if name.endswith("RECORD"))).decode()
+    assert all(name in record for name in names)

@@ -30,6 +30,7 @@ from ..core.lockfile import Wheel, rewrite_lock
 from ..core.settings import RuntimeConfig
 from ..core.urls import RUNTIME_PATH, cdn_base
 from .npm import AssetError, cache_root, install_locked, locked_version, move_into_cache, run_tool
+from .turtle import BASTHON_TURTLE, CARNET_TURTLE, build_carnet_turtle, extract_renderer, turtle_key
 
 #: The Pyodide version of the npm pins (the one jupyterlite-pyodide-kernel expects).
 PYODIDE_VERSION = locked_version("pyodide")
@@ -70,7 +71,8 @@ def runtime_key(settings: RuntimeConfig) -> str:
         "wheels": [(w.name, w.version, w.sha256) for w in HOSTED_WHEELS],
         "cdn": pyodide_cdn(settings),
         "distribution": settings.distribution,
-        "format": 1,
+        "turtle": turtle_key(),
+        "format": 2,
     }
     return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()[:16]
 
@@ -104,19 +106,31 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _host_wheels(wheels: tuple[Wheel, ...], target: Path) -> dict[str, tuple[str, str]]:
+    """Download ``wheels`` into ``target`` with the turtle's files; return the hosted wheels by name.
+
+    Every runtime the book hosts gets ``import turtle`` (see :mod:`carnet.assets.turtle`).
+    """
+    downloaded = download_wheels((*wheels, BASTHON_TURTLE), target.parent / "wheels")
+    extract_renderer(downloaded[canonicalize_name(BASTHON_TURTLE.name)], target)
+    paths = [*downloaded.values(), build_carnet_turtle(target.parent)]
+    hosted = {}
+    for path in paths:
+        shutil.move(str(path), target / path.name)
+        hosted[canonicalize_name(path.name.split("-")[0])] = (path.name, _sha256(target / path.name))
+    return hosted
+
+
 def _assemble_from_registries(settings: RuntimeConfig, target: Path) -> None:
     """Fill ``target`` with the npm core, the PyPI wheels and the rewritten lock file."""
     core = install_locked() / "pyodide"
     target.mkdir(parents=True)
     for name in CORE_FILES:
         shutil.copy2(core / name, target / name)
-    wheels = download_wheels(HOSTED_WHEELS, target.parent / "wheels")
-    hosted = {}
-    for key, path in wheels.items():
-        shutil.move(str(path), target / path.name)
-        hosted[key] = (path.name, _sha256(target / path.name))
+    hosted = _host_wheels(HOSTED_WHEELS, target)
     official = json.loads((core / "pyodide-lock.json").read_text())
-    lock = rewrite_lock(official, hosted, pyodide_cdn(settings), HOSTED_WHEELS)
+    extra = (*HOSTED_WHEELS, BASTHON_TURTLE, CARNET_TURTLE)
+    lock = rewrite_lock(official, hosted, pyodide_cdn(settings), extra)
     (target / "pyodide-lock.json").write_text(json.dumps(lock, indent=1, sort_keys=True))
 
 
@@ -138,13 +152,13 @@ def _host_distribution(folder: Path, target: Path, settings: RuntimeConfig, name
     for file in CORE_FILES:
         if (folder / file).is_file():
             shutil.copy2(folder / file, target / file)
-    hosted = {}
+    hosted = _host_wheels((), target)
     for package in lock.get("packages", {}).values():
         file = str(package.get("file_name", ""))
         if "://" not in file and "/" not in file and (folder / file).is_file():
             shutil.copy2(folder / file, target / file)
             hosted[canonicalize_name(package["name"])] = (file, package.get("sha256", ""))
-    rewritten = rewrite_lock(lock, hosted, pyodide_cdn(settings), ())
+    rewritten = rewrite_lock(lock, hosted, pyodide_cdn(settings), (BASTHON_TURTLE, CARNET_TURTLE))
     (target / "pyodide-lock.json").write_text(json.dumps(rewritten, indent=1, sort_keys=True))
 
 

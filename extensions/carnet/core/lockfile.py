@@ -23,6 +23,8 @@ class Wheel:
     sha256: str
     #: Importable top-level names, for packages Pyodide's lock file does not list.
     imports: tuple[str, ...] = ()
+    #: Lock-file names of the packages it needs (loaded with it).
+    depends: tuple[str, ...] = ()
 
 
 def rewrite_lock(official: dict, hosted: dict[str, tuple[str, str]], base: str, extra: tuple[Wheel, ...]) -> dict:
@@ -54,7 +56,7 @@ def rewrite_lock(official: dict, hosted: dict[str, tuple[str, str]], base: str, 
             "package_type": "package",
             "install_dir": "site",
             "imports": list(wheel.imports),
-            "depends": [],
+            "depends": list(wheel.depends),
             "unvendored_tests": False,
         }
     return lock

@@ -37,6 +37,7 @@ from ..core.kernels import choose_kernel, installed_kernels
 from ..core.notebooks import cap_outputs, execution_settings
 from ..core.settings import SettingError
 from ..core.snapshots import folder_state, written_since
+from .statics import STATIC
 
 LOGGER = logging.getLogger(__name__)
 
@@ -142,6 +143,8 @@ class Executor:
             LOGGER.warning(f"{choice.note} [carnet.kernel]", location=docname, type="carnet", subtype="kernel")
 
         running: list[int] = []
+        python = self.kernels().get(choice.name) == "python"
+        setup = {"on_notebook_start": lambda notebook: prepare_python_kernel(client)} if python else {}
         client = NotebookClient(
             nb,
             kernel_name=choice.name,
@@ -151,6 +154,7 @@ class Executor:
             record_timing=record_timing,
             resources={"metadata": {"path": cwd}},
             on_cell_execute=lambda cell, cell_index: running.append(cell_index),
+            **setup,
             **kwargs,
         )
         folder = Path(cwd) if cwd else None
@@ -218,6 +222,19 @@ class Executor:
         self.failed(docname, failure, detail)
         # An empty exc_string keeps myst-nb from writing its own report into the published site.
         return ExecutionResult(nb, cwd, seconds, PageExecutionError(failure.message()), "")
+
+
+#: Run silently in every Python kernel before the page's cells: ``import turtle`` draws in the book.
+KERNEL_SETUP = "exec(compile({source!r}, 'carnet_turtle.py', 'exec'), {{'__name__': 'carnet_turtle'}})".format(
+    source=(STATIC / "carnet_turtle.py").read_text(encoding="utf-8") + "\nsetup_kernel()\n"
+)
+
+
+async def prepare_python_kernel(client: NotebookClient) -> None:
+    """Set up a Python kernel as the book's pages expect it (silently: no output, no execution count)."""
+    await client.kc.execute_interactive(
+        KERNEL_SETUP, silent=True, store_history=False, timeout=client.startup_timeout, output_hook=lambda msg: None
+    )
 
 
 def tagged_raises_but_did_not(cell: NotebookNode) -> bool:

@@ -19,6 +19,7 @@ from sphinx.config import Config
 
 from ..assets.npm import prepare_static
 from ..assets.runtime import PYODIDE_VERSION, prepare_runtime, pyodide_cdn
+from ..assets.turtle import RENDERER_PATH
 from ..core.i18n import messages, translate
 from ..core.urls import RUNTIME_PATH
 from .config import carnet_config
@@ -94,6 +95,7 @@ def add_live_script(app: Sphinx, pagename: str, templatename: str, context: dict
     attributes = {
         "id": "carnet-live",
         "data-pyodide": pyodide_url(app),
+        "data-turtle": pyodide_url(app) + RENDERER_PATH,
         "data-codemirror": "codemirror/",
         "data-marked": "marked/lib/marked.esm.js",
         # Relative to _static/ (Carnet's own copy), or the author's choice of MathJax.

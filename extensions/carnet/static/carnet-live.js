@@ -3,7 +3,7 @@
 // cell, or Run), or, with prewarm "idle", once the page is idle. Settings come from data-
 // attributes of this module's script tag (#carnet-live); the texts come translated in data-messages.
 // The modules in carnet-live/: runtime (worker protocol), outputs, editor, rich (Markdown, LaTeX),
-// storage (edits), cell (controls).
+// storage (edits), cell (controls), turtle (the page's turtle screen).
 
 import { LiveCell } from "./carnet-live/cell.mjs";
 import { RuntimeClient } from "./carnet-live/runtime.mjs";
@@ -44,16 +44,31 @@ function intent() {
 }
 
 let renderers = null;
+let turtleScreen = null;
+/** The page's turtle screen: basthon-turtle's renderer, hosted with the runtime, loaded on first drawing. */
+function makeTurtleScreen(TurtleScreen) {
+  const container = () => Object.assign(document.createElement("div"), { className: "carnet-turtle" });
+  const failed = (element, error) => (element.textContent = `${text.startFailed}\n${error.message}`);
+  return new TurtleScreen(() => import(here(settings.turtle)), container, failed);
+}
+
 /** The output area of a cell, with the renderers loaded on first use (and again after a failed load). */
 async function outputArea(element) {
-  renderers ??= Promise.all([import("./carnet-live/outputs.mjs"), import("./carnet-live/rich.mjs")]).catch(
-    (error) => {
-      renderers = null;
-      throw error;
-    },
-  );
-  const [{ OutputArea }, { markdownRenderer, typesetter }] = await renderers;
-  const rich = { markdown: markdownRenderer(here(settings.marked)), typeset: typesetter(here(settings.mathjax)) };
+  renderers ??= Promise.all([
+    import("./carnet-live/outputs.mjs"),
+    import("./carnet-live/rich.mjs"),
+    import("./carnet-live/turtle.mjs"),
+  ]).catch((error) => {
+    renderers = null;
+    throw error;
+  });
+  const [{ OutputArea }, { markdownRenderer, typesetter }, { TurtleScreen }] = await renderers;
+  turtleScreen ??= makeTurtleScreen(TurtleScreen);
+  const rich = {
+    markdown: markdownRenderer(here(settings.marked)),
+    typeset: typesetter(here(settings.mathjax)),
+    turtle: (area, command) => turtleScreen.draw(area, command),
+  };
   return new OutputArea(element, rich, text);
 }
 
@@ -70,10 +85,12 @@ const page = {
   },
   stop() {
     runtime.stop(text.stopped);
+    turtleScreen?.reset();
     cells.forEach((cell) => cell.setStatus(text.stopped));
   },
   restart() {
     runtime.stop(text.restarted);
+    turtleScreen?.reset();
     cells.forEach((cell) => cell.setStatus(text.restarted));
     runtime.start();
   },

@@ -14,6 +14,7 @@ import os
 import sys
 import time
 import traceback
+import types
 from pathlib import Path
 
 from pyodide.code import CodeRunner, find_imports
@@ -48,6 +49,20 @@ MIME_METHODS = (
     ("text/markdown", "_repr_markdown_"),
     ("text/latex", "_repr_latex_"),
 )
+
+
+def _turtle_transport():
+    """basthon-turtle's Pyodide transport: its drawing commands go to the page, under the running cell.
+
+    ``import turtle`` loads Carnet's turtle wheel (see carnet_turtle.py), which finds this module.
+    """
+    module = types.ModuleType("basthon_turtle_transport")
+    module.emit = lambda command: send("turtle", json.loads(command))
+    module.set_event_handler = lambda handler: None  # no program waits for events once its cell has ended
+    sys.modules[module.__name__] = module
+
+
+_turtle_transport()
 
 
 def enter_page_folder(path):

@@ -38,7 +38,8 @@ export function fitText(shown, text, limit = SHOWN_CHARACTERS) {
 
 /**
  * Shows outputs in one cell's output area.
- * ``rich`` provides the lazily loaded renderers: markdown(text) → Promise<html>, typeset(element) → Promise.
+ * ``rich`` provides the lazily loaded renderers: markdown(text) → Promise<html>, typeset(element) → Promise,
+ * turtle(area, command) (the page's TurtleScreen).
  * ``text`` holds the translated messages (truncated, showAll).
  */
 export class OutputArea {
@@ -55,10 +56,12 @@ export class OutputArea {
     this.held = []; // [stream, text] not shown yet: a flood of output never freezes the page
     this.heldCount = 0;
     this.note = null;
+    this.turtle = null; // the model of this run's turtle canvas (see turtle.mjs)
   }
 
   add(kind, payload) {
     if (kind === "stream") this.stream(payload.name, payload.text);
+    else if (kind === "turtle") this.rich.turtle(this, payload);
     else if (kind === "error") this.text(payload.traceback, "carnet-error");
     else this.element.append(this.bundle(payload, kind));
   }
