@@ -94,13 +94,25 @@ def test_cells_run_share_variables_and_show_rich_outputs(offline_context, site):
     html_output = run(page, 3)
     assert html_output.locator("table.tableau-test td").inner_text() == "case"
     error = run(page, 4).inner_text()
-    assert "Traceback" in error and '<cellule 4>", line 4' in error and "ZeroDivisionError: division by zero" in error
+    assert "Traceback" in error and "ZeroDivisionError: division by zero" in error
+    assert "----> 4 inverse(0)" in error and "----> 2     return 1 / n" in error, "the failing lines, marked as in the book"
     assert "input() ne fonctionne pas dans la page" in run(page, 5).inner_text()
     assert run(page, 6).inner_text().split() == ["tour", "0", "tour", "1", "tour", "2"]
     # The build-time output of a run cell is replaced by the live one.
     assert cell(page, 2).locator(".cell_output").is_hidden()
     assert offline_context.blocked == []
     assert all(url.startswith("http://127.0.0.1") for url in page.requests)
+    assert page.errors == []
+
+
+def test_cells_accept_ipython_syntax_and_show_values_as_the_book_does(offline_context, site):
+    page = open_page(offline_context, site + "ipython.html")
+    assert run(page, 1).inner_text().strip() == "dict", "IPython's formatter, not <class 'dict'>"
+    assert "per loop" in run(page, 2).inner_text()
+    assert "Return the number of items in a container." in run(page, 3).inner_text()
+    message = run(page, 4).inner_text()
+    assert "Les commandes du système (!ls, %pip…) ne fonctionnent pas dans la page" in message
+    assert run(page, 5).inner_text().strip() == "42", "a module beside the page imports"
     assert page.errors == []
 
 

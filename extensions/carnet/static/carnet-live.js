@@ -17,7 +17,7 @@ const files = JSON.parse(settings.files);
 const runtime = new RuntimeClient(() => new Worker(here("carnet-worker.mjs"), { type: "module" }), {
   indexURL: here(settings.pyodide),
   helperURL: here("carnet_runtime.py"),
-  inputMessage: text.input,
+  messages: { input: text.input, system: text.system },
   files: { ...files, base: here(files.base) },
 });
 

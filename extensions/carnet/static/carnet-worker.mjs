@@ -1,12 +1,15 @@
 // Carnet's Web Worker: loads Pyodide from the book (or the CDN the author chose) and runs cells.
 // The messages it receives and sends are described in carnet-live/runtime.mjs.
 import { fileMounts } from "./carnet-live/files.mjs";
-import { missingPackages } from "./carnet-live/packages.mjs";
+import { missingPackages, packagesForImports } from "./carnet-live/packages.mjs";
 
 let pyodide = null;
-let run = null;
-let findImports = null;
+let runtime = null;
 let started = false;
+// What every page loads before its first cell: IPython (cells run as at build time) and the inline
+// matplotlib backend it uses (a small wheel; matplotlib itself loads on first import).
+const SHELL_PACKAGES = ["ipython", "matplotlib-inline"];
+const quiet = { messageCallback: () => {}, errorCallback: () => {} };
 
 // Pyodide does not always reject when a file fails to load (a failed .wasm fetch surfaces as an
 // unhandled rejection and loadPyodide never settles): any error before Python is ready is a failed start.
@@ -32,19 +35,17 @@ function mountPageFiles(files) {
   return cwd;
 }
 
-async function init({ indexURL, helperURL, inputMessage, files }) {
+async function init({ indexURL, helperURL, messages, files }) {
   const start = performance.now();
   try {
     const { loadPyodide } = await import(indexURL + "pyodide.mjs");
     pyodide = await loadPyodide({ indexURL, lockFileURL: indexURL + "pyodide-lock.json" });
-    const helper = await fetch(helperURL);
+    const [helper] = await Promise.all([fetch(helperURL), pyodide.loadPackage(SHELL_PACKAGES, quiet)]);
     if (!helper.ok) throw new Error(`${helperURL}: HTTP ${helper.status}`);
     pyodide.FS.writeFile("/home/pyodide/carnet_runtime.py", await helper.text());
-    const runtime = pyodide.pyimport("carnet_runtime");
-    runtime.INPUT_MESSAGE = inputMessage;
+    runtime = pyodide.pyimport("carnet_runtime");
+    runtime.MESSAGES.update(pyodide.toPy(messages));
     runtime.enter_page_folder(mountPageFiles(files));
-    run = runtime.run;
-    findImports = pyodide.pyimport("pyodide.code").find_imports;
   } catch (error) {
     failedStart(error);
     return;
@@ -54,21 +55,22 @@ async function init({ indexURL, helperURL, inputMessage, files }) {
   postMessage({ type: "ready", seconds: (performance.now() - start) / 1000 });
 }
 
-/** Load the packages a cell imports (Pyodide's own resolution); name those that could not be loaded. */
+/** Load the packages a cell imports (the lock file's packages); name those that could not be loaded. */
 async function loadImports(id, code) {
-  await pyodide.loadPackagesFromImports(code, { messageCallback: () => {}, errorCallback: () => {} }).catch(() => {});
-  const found = findImports(code);
+  const found = runtime.imports_of(code);
   const imports = found.toJs();
   found.destroy();
+  const wanted = packagesForImports(imports, pyodide.lockfile.packages);
+  if (wanted.length) await pyodide.loadPackage(wanted, quiet).catch(() => {});
   const missing = missingPackages(imports, pyodide.lockfile.packages, pyodide.loadedPackages);
   if (missing.length) postMessage({ type: "packages-failed", id, packages: missing });
 }
 
-async function runCell({ id, code, filename }) {
+async function runCell({ id, code }) {
   try {
     await loadImports(id, code);
     const emit = (kind, payload) => postMessage({ type: "output", id, kind, payload: JSON.parse(payload) });
-    const raised = await run(code, filename, emit);
+    const raised = await runtime.run(code, emit);
     postMessage({ type: "done", id, error: Boolean(raised) });
   } catch (error) {
     postMessage({ type: "failed", id, message: String(error?.message || error) });

@@ -3,8 +3,8 @@
 // worker that cannot load) fails every waiting cell with a message at once, and the next run starts
 // a new worker: no cell waits forever.
 //
-// Page → worker: {type: "init", indexURL, helperURL, inputMessage, files}
-//                {type: "run", id, code, filename}
+// Page → worker: {type: "init", indexURL, helperURL, messages, files}
+//                {type: "run", id, code}
 // Worker → page: {type: "ready", seconds}            {type: "start-failed", message}
 //                {type: "output", id, kind, payload} {type: "packages-failed", id, packages}
 //                {type: "done", id, error}           {type: "failed", id, message}
@@ -20,7 +20,7 @@ export class RuntimeError extends Error {
 export class RuntimeClient {
   /**
    * @param createWorker () => a Worker (postMessage, terminate, onmessage, onerror)
-   * @param init the "init" message's settings: indexURL, helperURL, inputMessage, files (see files.mjs)
+   * @param init the "init" message's settings: indexURL, helperURL, messages ({input, system}), files (see files.mjs)
    */
   constructor(createWorker, init) {
     this.createWorker = createWorker;
@@ -79,7 +79,7 @@ export class RuntimeClient {
   }
 
   /** Run one cell; resolves {error} (whether Python raised) or rejects with a RuntimeError. */
-  async run(code, filename, handlers = {}) {
+  async run(code, handlers = {}) {
     const ready = this.start();
     const id = this.nextId++;
     const done = new Promise((resolve, reject) => this.jobs.set(id, { handlers, resolve, reject }));
@@ -89,7 +89,7 @@ export class RuntimeClient {
       this.finish(id, null, error);
       return done;
     }
-    if (this.jobs.has(id)) this.worker.postMessage({ type: "run", id, code, filename });
+    if (this.jobs.has(id)) this.worker.postMessage({ type: "run", id, code });
     return done;
   }
 
