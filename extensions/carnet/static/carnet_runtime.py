@@ -78,6 +78,7 @@ class PageDisplayHook(DisplayHook):
         """No ``Out[n]:`` prompt: the page shows the value under the cell."""
 
     def write_format_data(self, format_dict, md_dict=None):
+        """Send the value's representations (IPython's formatter made them)."""
         send("result", format_dict)
 
 
@@ -85,6 +86,7 @@ class PageDisplayPublisher(DisplayPublisher):
     """``display()`` and figures go to the page."""
 
     def publish(self, data, metadata=None, source=None, *, transient=None, update=False, **kwargs):
+        """Send one displayed output's representations."""
         send("display", data)
 
     def clear_output(self, wait=False):
