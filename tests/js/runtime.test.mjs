@@ -40,14 +40,14 @@ const tick = () => new Promise((resolve) => setImmediate(resolve));
 test("a cell runs once Python is ready, with its outputs, and reports whether it raised", async () => {
   const { runtime, workers } = client();
   const outputs = [];
-  const result = runtime.run("print(1)", { output: (kind, payload) => outputs.push([kind, payload]) });
+  const result = runtime.run("print(1)", "<cellule 1>", { output: (kind, payload) => outputs.push([kind, payload]) });
   const [worker] = workers;
   assert.equal(worker.sent[0].type, "init");
   assert.equal(worker.sent.length, 1, "nothing runs before Python is ready");
   worker.answer({ type: "ready", seconds: 1.5 });
   await tick();
   const run = worker.sent[1];
-  assert.deepEqual([run.type, run.code], ["run", "print(1)"]);
+  assert.deepEqual([run.type, run.code, run.filename], ["run", "print(1)", "<cellule 1>"]);
   worker.answer({ type: "output", id: run.id, kind: "stream", payload: { name: "stdout", text: "1\n" } });
   worker.answer({ type: "done", id: run.id, error: false });
   assert.deepEqual(await result, { error: false });
@@ -56,15 +56,15 @@ test("a cell runs once Python is ready, with its outputs, and reports whether it
 
 test("a failed start fails every waiting cell at once, and the next run starts a new worker", async () => {
   const { runtime, workers } = client();
-  const first = runtime.run("1");
-  const second = runtime.run("2");
+  const first = runtime.run("1", "<cellule 1>");
+  const second = runtime.run("2", "<cellule 2>");
   workers[0].answer({ type: "start-failed", message: "Failed to fetch pyodide.asm.wasm" });
   for (const waiting of [first, second]) {
     await assert.rejects(waiting, (error) => error.kind === "start" && /pyodide\.asm\.wasm/.test(error.message));
   }
   assert.ok(workers[0].terminated);
   assert.equal(runtime.started, false);
-  const retry = runtime.run("3");
+  const retry = runtime.run("3", "<cellule 3>");
   assert.equal(workers.length, 2, "trying again starts Python again");
   workers[1].answer({ type: "ready", seconds: 1 });
   await tick();
@@ -74,7 +74,7 @@ test("a failed start fails every waiting cell at once, and the next run starts a
 
 test("a worker script that cannot load fails the cells too", async () => {
   const { runtime, workers } = client();
-  const waiting = runtime.run("1");
+  const waiting = runtime.run("1", "<cellule 1>");
   let prevented = false;
   workers[0].onerror({ message: "", preventDefault: () => (prevented = true) });
   await assert.rejects(waiting, (error) => error.kind === "start" && error.message.includes("worker"));
@@ -83,7 +83,7 @@ test("a worker script that cannot load fails the cells too", async () => {
 
 test("stopping ends the worker and the running cell; messages of the old worker are ignored", async () => {
   const { runtime, workers } = client();
-  const running = runtime.run("while True: pass");
+  const running = runtime.run("while True: pass", "<cellule 1>");
   workers[0].answer({ type: "ready", seconds: 1 });
   await tick();
   const id = workers[0].sent[1].id;
@@ -96,7 +96,7 @@ test("stopping ends the worker and the running cell; messages of the old worker 
 
 test("an internal failure of the worker fails only its cell", async () => {
   const { runtime, workers } = client();
-  const failing = runtime.run("1");
+  const failing = runtime.run("1", "<cellule 1>");
   workers[0].answer({ type: "ready", seconds: 1 });
   await tick();
   workers[0].answer({ type: "failed", id: workers[0].sent[1].id, message: "boom" });

@@ -30,6 +30,7 @@ from ..core.lockfile import Wheel, rewrite_lock
 from ..core.settings import RuntimeConfig
 from ..core.urls import RUNTIME_PATH, cdn_base
 from .npm import AssetError, cache_root, install_locked, locked_version, move_into_cache, run_tool
+from .packages import file_sha256, host_packages
 from .turtle import BASTHON_TURTLE, CARNET_TURTLE, build_carnet_turtle, extract_renderer, turtle_key
 
 #: The Pyodide version of the npm pins (the one jupyterlite-pyodide-kernel expects).
@@ -71,6 +72,7 @@ def runtime_key(settings: RuntimeConfig) -> str:
         "wheels": [(w.name, w.version, w.sha256) for w in HOSTED_WHEELS],
         "cdn": pyodide_cdn(settings),
         "distribution": settings.distribution,
+        "packages": sorted(settings.packages),
         "turtle": turtle_key(),
         "format": 2,
     }
@@ -102,8 +104,8 @@ def download_wheels(wheels: tuple[Wheel, ...], folder: Path) -> dict[str, Path]:
     return found
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def _names(wheels: tuple[Wheel, ...]) -> set[str]:
+    return {canonicalize_name(wheel.name) for wheel in wheels}
 
 
 def _host_wheels(wheels: tuple[Wheel, ...], target: Path) -> dict[str, tuple[str, str]]:
@@ -117,7 +119,7 @@ def _host_wheels(wheels: tuple[Wheel, ...], target: Path) -> dict[str, tuple[str
     hosted = {}
     for path in paths:
         shutil.move(str(path), target / path.name)
-        hosted[canonicalize_name(path.name.split("-")[0])] = (path.name, _sha256(target / path.name))
+        hosted[canonicalize_name(path.name.split("-")[0])] = (path.name, file_sha256(target / path.name))
     return hosted
 
 
@@ -127,8 +129,9 @@ def _assemble_from_registries(settings: RuntimeConfig, target: Path) -> None:
     target.mkdir(parents=True)
     for name in CORE_FILES:
         shutil.copy2(core / name, target / name)
-    hosted = _host_wheels(HOSTED_WHEELS, target)
     official = json.loads((core / "pyodide-lock.json").read_text())
+    hosted = host_packages(official, settings.packages, pyodide_cdn(settings), target, _names(HOSTED_WHEELS))
+    hosted.update(_host_wheels(HOSTED_WHEELS, target))
     extra = (*HOSTED_WHEELS, BASTHON_TURTLE, CARNET_TURTLE)
     lock = rewrite_lock(official, hosted, pyodide_cdn(settings), extra)
     (target / "pyodide-lock.json").write_text(json.dumps(lock, indent=1, sort_keys=True))
@@ -152,13 +155,17 @@ def _host_distribution(folder: Path, target: Path, settings: RuntimeConfig, name
     for file in CORE_FILES:
         if (folder / file).is_file():
             shutil.copy2(folder / file, target / file)
-    hosted = _host_wheels((), target)
+    hosted = {}
     for package in lock.get("packages", {}).values():
         file = str(package.get("file_name", ""))
         if "://" not in file and "/" not in file and (folder / file).is_file():
             shutil.copy2(folder / file, target / file)
             hosted[canonicalize_name(package["name"])] = (file, package.get("sha256", ""))
-    rewritten = rewrite_lock(lock, hosted, pyodide_cdn(settings), (BASTHON_TURTLE, CARNET_TURTLE))
+    # What pages load at start (IPython…), when the distribution lacks it, comes from PyPI as by default.
+    own = tuple(wheel for wheel in HOSTED_WHEELS if canonicalize_name(wheel.name) not in hosted)
+    hosted.update(host_packages(lock, settings.packages, pyodide_cdn(settings), target, {*hosted, *_names(own)}))
+    hosted.update(_host_wheels(own, target))
+    rewritten = rewrite_lock(lock, hosted, pyodide_cdn(settings), (*own, BASTHON_TURTLE, CARNET_TURTLE))
     (target / "pyodide-lock.json").write_text(json.dumps(rewritten, indent=1, sort_keys=True))
 
 

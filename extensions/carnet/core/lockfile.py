@@ -9,6 +9,7 @@ Pyodide does not list, a whole entry).
 from __future__ import annotations
 
 import copy
+import difflib
 from dataclasses import dataclass
 
 from packaging.utils import canonicalize_name
@@ -60,3 +61,26 @@ def rewrite_lock(official: dict, hosted: dict[str, tuple[str, str]], base: str, 
             "unvendored_tests": False,
         }
     return lock
+
+
+def package_closure(lock: dict, names: tuple[str, ...]) -> list[str]:
+    """The lock-file keys of ``names`` and of everything they depend on, sorted.
+
+    Raises ``LookupError`` naming an unknown package (with the closest names the lock file has).
+    """
+    packages = lock["packages"]
+    wanted: set[str] = set()
+    pending = []
+    for name in names:
+        key = canonicalize_name(name)
+        if key not in packages:
+            close = difflib.get_close_matches(key, list(packages), n=3)
+            hint = f" (did you mean {', '.join(close)}?)" if close else ""
+            raise LookupError(f"{name!r} is not a package of Pyodide's lock file{hint}")
+        pending.append(key)
+    while pending:
+        key = pending.pop()
+        if key not in wanted:
+            wanted.add(key)
+            pending.extend(canonicalize_name(dep) for dep in packages[key].get("depends", ()))
+    return sorted(wanted)

@@ -57,9 +57,20 @@ def positive(value: int) -> str | None:
     return None if value > 0 else "expected a positive number"
 
 
+#: Plain HTTP is accepted only from this machine (a local mirror): pages on HTTPS cannot load it elsewhere.
+LOCAL_HTTP = ("http://127.0.0.1:", "http://127.0.0.1/", "http://localhost:", "http://localhost/")
+
+
 def https_url(value: str) -> str | None:
     """Refuse a CDN address that is not HTTPS (pages served over HTTPS cannot load it)."""
-    return None if value.startswith("https://") else "expected an https:// address"
+    return None if value.startswith(("https://", *LOCAL_HTTP)) else "expected an https:// address"
+
+
+def package_names(value: tuple[str, ...]) -> str | None:
+    """Refuse a package list with an empty name."""
+    if any(not name.strip() for name in value):
+        return "expected package names, got an empty one"
+    return None
 
 
 @dataclass(frozen=True)
@@ -103,6 +114,12 @@ class RuntimeConfig:
     )
     distribution: str = setting(
         "", "a full Pyodide release (folder or .tar.bz2) to host numpy, matplotlib… too; empty: the core only"
+    )
+    packages: tuple[str, ...] = setting(
+        (),
+        "Pyodide packages (names from its lock file) hosted with the book, with what they depend on: downloaded "
+        "once from cdn_url, checked against Pyodide's sha256; readers then fetch nothing from a third party",
+        check=package_names,
     )
 
 
@@ -192,6 +209,14 @@ def parse_section(cls: type, data: Any, path: str) -> Any:
     return cls(
         **{name: _parse(hints[name], value, f"{path}.{name}", fields[name].metadata) for name, value in data.items()}
     )
+
+
+def parse_config(data: Any) -> CarnetConfig:
+    """The book's ``carnet`` settings, each checked, then checked together."""
+    config = parse_section(CarnetConfig, data, "carnet")
+    if config.runtime.packages and config.runtime.source == "cdn":
+        raise SettingError("carnet.runtime.packages: hosting packages needs carnet.runtime.source: self, got 'cdn'")
+    return config
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ConfigError
 
-from ..core.settings import CarnetConfig, SettingError, parse_section
+from ..core.settings import CarnetConfig, SettingError, parse_config
 
 
 def carnet_config(app: Sphinx) -> CarnetConfig:
@@ -22,7 +22,7 @@ def carnet_config(app: Sphinx) -> CarnetConfig:
 def validate(app: Sphinx, config: Config) -> None:
     """Parse ``carnet`` once, early; any error stops the build with its key path."""
     try:
-        config.carnet_settings = parse_section(CarnetConfig, config.carnet, "carnet")
+        config.carnet_settings = parse_config(config.carnet)
     except SettingError as err:
         raise ConfigError(str(err)) from None
 

@@ -6,9 +6,6 @@ import { missingPackages, packagesForImports } from "./carnet-live/packages.mjs"
 let pyodide = null;
 let runtime = null;
 let started = false;
-// What every page loads before its first cell: IPython (cells run as at build time) and the inline
-// matplotlib backend it uses (a small wheel; matplotlib itself loads on first import).
-const SHELL_PACKAGES = ["ipython", "matplotlib-inline"];
 const quiet = { messageCallback: () => {}, errorCallback: () => {} };
 
 // Pyodide does not always reject when a file fails to load (a failed .wasm fetch surfaces as an
@@ -40,7 +37,8 @@ async function init({ indexURL, helperURL, messages, files }) {
   try {
     const { loadPyodide } = await import(indexURL + "pyodide.mjs");
     pyodide = await loadPyodide({ indexURL, lockFileURL: indexURL + "pyodide-lock.json" });
-    const [helper] = await Promise.all([fetch(helperURL), pyodide.loadPackage(SHELL_PACKAGES, quiet)]);
+    // IPython's files: the runtime imports only its pretty-printer and input transformer at start.
+    const [helper] = await Promise.all([fetch(helperURL), pyodide.loadPackage(["ipython"], quiet)]);
     if (!helper.ok) throw new Error(`${helperURL}: HTTP ${helper.status}`);
     pyodide.FS.writeFile("/home/pyodide/carnet_runtime.py", await helper.text());
     runtime = pyodide.pyimport("carnet_runtime");
@@ -55,7 +53,7 @@ async function init({ indexURL, helperURL, messages, files }) {
   postMessage({ type: "ready", seconds: (performance.now() - start) / 1000 });
 }
 
-/** Load the packages a cell imports (the lock file's packages); name those that could not be loaded. */
+/** Load the packages a cell imports (IPython syntax understood); name those that could not be loaded. */
 async function loadImports(id, code) {
   const found = runtime.imports_of(code);
   const imports = found.toJs();
@@ -66,11 +64,11 @@ async function loadImports(id, code) {
   if (missing.length) postMessage({ type: "packages-failed", id, packages: missing });
 }
 
-async function runCell({ id, code }) {
+async function runCell({ id, code, filename }) {
   try {
     await loadImports(id, code);
     const emit = (kind, payload) => postMessage({ type: "output", id, kind, payload: JSON.parse(payload) });
-    const raised = await runtime.run(code, emit);
+    const raised = await runtime.run(code, filename, emit);
     postMessage({ type: "done", id, error: Boolean(raised) });
   } catch (error) {
     postMessage({ type: "failed", id, message: String(error?.message || error) });

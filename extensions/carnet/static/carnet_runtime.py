@@ -1,21 +1,36 @@
 """Carnet's in-page Python runtime, running inside Pyodide in a Web Worker.
 
-The worker imports this module once, then calls :func:`run` for each cell. Cells run in an IPython
-shell, as they do at build time: magics (``%timeit``, ``%matplotlib inline``), ``obj?``, values shown
-by IPython's formatter, matplotlib figures shown at the end of the cell (``plt.show()`` or not),
-tracebacks with the failing line marked. Everything a cell produces is sent to the page through
-``emit(kind, json)``: ``stream`` (stdout/stderr as they come), ``display`` (rich outputs), ``result``
-(the value of the last expression), ``error`` and ``turtle`` (drawing commands). All cells of a page
+The worker imports this module once, then calls :func:`run` for each cell. Everything a cell
+produces is sent to the page through ``emit(kind, json)``: ``stream`` (stdout/stderr as they come),
+``display`` (rich outputs: HTML, PNG, SVG…), ``result`` (the value of the last expression),
+``error`` (the exception and its traceback) and ``turtle`` (drawing commands). All cells of a page
 share one namespace.
+
+Cells show what they show at build time, where they run in IPython: values are formatted by
+IPython's pretty-printer, matplotlib figures are shown at the end of the cell (``plt.show()`` or
+not, one output per figure). IPython's shell itself costs about 3 s to import in Pyodide, as much
+as Python's own start, so it is loaded only for the first cell written in IPython's syntax
+(``%timeit``, ``!ls``, ``obj?``); that cell and every later one then run in it, on the same namespace.
 """
 
+import ast
+import base64
 import builtins
+import importlib.util
+import io
 import json
+import linecache
 import os
 import sys
 import time
+import traceback
 import types
+from pathlib import Path
 
+from pyodide.code import CodeRunner, find_imports
+
+#: Every cell of the page runs in this namespace, like a notebook's.
+NAMESPACE = {"__name__": "__main__", "__builtins__": builtins}
 #: Set for the duration of a cell: the function sending outputs to the page, and its text streams.
 _emit = None
 _streams = None
@@ -26,13 +41,61 @@ MESSAGES = {
 }
 
 
-def send(kind, payload):
-    """Send one output to the page (ignored outside a running cell), after any text still waiting."""
-    if _emit is None:
-        return
-    if kind != "stream" and _streams is not None and _streams.pending:
-        _streams.flush()
-    _emit(kind, json.dumps(payload))
+def _light_ipython():
+    """Let ``import IPython.<module>`` cost only that module.
+
+    ``IPython/__init__`` imports the terminal, the application framework and the shell (4 s in
+    Pyodide). The package is registered without running it; a top-level name (``IPython.embed``…)
+    runs it on first use.
+    """
+    spec = importlib.util.find_spec("IPython")
+    package = types.ModuleType("IPython")
+    package.__path__, package.__spec__, package.__file__ = list(spec.submodule_search_locations), spec, spec.origin
+
+    def __getattr__(name):
+        if importlib.util.find_spec(f"IPython.{name}") is not None:  # a submodule: `from IPython import display`
+            return importlib.import_module(f"IPython.{name}")
+        del package.__getattr__
+        exec(compile(Path(spec.origin).read_text(encoding="utf-8"), spec.origin, "exec"), package.__dict__)
+        return getattr(package, name)
+
+    package.__getattr__ = __getattr__
+    sys.modules["IPython"] = package
+    # What IPython's own modules import from the package (``from IPython import get_ipython``).
+    from IPython.core import release
+    from IPython.core.getipython import get_ipython
+
+    package.get_ipython, package.version_info, package.__version__ = get_ipython, release.version_info, release.version
+
+
+_light_ipython()
+from IPython.core.inputtransformer2 import TransformerManager  # noqa: E402 (after the light package)
+from IPython.lib.pretty import pretty  # noqa: E402
+
+TRANSFORMER = TransformerManager()
+
+#: A matplotlib backend that renders figures as PNG outputs when plt.show() is called.
+BACKEND_SOURCE = """
+from matplotlib.backend_bases import FigureManagerBase as FigureManager
+from matplotlib.backends.backend_agg import FigureCanvasAgg as FigureCanvas
+
+
+def show(*args, **kwargs):
+    import carnet_runtime
+
+    carnet_runtime.flush_figures()
+"""
+Path("/home/pyodide/carnet_mpl_backend.py").write_text(BACKEND_SOURCE)
+os.environ["MPLBACKEND"] = "module://carnet_mpl_backend"
+
+MIME_METHODS = (
+    ("text/html", "_repr_html_"),
+    ("image/svg+xml", "_repr_svg_"),
+    ("image/png", "_repr_png_"),
+    ("image/jpeg", "_repr_jpeg_"),
+    ("text/markdown", "_repr_markdown_"),
+    ("text/latex", "_repr_latex_"),
+)
 
 
 def _turtle_transport():
@@ -46,88 +109,7 @@ def _turtle_transport():
     sys.modules[module.__name__] = module
 
 
-def _without_terminal():
-    """Keep IPython from importing its terminal (prompt_toolkit): 2.5 s of its 4 s import in Pyodide.
-
-    ``IPython/__init__`` imports ``embed`` for terminal sessions; a worker has no terminal.
-    """
-    module = types.ModuleType("IPython.terminal.embed")
-
-    def embed(*args, **kwargs):
-        raise RuntimeError("IPython.embed() needs a terminal")
-
-    module.embed = embed
-    sys.modules[module.__name__] = module
-
-
 _turtle_transport()
-_without_terminal()
-# Figures are shown as at build time (ipykernel's default): PNG at the end of the cell.
-os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
-
-from IPython.core.displayhook import DisplayHook  # noqa: E402 (after the terminal is kept out)
-from IPython.core.displaypub import DisplayPublisher  # noqa: E402
-from IPython.core.interactiveshell import InteractiveShell  # noqa: E402
-from traitlets.config import Config  # noqa: E402
-
-
-class PageDisplayHook(DisplayHook):
-    """The value of a cell's last expression goes to the page (with ``_``, ``Out`` kept as in IPython)."""
-
-    def write_output_prompt(self):
-        """No ``Out[n]:`` prompt: the page shows the value under the cell."""
-
-    def write_format_data(self, format_dict, md_dict=None):
-        """Send the value's representations (IPython's formatter made them)."""
-        send("result", format_dict)
-
-
-class PageDisplayPublisher(DisplayPublisher):
-    """``display()`` and figures go to the page."""
-
-    def publish(self, data, metadata=None, source=None, *, transient=None, update=False, **kwargs):
-        """Send one displayed output's representations."""
-        send("display", data)
-
-    def clear_output(self, wait=False):
-        """Clearing earlier output is not supported in the page: later outputs follow."""
-
-
-class PageShell(InteractiveShell):
-    """IPython's shell, talking to the page instead of a terminal."""
-
-    displayhook_class = PageDisplayHook
-    display_pub_class = PageDisplayPublisher
-
-    def _showtraceback(self, etype, evalue, stb):
-        send("error", {"ename": etype.__name__, "evalue": str(evalue), "traceback": "\n".join(stb)})
-
-    def system(self, cmd):
-        """``!cmd``: there is no system in a browser tab; say so in the book's language."""
-        raise RuntimeError(MESSAGES["system"])
-
-    getoutput = system
-
-    def enable_gui(self, gui=None):
-        """GUI event loops do not exist in the page; ``%matplotlib inline`` needs none."""
-
-
-def _pager(shell, data, start=0, screen_lines=0):
-    """``obj?`` and ``%magic?``: the help text goes under the cell."""
-    text = data.get("text/plain", "") if isinstance(data, dict) else str(data)
-    print(text)
-
-
-def _shell():
-    """The page's shell: no colours (the page is not a terminal), no history file (nothing persists)."""
-    config = Config()
-    config.HistoryAccessor.enabled = False
-    shell = PageShell.instance(config=config, colors="nocolor")
-    shell.set_hook("show_in_pager", _pager)
-    return shell
-
-
-SHELL = _shell()
 
 
 def enter_page_folder(path):
@@ -136,15 +118,80 @@ def enter_page_folder(path):
     sys.path.insert(0, path)
 
 
-def imports_of(code):
-    """The top-level modules a cell imports, IPython syntax and ``%matplotlib`` included."""
-    from pyodide.code import find_imports
+def mime_bundle(value):
+    """The representations of ``value`` a page can show, like IPython's display formatter."""
+    bundle = {"text/plain": pretty(value)}
+    method = getattr(value, "_repr_mimebundle_", None)
+    if callable(method):
+        data = method()
+        if isinstance(data, tuple):
+            data = data[0]
+        bundle.update({key: item for key, item in (data or {}).items() if isinstance(item, str | bytes)})
+    for mime, name in MIME_METHODS:
+        method = getattr(value, name, None)
+        if mime not in bundle and callable(method) and not isinstance(value, type):
+            try:
+                data = method()
+            except Exception:  # a broken _repr_ must not hide the plain text
+                data = None
+            if data is not None:
+                bundle[mime] = data
+    for mime, data in list(bundle.items()):
+        if isinstance(data, bytes):
+            bundle[mime] = base64.b64encode(data).decode("ascii")
+    return bundle
 
-    python = SHELL.transform_cell(code)
-    modules = list(find_imports(python))
-    if "%matplotlib" in code:
-        modules.append("matplotlib")
-    return modules
+
+def send(kind, payload):
+    """Send one output to the page (ignored outside a running cell), after any text still waiting."""
+    if _emit is None:
+        return
+    if kind != "stream" and _streams is not None and _streams.pending:
+        _streams.flush()
+    _emit(kind, json.dumps(payload))
+
+
+def display(*values, raw=False, **options):
+    """Show values under the cell, richly (IPython's ``display``; its other options are accepted and ignored)."""
+    for value in values:
+        send("display", value if raw else mime_bundle(value))
+
+
+def adopt_ipython_display():
+    """Make ``IPython.display``'s functions show in the page, as in Jupyter.
+
+    Without a running IPython shell, IPython's ``display`` only prints a repr; the page has no
+    shell, so its ``display`` is Carnet's. Called before a cell that imports IPython.
+    """
+    import IPython.display  # noqa: F401 (loads the modules patched below)
+
+    for name in ("IPython.core.display_functions", "IPython.core.display", "IPython.display"):
+        module = sys.modules.get(name)
+        if module is not None and hasattr(module, "display"):
+            module.display = display
+
+
+class HTML:
+    """Raw HTML to display (IPython's ``HTML``)."""
+
+    def __init__(self, data):
+        self.data = data
+
+    def _repr_html_(self):
+        return self.data
+
+
+def flush_figures():
+    """Send every open matplotlib figure as a PNG, then close them (like Jupyter's inline backend)."""
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is None:
+        return
+    for number in pyplot.get_fignums():
+        figure = pyplot.figure(number)
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", bbox_inches="tight")
+        send("display", {"text/plain": repr(figure), "image/png": base64.b64encode(buffer.getvalue()).decode("ascii")})
+    pyplot.close("all")
 
 
 #: How often buffered output goes to the page (seconds), and how much may wait (characters).
@@ -184,10 +231,8 @@ class Streams:
         self.pending, self.size, self.last = [], 0, time.monotonic()
 
 
-class Stream:
+class Stream(io.TextIOBase):
     """stdout or stderr of a cell, written through the cell's :class:`Streams`."""
-
-    encoding = "utf-8"
 
     def __init__(self, name, streams):
         self.name = name
@@ -196,10 +241,6 @@ class Stream:
     def writable(self):
         """Always: this is an output stream."""
         return True
-
-    def isatty(self):
-        """Not a terminal: no colours."""
-        return False
 
     def write(self, text):
         """Queue the text; it reaches the page within ``FLUSH_INTERVAL``."""
@@ -217,8 +258,122 @@ def no_input(prompt=""):
     raise RuntimeError(MESSAGES["input"])
 
 
-async def run(code, emit):
-    """Run one cell's code in the page's shell, sending its outputs through ``emit``.
+def imports_of(code):
+    """The top-level modules a cell imports (IPython syntax understood)."""
+    try:
+        return find_imports(TRANSFORMER.transform_cell(code))
+    except SyntaxError:
+        return []
+
+
+def needs_shell(code):
+    """Whether a cell uses IPython's syntax (magics, ``!cmd``, ``obj?``), which plain Python refuses."""
+    try:
+        compile(code, "<cell>", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+    except SyntaxError:
+        return TRANSFORMER.transform_cell(code).strip() != code.strip()
+    return False
+
+
+def cell_traceback(error, filename):
+    """The traceback of an error, starting at the cell's own code (no runtime internals)."""
+    tb = error.__traceback__
+    while tb is not None and tb.tb_frame.f_code.co_filename != filename:
+        tb = tb.tb_next
+    lines = (
+        traceback.format_exception(type(error), error, tb)
+        if tb
+        else traceback.format_exception_only(type(error), error)
+    )
+    return "".join(lines)
+
+
+_shell = None
+
+
+def ipython_shell():
+    """IPython's shell on the page's namespace, talking to the page; created on first need (about 3 s)."""
+    global _shell
+    if _shell is not None:
+        return _shell
+    from IPython.core.displayhook import DisplayHook
+    from IPython.core.displaypub import DisplayPublisher
+    from IPython.core.interactiveshell import InteractiveShell
+    from traitlets.config import Config
+
+    class PageDisplayHook(DisplayHook):
+        """The value of a cell's last expression goes to the page (``_`` and ``Out`` kept)."""
+
+        def write_output_prompt(self):
+            """No ``Out[n]:`` prompt: the page shows the value under the cell."""
+
+        def write_format_data(self, format_dict, md_dict=None):
+            """Send the value's representations (IPython's formatter made them)."""
+            send("result", format_dict)
+
+    class PageDisplayPublisher(DisplayPublisher):
+        """``display()`` goes to the page."""
+
+        def publish(self, data, metadata=None, source=None, *, transient=None, update=False, **kwargs):
+            """Send one displayed output's representations."""
+            send("display", data)
+
+    class PageShell(InteractiveShell):
+        """IPython's shell, talking to the page instead of a terminal."""
+
+        displayhook_class = PageDisplayHook
+        display_pub_class = PageDisplayPublisher
+
+        def _showtraceback(self, etype, evalue, stb):
+            send("error", {"ename": etype.__name__, "evalue": str(evalue), "traceback": "\n".join(stb)})
+
+        def system(self, cmd):
+            """``!cmd`` and ``%pip``: a browser tab has no system; say so in the book's language."""
+            raise RuntimeError(MESSAGES["system"])
+
+        getoutput = system
+
+        def enable_matplotlib(self, gui=None):
+            """``%matplotlib inline``: figures already show at the end of each cell."""
+            return gui, gui
+
+        def enable_gui(self, gui=None):
+            """No GUI event loop in a worker; figures need none."""
+
+    def pager(shell, data, start=0, screen_lines=0):
+        """``obj?``: the help goes under the cell."""
+        print(data.get("text/plain", "") if isinstance(data, dict) else data)
+
+    config = Config()
+    config.HistoryAccessor.enabled = False  # nothing of a page session is kept
+    _shell = PageShell.instance(config=config, colors="nocolor", user_ns=NAMESPACE)
+    _shell.set_hook("show_in_pager", pager)
+    return _shell
+
+
+async def _run_plain(code, filename):
+    """Run a cell as Python; send its value; return whether it raised."""
+    if "IPython" in find_imports(code):
+        adopt_ipython_display()
+    # The cell's lines, for tracebacks that show the failing line as the build's do.
+    linecache.cache[filename] = (len(code), None, code.splitlines(keepends=True), filename)
+    try:
+        runner = CodeRunner(code, filename=filename, flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT).compile()
+        value = await runner.run_async(NAMESPACE)
+    except BaseException as error:  # everything the cell raises is the reader's to see
+        flush_figures()
+        trace = cell_traceback(error, filename)
+        send("error", {"ename": type(error).__name__, "evalue": str(error), "traceback": trace})
+        return True
+    flush_figures()
+    if value is not None:
+        NAMESPACE["_"] = value
+        send("result", mime_bundle(value))
+    return False
+
+
+async def run(code, filename, emit):
+    """Run one cell's code in the shared namespace, sending its outputs through ``emit``.
 
     Return whether the cell raised (so that "run up to here" stops at the first failing cell).
     """
@@ -226,10 +381,15 @@ async def run(code, emit):
     _emit, _streams = emit, Streams()
     saved = sys.stdout, sys.stderr, builtins.input
     sys.stdout, sys.stderr, builtins.input = Stream("stdout", _streams), Stream("stderr", _streams), no_input
+    NAMESPACE.setdefault("display", display)
+    NAMESPACE.setdefault("HTML", HTML)
     try:
-        result = await SHELL.run_cell_async(code, store_history=True)
+        if _shell is not None or needs_shell(code):
+            result = await ipython_shell().run_cell_async(code, store_history=True)
+            flush_figures()
+            return not result.success
+        return await _run_plain(code, filename)
     finally:
         _streams.flush()
         sys.stdout, sys.stderr, builtins.input = saved
         _emit, _streams = None, None
-    return not result.success

@@ -142,7 +142,7 @@ export class LiveCell {
     );
     let ok = false;
     try {
-      const result = await runtime.run(this.code, {
+      const result = await runtime.run(this.code, `<cellule ${this.index + 1}>`, {
         output: (kind, payload) => output.add(kind, payload),
         packagesFailed: (packages) =>
           output.text(text.packageMissing.replace("{packages}", packages.join(", ")), "carnet-error carnet-missing-package"),

@@ -4,7 +4,7 @@
 // a new worker: no cell waits forever.
 //
 // Page → worker: {type: "init", indexURL, helperURL, messages, files}
-//                {type: "run", id, code}
+//                {type: "run", id, code, filename}
 // Worker → page: {type: "ready", seconds}            {type: "start-failed", message}
 //                {type: "output", id, kind, payload} {type: "packages-failed", id, packages}
 //                {type: "done", id, error}           {type: "failed", id, message}
@@ -79,7 +79,7 @@ export class RuntimeClient {
   }
 
   /** Run one cell; resolves {error} (whether Python raised) or rejects with a RuntimeError. */
-  async run(code, handlers = {}) {
+  async run(code, filename, handlers = {}) {
     const ready = this.start();
     const id = this.nextId++;
     const done = new Promise((resolve, reject) => this.jobs.set(id, { handlers, resolve, reject }));
@@ -89,7 +89,7 @@ export class RuntimeClient {
       this.finish(id, null, error);
       return done;
     }
-    if (this.jobs.has(id)) this.worker.postMessage({ type: "run", id, code });
+    if (this.jobs.has(id)) this.worker.postMessage({ type: "run", id, code, filename });
     return done;
   }
 
