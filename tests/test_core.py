@@ -49,7 +49,7 @@ def test_cdn_url_must_be_https():
     [
         ({"try_it": "no"}, "carnet.try_it: expected true or false, got 'no'"),
         ({"backend": "cloud"}, "carnet.backend: expected one of pyodide, binder, got 'cloud'"),
-        ({"tryit": False}, "carnet.tryit: unknown setting (known: backend, try_it)"),
+        ({"tryit": False}, "carnet.tryit: unknown setting (known: backend, browser, try_it)"),
         ("try_it", "carnet: expected a mapping of settings, got 'try_it'"),
     ],
 )

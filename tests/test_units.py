@@ -242,3 +242,44 @@ def test_carnet_turtle_wheel_is_reproducible_and_maps_import_turtle(tmp_path):
         assert {"turtle/__init__.py", "carnet_turtle.py"} <= names
         record = wheel.read(next(name for name in names if name.endswith("RECORD"))).decode()
     assert all(name in record for name in names)
+
+
+def test_browser_views_ignore_what_changes_between_two_correct_runs():
+    from carnet.core.compare import normalise, notebook_cell_view, page_cell_view
+
+    assert normalise("<__main__.Point object at 0x7f3a2b1c0d90>") == "<__main__.Point object at 0x…>"
+    timing = "2.15 μs ± 31.2 ns per loop (mean ± std. dev. of 7 runs, 100,000 loops each)"
+    assert normalise(timing) == normalise("9.04 µs +- 1 ms per loop (mean +- std. dev. of 1 run, 1 loop each)")
+    book = [
+        {"output_type": "stream", "name": "stdout", "text": "a\n"},
+        {"output_type": "stream", "name": "stdout", "text": "b\n"},
+        {"output_type": "display_data", "data": {"image/svg+xml": "<svg/>", "text/plain": "<SVG>"}},
+    ]
+    page = [("stream", {"name": "stdout", "text": "a\nb\n"}), ("turtle", {})]
+    assert notebook_cell_view(book) == page_cell_view(page) == ["stdout: a\nb", "image"]
+
+
+def test_browser_verdicts_tell_offline_from_failing():
+    from carnet.core.compare import compare_page
+
+    messages = {"input": "input() ne fonctionne pas dans la page"}
+    expected = [["text: 3"], ["image"]]
+    missing = [
+        {"outputs": [("result", {"text/plain": "3"})]},
+        {"outputs": [("error", {"ename": "ModuleNotFoundError"})], "missing": ["matplotlib"]},
+    ]
+    assert compare_page(expected, missing, messages).status == "offline"
+    asked = [{"outputs": [("error", {"ename": "RuntimeError", "evalue": messages["input"]})]}]
+    verdict = compare_page([["stdout: Léa"]], asked, messages)
+    assert (verdict.status, verdict.cell, verdict.detail) == (
+        "fails",
+        1,
+        "input() (a page cannot wait for the keyboard)",
+    )
+    assert (
+        compare_page(
+            [["error: ZeroDivisionError"]], [{"outputs": [("error", {"ename": "ZeroDivisionError"})]}], messages
+        ).status
+        == "same"
+    )
+    assert compare_page([["text: 3"]], [{"outputs": [("result", {"text/plain": "4"})]}], messages).status == "differs"

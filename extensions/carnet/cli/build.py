@@ -78,12 +78,18 @@ class ProgressPrinter(io.TextIOBase):
 
 
 def run_sphinx(
-    paths: BookPaths, *, strict: bool = False, fresh: bool = False, progress: dict[str, str] | None = None
+    paths: BookPaths,
+    *,
+    strict: bool = False,
+    fresh: bool = False,
+    progress: dict[str, str] | None = None,
+    browser_check: bool = False,
 ) -> int:
     """Run Jupyter Book's Sphinx build into the staging folder; return its exit status.
 
     With ``progress`` (labels for the steps), Sphinx's own status output is condensed to one line
-    per step; warnings and errors are always printed in full.
+    per step; warnings and errors are always printed in full. ``browser_check`` runs every page in
+    the browser's runtime too (``carnet check``).
     """
     from jupyter_book.sphinx import build_sphinx
 
@@ -99,6 +105,7 @@ def run_sphinx(
                 "external_toc_path": paths.toc.as_posix(),
                 "latex_individualpages": False,
                 **({"nitpicky": True} if strict else {}),
+                **({"carnet_browser_check": True} if browser_check else {}),
             },
             warningiserror=strict,
             keep_going=True,

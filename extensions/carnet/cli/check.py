@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import posixpath
+from collections import Counter
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -22,6 +23,9 @@ from .book import book_paths, published_path
 from .build import run_sphinx
 from .language import cli_language, say
 from .linkcheck import broken_links
+
+#: The verdicts of the browser check (see carnet.core.compare), as the summary counts them.
+BROWSER_STATUSES = ("same", "differs", "fails", "offline", "skipped")
 
 
 def launch_problems(html: Path) -> list[str]:
@@ -45,10 +49,10 @@ def launch_problems(html: Path) -> list[str]:
     return problems
 
 
-def run_check(paths: BookPaths, progress: dict[str, str] | None) -> dict[str, Any]:
+def run_check(paths: BookPaths, progress: dict[str, str] | None, browser: bool = True) -> dict[str, Any]:
     """Build and check the book; return the full result (``ok`` is the verdict)."""
     paths.build_report.unlink(missing_ok=True)
-    status = run_sphinx(paths, progress=progress)
+    status = run_sphinx(paths, progress=progress, browser_check=browser)
     report = json.loads(paths.build_report.read_text(encoding="utf-8")) if paths.build_report.is_file() else None
     result: dict[str, Any] = {
         "book": str(paths.source),
@@ -61,6 +65,7 @@ def run_check(paths: BookPaths, progress: dict[str, str] | None) -> dict[str, An
         "launch": [],
         "settings": report["settings"] if report else [],
         "binder": report["binder"] if report else [],
+        "browser": report.get("browser", {}) if report else {},
     }
     if report is not None:
         result["links"] = [link.message() for link in broken_links(paths.staging, published_path(paths))]
@@ -73,6 +78,7 @@ def run_check(paths: BookPaths, progress: dict[str, str] | None) -> dict[str, An
         and not result["launch"]
         and not result["settings"]
         and not result["binder"]
+        and not any(verdict["status"] == "fails" for verdict in result["browser"].values())
     )
     return result
 
@@ -80,7 +86,7 @@ def run_check(paths: BookPaths, progress: dict[str, str] | None) -> dict[str, An
 def run(args: argparse.Namespace) -> int:
     """``carnet check``: build and check everything CI gates on; write a JSON report."""
     paths = book_paths(Path(args.dir))
-    result = run_check(paths, None if args.verbose else messages(cli_language(), "cli.step."))
+    result = run_check(paths, None if args.verbose else messages(cli_language(), "cli.step."), not args.no_browser)
     output = Path(args.json) if args.json else paths.build / "carnet-check.json"
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
@@ -96,6 +102,15 @@ def run(args: argparse.Namespace) -> int:
     lines += [f"    - {problem}" for problem in result["launch"]]
     lines.append(say("check_binder", count=len(result["binder"])))
     lines += [f"    - {item['page']}: {', '.join(item['modules'])}" for item in result["binder"]]
+    counts = Counter(verdict["status"] for verdict in result["browser"].values())
+    lines.append(say("check_browser", **{status: counts.get(status, 0) for status in BROWSER_STATUSES}))
+    lines += [
+        f"    - {page}: {verdict['status']}"
+        + (f", cell {verdict['cell']}" if verdict.get("cell") else "")
+        + (f": {verdict['detail']}" if verdict.get("detail") else "")
+        for page, verdict in sorted(result["browser"].items())
+        if verdict["status"] in ("fails", "differs", "offline")
+    ]
     if not result["build"]["completed"]:
         lines.append(say("check_incomplete"))
     lines.append(say("check_ok" if result["ok"] else "check_failed", json=output))

@@ -45,6 +45,7 @@ def parser() -> argparse.ArgumentParser:
     check = command("check")
     check.add_argument("--json", help=say("json_help"))
     check.add_argument("--verbose", action="store_true", help=say("verbose_help"))
+    check.add_argument("--no-browser", action="store_true", help=say("no_browser_help"))
 
     serve = command("serve")
     serve.add_argument("--port", type=int, default=8000, help=say("port_help"))

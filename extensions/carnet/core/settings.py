@@ -152,6 +152,11 @@ class PageConfig:
     backend: str | None = setting(
         None, "where this page's cells run (default: carnet.live.backend)", choices=("pyodide", "binder")
     )
+    browser: bool | None = setting(
+        None,
+        "false: this page cannot run in the browser (threads, input(), network…); readers are told why and "
+        "pointed to Binder instead of Run buttons, and the browser check skips it",
+    )
 
 
 def _optional(kind: Any) -> Any:

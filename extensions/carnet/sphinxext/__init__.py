@@ -20,6 +20,7 @@ from __future__ import annotations
 from sphinx.application import Sphinx
 
 from .binder import setup_binder
+from .browsercheck import setup_browsercheck
 from .config import setup_config
 from .execution import setup_execution
 from .launch import setup_launch
@@ -48,5 +49,6 @@ def setup_extension(app: Sphinx) -> None:
     setup_lite(app)
     setup_binder(app)
     setup_live(app)
+    setup_browsercheck(app)
     setup_site(app)
     setup_report(app)

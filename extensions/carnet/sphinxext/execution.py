@@ -166,8 +166,12 @@ def executing_modules() -> list[Any]:
     return modules
 
 
-def install_executor(app: Sphinx) -> None:
-    """Route myst-nb's notebook execution through Carnet's executor for this build."""
+def install_executor(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Route myst-nb's notebook execution through Carnet's executor for this build.
+
+    Installed just before pages are read: a build that stops earlier (a setting, a runtime that
+    cannot be prepared) never reaches ``build-finished``, where it is undone.
+    """
 
     def executed(docname: str, seconds: float) -> None:
         executed_now(app.env)[docname] = seconds
@@ -237,7 +241,7 @@ def report_failures(app: Sphinx, exception: Exception | None) -> None:
 def setup_execution(app: Sphinx) -> None:
     """Validate execution of every page; see the module docstring."""
     app.connect("config-inited", set_defaults)
-    app.connect("builder-inited", install_executor)
+    app.connect("env-before-read-docs", install_executor)
     app.connect("env-get-outdated", reread_failed)
     app.connect("env-before-read-docs", forget_executions)
     app.connect("build-finished", report_failures)

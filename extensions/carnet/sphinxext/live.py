@@ -63,7 +63,7 @@ def page_backend(app: Sphinx, docname: str) -> str:
     return page_config(app.env, docname).backend or carnet_config(app).live.backend
 
 
-def has_live_cells(app: Sphinx, docname: str) -> bool:
+def pyodide_page(app: Sphinx, docname: str) -> bool:
     """An executable Python page whose cells run on Pyodide (an OCaml or R page gets no Run buttons)."""
     return (
         carnet_config(app).live.enabled
@@ -71,6 +71,16 @@ def has_live_cells(app: Sphinx, docname: str) -> bool:
         and page_backend(app, docname) == "pyodide"
         and is_python_page(app.env, docname)
     )
+
+
+def browser_refused(app: Sphinx, docname: str) -> bool:
+    """A Pyodide page its author marked ``carnet: {browser: false}``: no Run buttons, an explanation."""
+    return page_config(app.env, docname).browser is False
+
+
+def has_live_cells(app: Sphinx, docname: str) -> bool:
+    """A page whose code cells get Run buttons."""
+    return pyodide_page(app, docname) and not browser_refused(app, docname)
 
 
 def live_pages(app: Sphinx) -> list[str]:
@@ -110,20 +120,28 @@ def add_live_script(app: Sphinx, pagename: str, templatename: str, context: dict
 
 
 def add_binder_button(app: Sphinx, doctree: nodes.document) -> None:
-    """On pages whose backend is Binder, put sphinx-thebe's launch button under the title."""
+    """On pages whose backend is Binder, put sphinx-thebe's launch button under the title.
+
+    A page that cannot run in the browser (``browser: false``) gets it too, after a note saying why.
+    """
     docname = app.env.docname
     if not carnet_config(app).live.enabled or not is_notebook_page(app.env, docname):
         return
-    if page_backend(app, docname) != "binder":
+    refused = page_backend(app, docname) == "pyodide" and browser_refused(app, docname)
+    if page_backend(app, docname) != "binder" and not refused:
         return
     from sphinx_thebe import ThebeButtonNode
 
-    button = ThebeButtonNode(text=translate(app.config.language, "live.binder"))
+    added: list[nodes.Node] = [ThebeButtonNode(text=translate(app.config.language, "live.binder"))]
+    if refused:
+        note = nodes.note(classes=["carnet-no-browser"])
+        note += nodes.paragraph("", translate(app.config.language, "browser.note"))
+        added.insert(0, note)
     section = next(iter(doctree.findall(nodes.section)), None)
     if section is not None and section.children and isinstance(section[0], nodes.title):
-        section.insert(1, button)
+        section[1:1] = added
     else:
-        doctree.insert(0, button)
+        doctree[0:0] = added
 
 
 def point_thebe_at_repository(app: Sphinx, config: Config) -> None:

@@ -15,6 +15,7 @@ from sphinx.application import Sphinx
 
 from ..core.paths import build_report_path
 from .binder import binder_problems
+from .browsercheck import verdicts
 from .execution import executed_now, failures_of
 from .pages import notebook_pages, page_problems
 
@@ -33,6 +34,7 @@ def build_report(app: Sphinx) -> dict[str, Any]:
         ],
         "settings": [{"page": name, "message": problem} for name, problem in sorted(page_problems(env).items())],
         "binder": [{"page": name, "modules": modules} for name, modules in sorted(binder_problems(env).items())],
+        "browser": verdicts(env),
         "html": str(app.outdir),
     }
 

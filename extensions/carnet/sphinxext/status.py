@@ -19,6 +19,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
 from ..core.i18n import translate
+from .browsercheck import verdicts
 from .execution import failures_of
 
 
@@ -99,7 +100,8 @@ def status_table(env: BuildEnvironment, fromdoc: str) -> list[nodes.Node]:
     language = env.config.language
     pages = executed_pages(env)
     failures = failures_of(env)
-    columns = ["page", "executed", "runtime", "result"]
+    columns = ["page", "executed", "runtime", "result", "browser"]
+    browser = verdicts(env)
 
     table = nodes.table(classes=["carnet-status", "colwidths-auto"], ids=["carnet-status-table"])
     group = nodes.tgroup(cols=len(columns))
@@ -131,6 +133,7 @@ def status_table(env: BuildEnvironment, fromdoc: str) -> list[nodes.Node]:
                 [nodes.Text(datetime.fromtimestamp(executed).strftime("%Y-%m-%d %H:%M") if executed else "—")],
                 [nodes.Text("—" if runtime is None else f"{runtime:.2f}")],
                 [nodes.Text(result)],
+                [nodes.Text(browser_text(language, browser.get(docname)))],
             ],
             [f"carnet-status-{'passed' if succeeded else 'failed'}"],
         )
@@ -138,6 +141,18 @@ def status_table(env: BuildEnvironment, fromdoc: str) -> list[nodes.Node]:
     total = len(pages)
     line = translate(language, "status.summary", total=total, passed=total - failed, failed=failed)
     return [nodes.paragraph("", line, classes=["carnet-status-summary"]), table]
+
+
+def browser_text(language: str | None, verdict: dict[str, Any] | None) -> str:
+    """The browser check's verdict for a page, in the book's language ("—": not a page with Run buttons)."""
+    if verdict is None:
+        return "—"
+    text = translate(language, f"status.browser.{verdict['status']}")
+    if verdict.get("cell"):
+        text += f" — {translate(language, 'status.browser.cell', cell=verdict['cell'])}"
+    if verdict["status"] in ("fails", "offline") and verdict.get("detail"):
+        text += f" : {verdict['detail']}" if language == "fr" else f": {verdict['detail']}"
+    return text
 
 
 class StatusPostTransform(SphinxPostTransform):

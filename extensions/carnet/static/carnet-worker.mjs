@@ -37,8 +37,7 @@ async function init({ indexURL, helperURL, messages, files }) {
   try {
     const { loadPyodide } = await import(indexURL + "pyodide.mjs");
     pyodide = await loadPyodide({ indexURL, lockFileURL: indexURL + "pyodide-lock.json" });
-    // IPython's files: the runtime imports only its pretty-printer and input transformer at start.
-    const [helper] = await Promise.all([fetch(helperURL), pyodide.loadPackage(["ipython"], quiet)]);
+    const helper = await fetch(helperURL);
     if (!helper.ok) throw new Error(`${helperURL}: HTTP ${helper.status}`);
     pyodide.FS.writeFile("/home/pyodide/carnet_runtime.py", await helper.text());
     runtime = pyodide.pyimport("carnet_runtime");
@@ -66,6 +65,8 @@ async function loadImports(id, code) {
 
 async function runCell({ id, code, filename }) {
   try {
+    // IPython's files (its pretty-printer, its syntax), loaded before the first cell that needs them.
+    if (runtime.needs_ipython(code)) await pyodide.loadPackage(["ipython"], quiet);
     await loadImports(id, code);
     const emit = (kind, payload) => postMessage({ type: "output", id, kind, payload: JSON.parse(payload) });
     const raised = await runtime.run(code, filename, emit);

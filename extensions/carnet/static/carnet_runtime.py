@@ -21,6 +21,7 @@ import io
 import json
 import linecache
 import os
+import shutil
 import sys
 import time
 import traceback
@@ -61,18 +62,64 @@ def _light_ipython():
 
     package.__getattr__ = __getattr__
     sys.modules["IPython"] = package
-    # What IPython's own modules import from the package (``from IPython import get_ipython``).
+    # What modules import from the package (``from IPython import get_ipython``).
     from IPython.core import release
-    from IPython.core.getipython import get_ipython
+
+    def get_ipython():
+        """The page's IPython shell if it was started; never imports the shell only to find none."""
+        shells = sys.modules.get("IPython.core.interactiveshell")
+        return shells.InteractiveShell.instance() if shells and shells.InteractiveShell.initialized() else None
 
     package.get_ipython, package.version_info, package.__version__ = get_ipython, release.version_info, release.version
 
 
-_light_ipython()
-from IPython.core.inputtransformer2 import TransformerManager  # noqa: E402 (after the light package)
-from IPython.lib.pretty import pretty  # noqa: E402
+def needs_ipython(code):
+    """Whether a cell needs IPython's files before it runs (the worker then loads them, once).
 
-TRANSFORMER = TransformerManager()
+    A cell that shows a value (IPython's pretty-printer), calls ``display`` or uses IPython's syntax
+    does; a first cell that only prints does not wait for them.
+    """
+    if "IPython" in sys.modules:
+        return False
+    try:
+        body = ast.parse(code).body
+    except SyntaxError:
+        return True  # perhaps IPython's syntax
+    last = body[-1] if body else None
+    printed = isinstance(last, ast.Expr) and isinstance(last.value, ast.Call) and _called(last.value) == "print"
+    shows_value = isinstance(last, ast.Expr) and not printed and not code.rstrip().endswith(";")
+    return shows_value or "display" in code or "_repr_" in code
+
+
+def _called(call):
+    """The name of the function a call calls, when it is a plain name."""
+    return call.func.id if isinstance(call.func, ast.Name) else None
+
+
+def _ipython():
+    """Make IPython's files importable cheaply, once they are loaded (see :func:`needs_ipython`)."""
+    if "IPython" not in sys.modules and importlib.util.find_spec("IPython") is not None:
+        _light_ipython()
+    return "IPython" in sys.modules
+
+
+def pretty(value):
+    """A value's text as IPython shows it (``dict`` for ``type({})``), as at build time."""
+    if not _ipython():
+        return repr(value)
+    from IPython.lib.pretty import pretty as ipython_pretty
+
+    return ipython_pretty(value)
+
+
+def transform(code):
+    """A cell in IPython's syntax, as Python (magics become calls)."""
+    if not _ipython():
+        return code
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    return TransformerManager().transform_cell(code)
+
 
 #: A matplotlib backend that renders figures as PNG outputs when plt.show() is called.
 BACKEND_SOURCE = """
@@ -110,6 +157,34 @@ def _turtle_transport():
 
 
 _turtle_transport()
+
+
+#: Where a page's files are mounted (its folder inside the book).
+BOOK = "/home/pyodide/book"
+
+
+def new_page(folder):
+    """Start another page afresh (the browser check runs every page in one runtime); return its folder.
+
+    The namespace, the modules imported from the book, its files and the turtle's screen go.
+    """
+    for name, module in list(sys.modules.items()):
+        if str(getattr(module, "__file__", None) or "").startswith(BOOK):
+            del sys.modules[name]
+    sys.path[:] = [entry for entry in sys.path if not entry.startswith(BOOK)]
+    os.chdir("/home/pyodide")
+    shutil.rmtree(BOOK, ignore_errors=True)
+    NAMESPACE.clear()
+    NAMESPACE.update({"__name__": "__main__", "__builtins__": builtins})
+    if _shell is not None:
+        _shell.reset(new_session=False)
+    turtle = sys.modules.get("basthon.turtle")
+    if turtle is not None:
+        turtle.restart()
+    cwd = f"{BOOK}/{folder}".rstrip("/")
+    os.makedirs(cwd, exist_ok=True)
+    enter_page_folder(cwd)
+    return cwd
 
 
 def enter_page_folder(path):
@@ -234,6 +309,9 @@ class Streams:
 class Stream(io.TextIOBase):
     """stdout or stderr of a cell, written through the cell's :class:`Streams`."""
 
+    #: Text goes to the page as Unicode (``%timeit`` then writes µs and ±, as at build time).
+    encoding = "utf-8"
+
     def __init__(self, name, streams):
         self.name = name
         self.streams = streams
@@ -261,9 +339,10 @@ def no_input(prompt=""):
 def imports_of(code):
     """The top-level modules a cell imports (IPython syntax understood)."""
     try:
-        return find_imports(TRANSFORMER.transform_cell(code))
+        ast.parse(code)
     except SyntaxError:
-        return []
+        code = transform(code)
+    return find_imports(code)
 
 
 def needs_shell(code):
@@ -271,7 +350,7 @@ def needs_shell(code):
     try:
         compile(code, "<cell>", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
     except SyntaxError:
-        return TRANSFORMER.transform_cell(code).strip() != code.strip()
+        return transform(code).strip() != code.strip()
     return False
 
 
@@ -383,6 +462,7 @@ async def run(code, filename, emit):
     sys.stdout, sys.stderr, builtins.input = Stream("stdout", _streams), Stream("stderr", _streams), no_input
     NAMESPACE.setdefault("display", display)
     NAMESPACE.setdefault("HTML", HTML)
+    _ipython()  # once IPython's files are there, `from IPython import …` stays light in any module
     try:
         if _shell is not None or needs_shell(code):
             result = await ipython_shell().run_cell_async(code, store_history=True)

@@ -1,0 +1,142 @@
+"""Does a page do in the reader's browser what the book shows? Pure comparison, no I/O.
+
+The build runs each page in CPython; the browser check runs it again in Pyodide (see
+:mod:`carnet.sphinxext.browsercheck`). Each cell's outputs are reduced to a *view*: what a reader
+would call the same output. Text is compared after normalising what legitimately changes from one
+run to the next (memory addresses, timings, ANSI colours); images are compared by kind only
+(matplotlib draws the same figure with other pixels on another platform).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .failures import strip_ansi
+
+ADDRESS = re.compile(r"0x[0-9a-fA-F]{4,}")
+TIMING = re.compile(r"\d+(?:[.,]\d+)?\s*(?:ns|µs|μs|us|ms|s|sec)\b")
+LOOPS = re.compile(r"\b\d[\d,_]*\s+(loops?|runs?)\b")
+IMAGES = ("image/png", "image/svg+xml", "image/jpeg", "image/gif")
+
+
+def normalise(text: str) -> str:
+    """Text without what changes between two correct runs: addresses, timings, colours, trailing blanks."""
+    text = strip_ansi(text).replace("±", "+-")
+    text = ADDRESS.sub("0x…", text)
+    text = TIMING.sub("<time>", text)
+    text = LOOPS.sub(lambda match: f"<n> {match.group(1).rstrip('s')}", text)
+    return "\n".join(line.rstrip() for line in text.strip().splitlines())
+
+
+def bundle_view(bundle: Mapping[str, Any]) -> str:
+    """One rich output as a reader sees it: an image, HTML, or its text."""
+    if any(mime in bundle for mime in IMAGES):
+        return "image"
+    for mime in ("text/html", "text/markdown", "text/latex"):
+        if mime in bundle:
+            return f"{mime.split('/')[1]}: {normalise(_text(bundle[mime]))}"
+    return f"text: {normalise(_text(bundle.get('text/plain', '')))}"
+
+
+def _text(value: Any) -> str:
+    return "".join(value) if isinstance(value, list) else str(value)
+
+
+def notebook_cell_view(outputs: Iterable[Mapping[str, Any]]) -> list[str]:
+    """The view of a cell's outputs as the build stored them (nbformat)."""
+    view: list[str] = []
+    streams: dict[str, str] = {}
+    for output in outputs:
+        kind = output.get("output_type")
+        if kind == "stream":
+            streams[output.get("name", "stdout")] = streams.get(output.get("name", "stdout"), "") + _text(
+                output.get("text", "")
+            )
+        elif kind in ("display_data", "execute_result"):
+            view.append(bundle_view(output.get("data", {})))
+        elif kind == "error":
+            view.append(f"error: {output.get('ename', '')}")
+    return _with_streams(view, streams)
+
+
+def page_cell_view(outputs: Iterable[tuple[str, Mapping[str, Any]]]) -> list[str]:
+    """The view of a cell's outputs as the in-page runtime sent them (``(kind, payload)``)."""
+    view: list[str] = []
+    streams: dict[str, str] = {}
+    drew = False
+    for kind, payload in outputs:
+        if kind == "stream":
+            streams[payload["name"]] = streams.get(payload["name"], "") + payload["text"]
+        elif kind in ("display", "result"):
+            view.append(bundle_view(payload))
+        elif kind == "error":
+            view.append(f"error: {payload.get('ename', '')}")
+        elif kind == "turtle":
+            drew = True
+    if drew:  # the book shows the turtle's screen as an SVG after the cell
+        view.append("image")
+    return _with_streams(view, streams)
+
+
+def _with_streams(view: list[str], streams: dict[str, str]) -> list[str]:
+    texts = [f"{name}: {normalise(text)}" for name, text in sorted(streams.items()) if normalise(text)]
+    return texts + sorted(view)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A page in the browser: ``same``, ``differs``, ``fails`` or ``offline`` (packages it could not get)."""
+
+    status: str
+    cell: int | None = None
+    detail: str = ""
+    expected: list[str] = field(default_factory=list)
+    got: list[str] = field(default_factory=list)
+
+    def message(self) -> str:
+        """One line for the terminal and the status page."""
+        where = f"cell {self.cell}: " if self.cell else ""
+        return f"{self.status}: {where}{self.detail}".rstrip(": ")
+
+
+def failure_cause(error: Mapping[str, Any], messages: Mapping[str, str]) -> str:
+    """Why a cell that runs at build time raises in the browser, in words an author can act on."""
+    ename, evalue = str(error.get("ename", "")), str(error.get("evalue", ""))
+    if ename in ("ModuleNotFoundError", "ImportError"):
+        return f"a module Pyodide does not have ({evalue})"
+    if evalue == messages.get("input"):
+        return "input() (a page cannot wait for the keyboard)"
+    if "thread" in evalue.lower():
+        return f"threads ({ename}: {evalue})"
+    if "socket" in evalue.lower() or ename in ("ConnectionError", "URLError", "gaierror"):
+        return f"network sockets ({ename}: {evalue})"
+    if ename == "FileNotFoundError":
+        return f"a file the book does not publish ({evalue})"
+    if evalue == messages.get("system"):
+        return "a shell command (!cmd, %pip)"
+    return f"{ename}: {evalue}"
+
+
+def compare_page(expected: list[list[str]], cells: list[dict[str, Any]], messages: Mapping[str, str]) -> Verdict:
+    """The verdict for a page: ``expected`` views per code cell, ``cells`` what the browser run gave.
+
+    Each entry of ``cells``: ``outputs`` ((kind, payload) pairs) and ``missing`` (lock packages that
+    could not be downloaded). A cell that failed only for lack of packages makes the page
+    ``offline``: the check machine could not reach the CDN, which says nothing of the reader's.
+    """
+    for number, (want, cell) in enumerate(zip(expected, cells, strict=False), start=1):
+        got = page_cell_view(cell["outputs"])
+        if got == want:
+            continue
+        if cell.get("missing"):
+            return Verdict("offline", number, f"could not download {', '.join(cell['missing'])}", want, got)
+        errors = [payload for kind, payload in cell["outputs"] if kind == "error"]
+        if errors and not any(item.startswith("error: ") for item in want):
+            return Verdict("fails", number, failure_cause(errors[0], messages), want, got)
+        return Verdict("differs", number, f"expected {want!r}, got {got!r}", want, got)
+    if len(cells) < len(expected):
+        return Verdict("fails", len(cells) + 1, cells[-1].get("stopped", "did not run") if cells else "did not run")
+    return Verdict("same")

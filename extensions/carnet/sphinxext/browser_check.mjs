@@ -1,0 +1,65 @@
+// Carnet's browser check, run by Node: every page's cells in the Pyodide runtime the book serves
+// (the same files, lock and carnet_runtime.py), one runtime for all pages, each page in a fresh
+// namespace and folder holding exactly the files the book publishes for it.
+//
+// argv: the runtime's folder. Pyodide starts at once; then stdin gives the job:
+// {helper, messages, pages: [{page, folder, files: [[path in folder, file]], cells}]}
+// stdout, one JSON line each: {started} (seconds to start Pyodide), {page, cell} when a cell starts,
+// {page, cells: [{outputs, missing}], seconds} when a page is done (outputs: [kind, payload] pairs,
+// turtle commands reduced to one marker).
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const { missingPackages, packagesForImports } = await import(join(here, "../static/carnet-live/packages.mjs"));
+
+const started = performance.now();
+const runtimeDir = process.argv[2];
+const { loadPyodide } = await import(join(runtimeDir, "pyodide.mjs"));
+const quiet = { messageCallback: () => {}, errorCallback: () => {} };
+const pyodide = await loadPyodide({ indexURL: runtimeDir + "/", lockFileURL: join(runtimeDir, "pyodide-lock.json") });
+// Started while the book builds; the job comes once its pages are executed.
+const chunks = [];
+for await (const chunk of process.stdin) chunks.push(chunk);
+const job = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+pyodide.FS.writeFile("/home/pyodide/carnet_runtime.py", readFileSync(job.helper, "utf8"));
+const runtime = pyodide.pyimport("carnet_runtime");
+runtime.MESSAGES.update(pyodide.toPy(job.messages));
+const say = (line) => process.stdout.write(JSON.stringify(line) + "\n");
+say({ started: (performance.now() - started) / 1000 });
+
+/** Load what a cell imports, as the page's worker does; return the lock packages that failed. */
+async function loadImports(code) {
+  const found = runtime.imports_of(code);
+  const imports = found.toJs();
+  found.destroy();
+  const wanted = packagesForImports(imports, pyodide.lockfile.packages);
+  if (wanted.length) await pyodide.loadPackage(wanted, quiet).catch(() => {});
+  return missingPackages(imports, pyodide.lockfile.packages, pyodide.loadedPackages);
+}
+
+for (const page of job.pages) {
+  const cwd = runtime.new_page(page.folder);
+  for (const [path, file] of page.files) {
+    const target = `${cwd}/${path}`;
+    pyodide.FS.mkdirTree(target.slice(0, target.lastIndexOf("/")));
+    pyodide.FS.writeFile(target, readFileSync(file));
+  }
+  const cells = [];
+  const pageStart = performance.now();
+  for (const [index, code] of page.cells.entries()) {
+    say({ page: page.page, cell: index + 1 });
+    if (runtime.needs_ipython(code)) await pyodide.loadPackage(["ipython"], quiet);
+    const missing = await loadImports(code);
+    const outputs = [];
+    let drew = false;
+    const emit = (kind, payload) => {
+      if (kind !== "turtle") outputs.push([kind, JSON.parse(payload)]);
+      else if (!drew) outputs.push(["turtle", {}]), (drew = true);
+    };
+    await runtime.run(code, `<cellule ${index + 1}>`, emit);
+    cells.push({ outputs, missing });
+  }
+  say({ page: page.page, cells, seconds: (performance.now() - pageStart) / 1000 });
+}

@@ -1,0 +1,264 @@
+"""Every page proven to run in the reader's browser: the browser check.
+
+After the pages are executed (``env-updated``), each page with Run buttons runs again in the Pyodide
+runtime the book serves, under Node (:file:`browser_check.mjs`): one runtime for every page, each
+page in a fresh namespace and a folder holding exactly the files the book publishes for it. Its
+outputs are compared with the build's (:mod:`carnet.core.compare`): **same**, **differs**, **fails**
+or **offline** (packages the machine could not download). Verdicts are kept in
+``_build/carnet-browser.json``, keyed by what they depend on, so a page is checked again only when
+it, its files, the runtime or Carnet's runtime helper change.
+
+``carnet check`` runs it (``carnet_browser_check``); ``carnet build`` only reuses verdicts still
+valid and warns about pages that fail. The status page shows the verdicts. A page marked
+``carnet: {browser: false}`` is not run: its readers are told why (see :mod:`.live`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import queue
+import shutil
+import subprocess
+import threading
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
+
+from ..assets.runtime import runtime_root
+from ..core import compare
+from ..core.compare import Verdict, compare_page, notebook_cell_view
+from ..core.i18n import messages
+from ..core.urls import RUNTIME_PATH
+from .config import carnet_config
+from .live import browser_refused, live_pages, pyodide_page
+from .pagefiles import folder_files, page_folder
+from .pages import notebook_pages
+from .statics import STATIC
+
+LOGGER = logging.getLogger(__name__)
+RUNNER = Path(__file__).with_name("browser_check.mjs")
+#: Seconds Node may take to start Pyodide before the first cell.
+START_BUDGET = 120
+
+
+def verdicts(env: BuildEnvironment) -> dict[str, dict[str, Any]]:
+    """The browser verdict of each checked page (as stored: ``status``, ``cell``, ``detail``…)."""
+    return getattr(env, "carnet_browser", {})
+
+
+def browser_pages(app: Sphinx) -> tuple[list[str], list[str]]:
+    """Pages to check in the browser, and pages their author marked ``browser: false``."""
+    refused = [name for name in notebook_pages(app.env) if pyodide_page(app, name) and browser_refused(app, name)]
+    return live_pages(app), refused
+
+
+def _code_cells(notebook: Any) -> list[Any]:
+    """The cells the build ran (a ``skip-execution`` cell has nothing to compare)."""
+    return [
+        cell
+        for cell in notebook.cells
+        if cell.cell_type == "code" and "skip-execution" not in cell.get("metadata", {}).get("tags", [])
+    ]
+
+
+def _job_page(app: Sphinx, docname: str) -> dict[str, Any] | None:
+    """What Node needs to run a page, with the build's views of its cells and a fingerprint."""
+    executed = Path(app.outdir).parent / "jupyter_execute" / f"{docname}.ipynb"
+    if not executed.is_file():
+        return None
+    notebook = nbformat.read(executed, as_version=4)
+    cells = _code_cells(notebook)
+    folder = page_folder(docname)
+    prefix = f"{folder}/" if folder else ""
+    srcdir = Path(app.srcdir)
+    files = [[name.removeprefix(prefix), str(srcdir / name)] for name in folder_files(app, folder)]
+    digest = hashlib.sha256()
+    digest.update(json.dumps([[cell.source, cell.get("outputs", [])] for cell in cells], sort_keys=True).encode())
+    for name, path in files:
+        stat = Path(path).stat()
+        digest.update(f"{name}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+    return {
+        "page": docname,
+        "folder": folder,
+        "files": files,
+        "cells": [cell.source for cell in cells],
+        "expected": [notebook_cell_view(cell.get("outputs", [])) for cell in cells],
+        "fingerprint": digest.hexdigest(),
+    }
+
+
+def _runtime_fingerprint(app: Sphinx) -> str:
+    """What every verdict depends on besides its page: the runtime, Carnet's helper and the comparison."""
+    helper = b"".join(path.read_bytes() for path in (STATIC / "carnet_runtime.py", RUNNER, Path(compare.__file__)))
+    return hashlib.sha256(str(runtime_root(carnet_config(app).runtime)).encode() + helper).hexdigest()[:16]
+
+
+def _forward_lines(stream: Any, lines: queue.Queue[str | None]) -> None:
+    """Pass Node's output on line by line (``None`` at the end), so the caller can wait with a time-out."""
+    for line in stream:
+        lines.put(line)
+    lines.put(None)
+
+
+def start_node(runtime: Path) -> subprocess.Popen:
+    """Node with Pyodide starting (about 4 s), waiting for its pages on stdin."""
+    return subprocess.Popen(
+        ["node", str(RUNNER), str(runtime)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _node_error(stderr: str) -> str:
+    """The line of Node's output that says what went wrong (it ends with its own version)."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    errors = [line for line in lines if "Error" in line]
+    return (errors or lines or ["node stopped"])[0][:500]
+
+
+def _run_node(
+    runtime: Path, texts: dict[str, str], pages: list[dict[str, Any]], budget: float, started: Any = None
+) -> dict[str, Any]:
+    """Run ``pages`` under Node; return ``{page: cells}`` or ``{page: Verdict}`` when a page hung.
+
+    ``started``: a Node already starting (:func:`start_node`). A page whose cell runs longer than
+    ``budget`` seconds ends Node; the remaining pages run in a new one.
+    """
+    results: dict[str, Any] = {}
+    remaining = list(pages)
+    while remaining:
+        job = {
+            "helper": str(STATIC / "carnet_runtime.py"),
+            "messages": texts,
+            "pages": [{key: page[key] for key in ("page", "folder", "files", "cells")} for page in remaining],
+        }
+        process, started = started or start_node(runtime), None
+        lines: queue.Queue[str | None] = queue.Queue()
+        threading.Thread(target=_forward_lines, args=(process.stdout, lines), daemon=True).start()
+        try:
+            process.stdin.write(json.dumps(job))
+            process.stdin.close()
+        except BrokenPipeError:  # Node stopped before reading its pages; its error is read below
+            pass
+        current, deadline = (remaining[0]["page"], 0), time.monotonic() + START_BUDGET
+        while True:
+            try:
+                line = lines.get(timeout=max(deadline - time.monotonic(), 0.01))
+            except queue.Empty:
+                process.kill()
+                results[current[0]] = Verdict("fails", current[1], f"still running after {budget:.0f} s")
+                break
+            if line is None:
+                break
+            message = json.loads(line)
+            if "started" in message:
+                LOGGER.info(f"browser check: Pyodide started in {message['started']:.1f} s")
+            elif "cells" in message:
+                results[message["page"]] = message["cells"]
+                LOGGER.info(f"browser check: {message['page']} in {message['seconds']:.1f} s")
+            else:
+                current, deadline = (message["page"], message["cell"]), time.monotonic() + budget
+        process.wait()
+        stopped = [page for page in remaining if page["page"] not in results]
+        if stopped and stopped == remaining and current[0] not in results:  # Node itself failed
+            error = _node_error(process.stderr.read())
+            for page in stopped:
+                results[page["page"]] = Verdict("fails", None, f"the browser check could not run: {error}")
+            break
+        remaining = stopped
+    return results
+
+
+def check_pages(app: Sphinx, env: BuildEnvironment) -> None:
+    """Give each page its verdict: reused when still valid, or (for ``carnet check``) measured now."""
+    settings = carnet_config(app)
+    if app.builder.format != "html" or not settings.live.enabled:
+        return
+    pages, skipped = browser_pages(app)
+    store = Path(app.outdir).parent / "carnet-browser.json"
+    try:
+        kept = json.loads(store.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        kept = {}
+    shared = _runtime_fingerprint(app)
+    jobs = [job for job in (_job_page(app, name) for name in pages) if job is not None]
+    results: dict[str, dict[str, Any]] = {name: {"status": "skipped"} for name in skipped}
+    todo = []
+    for job in jobs:
+        key = f"{shared}:{job['fingerprint']}"
+        if kept.get(job["page"], {}).get("key") == key:
+            results[job["page"]] = kept[job["page"]]
+        elif app.config.carnet_browser_check:
+            todo.append(job)
+    runtime = runtime_root(settings.runtime) / RUNTIME_PATH
+    early, app.carnet_browser_node = getattr(app, "carnet_browser_node", None), None
+    if todo and can_run(app):
+        texts = {key.removeprefix("live."): value for key, value in messages(app.config.language, "live.").items()}
+        ran = _run_node(runtime, texts, todo, float(app.config.nb_execution_timeout), early)
+        for job in todo:
+            outcome = ran.get(job["page"], Verdict("fails", None, "did not run"))
+            verdict = outcome if isinstance(outcome, Verdict) else compare_page(job["expected"], outcome, texts)
+            results[job["page"]] = {**asdict(verdict), "key": f"{shared}:{job['fingerprint']}"}
+    else:
+        _stop(early)
+    if todo and not can_run(app):
+        why = "the runtime comes from a CDN" if settings.runtime.source != "self" else "Node is not installed"
+        LOGGER.warning(f"the browser check did not run: {why} [carnet.browser]", type="carnet", subtype="browser")
+    env.carnet_browser = results
+    store.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
+    for name, verdict in sorted(results.items()):
+        if verdict["status"] in ("fails", "differs"):
+            message = Verdict(verdict["status"], verdict.get("cell"), verdict.get("detail", "")).message()
+            LOGGER.warning(
+                f"in the browser, {message} (mark the page carnet: {{browser: false}} if it cannot run there) "
+                "[carnet.browser]",
+                location=name,
+                type="carnet",
+                subtype="browser",
+            )
+
+
+def can_run(app: Sphinx) -> bool:
+    """Whether this build runs the browser check: asked for, a hosted runtime, and Node."""
+    settings = carnet_config(app)
+    return bool(
+        app.config.carnet_browser_check
+        and settings.live.enabled
+        and settings.runtime.source == "self"
+        and shutil.which("node")
+    )
+
+
+def start_early(app: Sphinx) -> None:
+    """Start Pyodide under Node while the pages are read and executed (it takes seconds)."""
+    if app.builder.format == "html" and can_run(app):
+        app.carnet_browser_node = start_node(runtime_root(carnet_config(app).runtime) / RUNTIME_PATH)
+
+
+def _stop(process: Any) -> None:
+    if process is not None and process.poll() is None:
+        process.kill()
+        process.wait()
+
+
+def stop_early(app: Sphinx, exception: Exception | None) -> None:
+    """A build that ended before its check leaves no Node behind."""
+    _stop(getattr(app, "carnet_browser_node", None))
+
+
+def setup_browsercheck(app: Sphinx) -> None:
+    """Check pages in the browser's runtime once they are executed."""
+    app.add_config_value("carnet_browser_check", False, "", types=[bool])
+    # After the runtime is prepared (builder-inited, see .live).
+    app.connect("builder-inited", start_early, priority=900)
+    app.connect("env-updated", check_pages)
+    app.connect("build-finished", stop_early)

@@ -1,0 +1,65 @@
+"""Every page proven to run in the reader's browser: ``carnet check`` runs each page in the book's Pyodide.
+
+The fixture book has a page reading and writing files (same), a page of IPython values and
+``%timeit`` (same, once timings and addresses are normalised), a page starting a thread (fails:
+Pyodide has no threads) and a page marked ``carnet: {browser: false}`` (skipped; its readers see why).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import Build, copy_book
+
+
+@pytest.fixture(scope="module")
+def checked(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """``carnet check`` of the fixture book, as CI runs it."""
+    book = copy_book("browser", tmp_path_factory.mktemp("browser"))
+    env = {**os.environ, "NO_COLOR": "1", "CARNET_LANG": "en"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "carnet", "check", str(book)], capture_output=True, text=True, env=env, timeout=900
+    )
+    return Build(proc.returncode, proc.stdout + proc.stderr, book)
+
+
+@pytest.mark.slow
+def test_check_names_the_page_that_fails_in_the_browser_with_its_cell_and_cause(checked: Build):
+    assert checked.returncode == 1, checked.output[-3000:]
+    assert "fils: fails, cell 1: threads (RuntimeError: can't start new thread)" in checked.output
+    report = json.loads((checked.book / "_build/carnet-check.json").read_text())
+    statuses = {page: verdict["status"] for page, verdict in report["browser"].items()}
+    assert statuses == {"donnees": "same", "valeurs": "same", "fils": "fails", "saisie": "skipped"}
+    assert report["execution"]["failures"] == [], "the same pages all run at build time"
+
+
+@pytest.mark.slow
+def test_a_page_marked_browser_false_explains_why_instead_of_run_buttons(checked: Build):
+    saisie = BeautifulSoup((checked.staging / "saisie.html").read_text(), "html.parser")
+    note = saisie.select_one(".carnet-no-browser")
+    assert note is not None and "ne peuvent pas s'exécuter dans votre navigateur" in note.get_text()
+    assert saisie.select_one("button.thebe-launch-button") is not None, "Binder is offered instead"
+    assert not saisie.select("script[src*='carnet-live']")
+    fils = BeautifulSoup((checked.staging / "fils.html").read_text(), "html.parser")
+    assert fils.select("script[src*='carnet-live']"), "an unmarked page keeps its Run buttons"
+
+
+@pytest.mark.slow
+def test_the_status_page_shows_each_page_in_the_browser(checked: Build):
+    status = BeautifulSoup((checked.staging / "statut.html").read_text(), "html.parser")
+    rows = {
+        row.select("td")[0].get_text(" ", strip=True): row.select("td")[-1].get_text(strip=True)
+        for row in status.select("#carnet-status-table tbody tr")
+    }
+    by_page = {
+        next(name for name in ("Données", "Valeurs", "Fils", "Saisie") if name in key): value
+        for key, value in rows.items()
+    }
+    assert by_page["Données"] == "identique"
+    assert by_page["Fils"].startswith("échoue — cellule 1")
+    assert by_page["Saisie"] == "non exécutable dans le navigateur"
