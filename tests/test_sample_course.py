@@ -79,7 +79,8 @@ def test_status_page_lists_every_executed_page_as_passed(sample_build: Build):
     assert set(listed) == notebooks
     for source, row in listed.items():
         assert "carnet-status-passed" in row["class"], source
-        assert row.find_all("td")[-1].get_text(strip=True) == "réussie"
+        assert row.find_all("td")[3].get_text(strip=True) == "réussie"
+        assert row.find_all("td")[4].get_text(strip=True) == "non vérifié", "carnet build runs no browser check"
         assert float(row.find_all("td")[2].get_text(strip=True)) >= 0
         assert row.find("a")["href"].endswith(".html")
     assert "échec" not in page.select_one(".carnet-status-summary").get_text().split(":")[0]

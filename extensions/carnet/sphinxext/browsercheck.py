@@ -8,8 +8,8 @@ or **offline** (packages the machine could not download). Verdicts are kept in
 ``_build/carnet-browser.json``, keyed by what they depend on, so a page is checked again only when
 it, its files, the runtime or Carnet's runtime helper change.
 
-``carnet check`` runs it (``carnet_browser_check``); ``carnet build`` only reuses verdicts still
-valid and warns about pages that fail. The status page shows the verdicts. A page marked
+``carnet check`` runs it (``carnet_browser_check``) and fails when a page fails; ``carnet build``
+only reuses verdicts still valid and warns about pages that fail. The status page shows the verdicts. A page marked
 ``carnet: {browser: false}`` is not run: its readers are told why (see :mod:`.live`).
 """
 
@@ -192,6 +192,7 @@ def check_pages(app: Sphinx, env: BuildEnvironment) -> None:
     shared = _runtime_fingerprint(app)
     jobs = [job for job in (_job_page(app, name) for name in pages) if job is not None]
     results: dict[str, dict[str, Any]] = {name: {"status": "skipped"} for name in skipped}
+    results.update({name: {"status": "unchecked"} for name in pages})  # until a verdict is known
     todo = []
     for job in jobs:
         key = f"{shared}:{job['fingerprint']}"
@@ -215,8 +216,9 @@ def check_pages(app: Sphinx, env: BuildEnvironment) -> None:
         LOGGER.warning(f"the browser check did not run: {why} [carnet.browser]", type="carnet", subtype="browser")
     env.carnet_browser = results
     store.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
+    # Only a failure warns (a `--strict` build stops); a difference is reported by `carnet check`.
     for name, verdict in sorted(results.items()):
-        if verdict["status"] in ("fails", "differs"):
+        if verdict["status"] == "fails":
             message = Verdict(verdict["status"], verdict.get("cell"), verdict.get("detail", "")).message()
             LOGGER.warning(
                 f"in the browser, {message} (mark the page carnet: {{browser: false}} if it cannot run there) "
