@@ -77,7 +77,12 @@ async function runCell({ id, code, filename }) {
 }
 
 let queue = Promise.resolve();
+/** Once Python is ready, load IPython's files while the reader is still reading (cells need them soon). */
+async function loadIPythonMeanwhile() {
+  if (runtime) await pyodide.loadPackage(["ipython"], quiet).catch(() => {});
+}
+
 self.onmessage = ({ data }) => {
-  const task = data.type === "init" ? () => init(data) : () => runCell(data);
-  queue = queue.then(task);
+  if (data.type === "init") queue = queue.then(() => init(data)).then(loadIPythonMeanwhile);
+  else queue = queue.then(() => runCell(data));
 };
