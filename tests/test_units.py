@@ -283,3 +283,23 @@ def test_browser_verdicts_tell_offline_from_failing():
         == "same"
     )
     assert compare_page([["text: 3"]], [{"outputs": [("result", {"text/plain": "4"})]}], messages).status == "differs"
+
+
+def test_starter_and_public_tests_remove_what_the_pupil_must_not_see():
+    from carnet.core.exercises import ExerciseError, find_exercises, public_tests, starter
+
+    answer = (
+        "def aire(a, b):\n    ### BEGIN SOLUTION\n    return a * b\n    ### END SOLUTION\n"
+        "x = 2  # SOLUTION\nprint(x)  # SOLUTION\n"
+    )
+    assert starter(answer, "à compléter") == ("def aire(a, b):\n    ...  # à compléter\nx = ...\n...  # à compléter\n")
+    tests = "assert aire(1, 1) == 1\n### BEGIN HIDDEN TESTS\nassert aire(0, 1) == 0, 'SECRET'\n### END HIDDEN TESTS\n"
+    assert public_tests(tests) == "assert aire(1, 1) == 1\n"
+    with pytest.raises(ExerciseError, match="cell 2, line 2: ### BEGIN SOLUTION without ### END SOLUTION"):
+        starter("x = 1\n### BEGIN SOLUTION\n", "à compléter", "cell 2")
+    code = lambda *tags: {"cell_type": "code", "source": "", "metadata": {"tags": list(tags)}}  # noqa: E731
+    cells = [code("exercise-setup"), code("exercise-answer"), code(), code("exercise-tests"), code("exercise-answer")]
+    with pytest.raises(ExerciseError, match="cell 5: an exercise-answer cell with no exercise-tests cell after it"):
+        find_exercises(cells)
+    first = find_exercises(cells[:4])[0]
+    assert (first.number, first.answer, first.tests, first.setup) == (1, 1, 3, (0,))

@@ -4,7 +4,9 @@
    executed and every failing page is listed;
 2. every internal link and anchor of the result is followed (:mod:`.linkcheck`);
 3. every "try it" link resolves to the JupyterLite app and to a notebook in its contents;
-4. Binder's environment declares every third-party module the pages import.
+4. Binder's environment declares every third-party module the pages import;
+5. every exercise's solution passes its tests and its starter fails them (:mod:`.proof`);
+6. every page runs in the browser's Pyodide as it does in the book (:mod:`carnet.sphinxext.browsercheck`).
 """
 
 from __future__ import annotations
@@ -19,10 +21,11 @@ from urllib.parse import parse_qs, urlsplit
 
 from ..core.i18n import messages
 from ..core.paths import BookPaths
-from .book import book_paths, published_path
+from .book import book_paths, book_settings, published_path
 from .build import run_sphinx
 from .language import cli_language, say
 from .linkcheck import broken_links
+from .proof import exercise_problems
 
 #: The verdicts of the browser check (see carnet.core.compare), as the summary counts them.
 BROWSER_STATUSES = ("same", "differs", "fails", "offline", "skipped")
@@ -67,9 +70,12 @@ def run_check(paths: BookPaths, progress: dict[str, str] | None, browser: bool =
         "binder": report["binder"] if report else [],
         "browser": report.get("browser", {}) if report else {},
     }
+    result["exercises"] = {"count": 0, "problems": []}
     if report is not None:
         result["links"] = [link.message() for link in broken_links(paths.staging, published_path(paths))]
         result["launch"] = launch_problems(paths.staging)
+        count, problems = exercise_problems(paths, report["notebooks"], book_settings(paths))
+        result["exercises"] = {"count": count, "problems": problems}
     result["ok"] = bool(
         status == 0
         and report is not None
@@ -79,6 +85,7 @@ def run_check(paths: BookPaths, progress: dict[str, str] | None, browser: bool =
         and not result["settings"]
         and not result["binder"]
         and not any(verdict["status"] == "fails" for verdict in result["browser"].values())
+        and not result["exercises"]["problems"]
     )
     return result
 
@@ -102,6 +109,9 @@ def run(args: argparse.Namespace) -> int:
     lines += [f"    - {problem}" for problem in result["launch"]]
     lines.append(say("check_binder", count=len(result["binder"])))
     lines += [f"    - {item['page']}: {', '.join(item['modules'])}" for item in result["binder"]]
+    exercises = result["exercises"]
+    lines.append(say("check_exercises", count=exercises["count"], problems=len(exercises["problems"])))
+    lines += [f"    - {item['page']}: {item['message']}" for item in exercises["problems"]]
     counts = Counter(verdict["status"] for verdict in result["browser"].values())
     lines.append(say("check_browser", **{status: counts.get(status, 0) for status in BROWSER_STATUSES}))
     lines += [

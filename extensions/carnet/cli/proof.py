@@ -1,0 +1,117 @@
+"""``carnet check``'s proof of every exercise: its solution passes its tests, its starter fails them.
+
+The build has already run each page as the author wrote it, full solutions and hidden tests
+included: a tests cell that raised there means the solution fails its own tests. The starter is
+proven by running the page again with every answer replaced by what the pupil gets (see
+:mod:`carnet.core.exercises`), in the build's Python kernel, in a scratch folder holding the page's
+published files: each tests cell must then raise, or the tests check nothing the pupil writes.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from ..core.exercises import ExerciseError, find_exercises, starter_notebook_cells
+from ..core.i18n import translate
+from ..core.kernels import choose_kernel, installed_kernels
+from ..core.paths import BookPaths
+from ..core.settings import SettingError, parse_config
+
+#: Seconds a cell of the starter run may take (a starter is short; a loop waiting on ``...`` is not).
+CELL_TIMEOUT = 60
+#: nbclient's own log ("Executing notebook with kernel…") stays out of the summary.
+QUIET = logging.getLogger("carnet.proof")
+QUIET.setLevel(logging.WARNING)
+
+
+def _raised(cell: Any) -> str | None:
+    """The error a cell's outputs show (``ename: evalue``), if it raised."""
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "error":
+            return f"{output.get('ename', '')}: {output.get('evalue', '')}".rstrip(": ")
+    return None
+
+
+def _lite_files(paths: BookPaths, config: dict[str, Any]) -> Path:
+    """Where the checked site holds the pages' published files (JupyterLite's contents)."""
+    carnet = ((config.get("sphinx") or {}).get("config") or {}).get("carnet") or {}
+    try:
+        lite_dir = parse_config(carnet).launch.lite_dir
+    except SettingError:
+        lite_dir = "lite"
+    return paths.staging / lite_dir / "files"
+
+
+def _run_starters(notebook: Any, folder: Path, language: str | None) -> Any:
+    """The page run with its starters, in a copy of its published folder; the executed notebook."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    from ..sphinxext.executor import LocalSocketKernelManager, prepare_python_kernel
+
+    variant = nbformat.from_dict({**notebook, "cells": starter_notebook_cells(notebook.cells, _todo(language))})
+    kernel = choose_kernel(variant.metadata, installed_kernels()).name or "python3"
+    with tempfile.TemporaryDirectory(prefix="carnet-starter-") as scratch:
+        if folder.is_dir():
+            shutil.copytree(folder, scratch, dirs_exist_ok=True)
+        client = NotebookClient(
+            variant,
+            kernel_name=kernel,
+            kernel_manager_class=LocalSocketKernelManager,
+            allow_errors=True,
+            timeout=CELL_TIMEOUT,
+            resources={"metadata": {"path": scratch}},
+            on_notebook_start=lambda notebook: prepare_python_kernel(client),
+            log=QUIET,
+        )
+        client.execute()
+    return variant
+
+
+def _todo(language: str | None) -> str:
+    return translate(language, "exercise.todo")
+
+
+def exercise_problems(paths: BookPaths, pages: list[str], config: dict[str, Any]) -> tuple[int, list[dict[str, str]]]:
+    """How many exercises the book has, and each one that breaks a rule (``page``, ``message``)."""
+    import nbformat
+
+    language = ((config.get("sphinx") or {}).get("config") or {}).get("language")
+    files = _lite_files(paths, config)
+    count, problems = 0, []
+    for page in pages:
+        executed = paths.build / "jupyter_execute" / f"{page}.ipynb"
+        if not executed.is_file():
+            continue
+        notebook = nbformat.read(executed, as_version=4)
+        try:
+            exercises = find_exercises(notebook.cells)
+        except ExerciseError as err:
+            problems.append({"page": page, "message": str(err)})
+            continue
+        if not exercises:
+            continue
+        count += len(exercises)
+        for exercise in exercises:
+            error = _raised(notebook.cells[exercise.tests])
+            if error:
+                where = f"exercise {exercise.number} (cell {exercise.tests + 1})"
+                problems.append({"page": page, "message": f"{where}: the solution fails its tests: {error}"})
+        try:
+            ran = _run_starters(notebook, files / page.rpartition("/")[0], language)
+        except ExerciseError as err:
+            problems.append({"page": page, "message": str(err)})
+            continue
+        except Exception as err:  # a kernel that cannot start: say so for this page, check the others
+            problems.append({"page": page, "message": f"the starters could not run: {type(err).__name__}: {err}"})
+            continue
+        for exercise in exercises:
+            if _raised(ran.cells[exercise.tests]) is None:
+                where = f"exercise {exercise.number} (cell {exercise.tests + 1})"
+                message = f"{where}: the starter passes its tests, so they check nothing the pupil must write"
+                problems.append({"page": page, "message": message})
+    return count, problems
