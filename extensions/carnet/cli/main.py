@@ -1,4 +1,4 @@
-"""``carnet``: the command line a teacher uses: new, build, check, serve, publish.
+"""``carnet``: the command line a teacher uses: new, build, check, serve, grade, publish.
 
 Each sub-command lives in its own module, imported only when it runs, so that ``carnet --help``
 stays instant (no Sphinx, no Jupyter). Problems with the author's input end with one clear message
@@ -51,6 +51,12 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help=say("port_help"))
     serve.add_argument("--subpath", help=say("subpath_help"))
     serve.add_argument("--no-build", action="store_true", help=say("no_build_help"))
+
+    grade = command("grade", book=False)
+    grade.add_argument("submissions", help=say("submissions_help"))
+    grade.add_argument("--book", default=".", help=say("grade_book_help"))
+    grade.add_argument("--out", help=say("out_help"))
+    grade.add_argument("--timeout", type=int, default=30, help=say("timeout_help"))
 
     publish = command("publish")
     publish.add_argument("--remote", default="origin", help=say("remote_help"))
