@@ -50,9 +50,29 @@ def _hand_in(reference: dict, folder: Path, name: str, answer: str) -> None:
     (folder / f"{name}.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
 
 
-def test_grade_runs_every_hand_in_against_the_full_tests(tmp_path):
-    book = copy_book("exercises", tmp_path / "livre")
-    assert carnet("build", str(book), cwd=book).returncode == 0
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture book, built."""
+    book = copy_book("exercises", tmp_path_factory.mktemp("livre"))
+    proc = carnet("build", str(book), cwd=book)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return book
+
+
+def test_the_page_shows_the_starter_and_the_public_tests_only(built: Path):
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup((built / "_build/html/bons.html").read_text(), "html.parser")
+    answer, tests = page.select(".tag_exercise-answer"), page.select(".tag_exercise-tests")
+    assert "...  # à compléter" in answer[0].select_one(".cell_input").get_text()
+    assert "return longueur * largeur" not in page.get_text() and not answer[0].select(".cell_output")
+    assert "moyenne = ..." in answer[1].get_text()
+    assert "l'aire d'un rectangle" in tests[0].get_text() and "rectangle plat" not in page.get_text()
+    assert "plat" not in (built / "_build/html/searchindex.js").read_text(), "nor in the search index"
+
+
+def test_grade_runs_every_hand_in_against_the_full_tests(built: Path, tmp_path: Path):
+    book = built
     reference = json.loads((book / "_build/jupyter_execute/bons.ipynb").read_text())
     copies = tmp_path / "copies"
     copies.mkdir()

@@ -23,6 +23,7 @@ from .binder import setup_binder
 from .browsercheck import setup_browsercheck
 from .config import setup_config
 from .execution import setup_execution
+from .exercises import setup_exercises
 from .launch import setup_launch
 from .lite import setup_lite
 from .live import setup_live
@@ -43,6 +44,7 @@ def setup_extension(app: Sphinx) -> None:
     setup_sources(app)
     setup_execution(app)
     setup_pages(app)
+    setup_exercises(app)
     setup_status(app)
     setup_mathjax(app)
     setup_launch(app)
