@@ -12,19 +12,15 @@ from __future__ import annotations
 
 import argparse
 import csv
-import logging
 from pathlib import Path
 from typing import Any
 
 from ..core.errors import CarnetError
 from ..core.exercises import ExerciseError, find_exercises
-from ..core.kernels import choose_kernel, installed_kernels
+from ..core.notebooks import cell_error
 from ..core.paths import BookPaths
 from .book import book_paths
 from .language import say
-
-QUIET = logging.getLogger("carnet.grade")
-QUIET.setLevel(logging.CRITICAL)
 
 
 def book_pages(paths: BookPaths) -> dict[str, Path]:
@@ -53,19 +49,11 @@ def _pupil(submission: Path, notebook: Any, page: str) -> str:
     return rest or submission.stem
 
 
-def _error(cell: Any) -> dict[str, str] | None:
-    for output in cell.get("outputs", []):
-        if output.get("output_type") == "error":
-            return {"ename": str(output.get("ename", "")), "evalue": str(output.get("evalue", ""))}
-    return None
-
-
 def grade_one(submission: Path, pages: dict[str, Path], timeout: int) -> list[dict[str, str]]:
     """The rows of one hand-in (one per exercise, or one saying why it could not be graded)."""
     import nbformat
-    from nbclient import NotebookClient
 
-    from ..sphinxext.executor import LocalSocketKernelManager, prepare_python_kernel
+    from ..sphinxext.executor import run_notebook
 
     base = {"pupil": submission.stem, "file": submission.name, "page": "", "exercise": ""}
     try:
@@ -78,31 +66,19 @@ def grade_one(submission: Path, pages: dict[str, Path], timeout: int) -> list[di
     page, reference = _page_of(submission, notebook, pages)
     base |= {"pupil": _pupil(submission, notebook, page), "page": page}
     if reference is not None:
-        book = find_exercises(nbformat.read(reference, as_version=4).cells)
         book_cells = nbformat.read(reference, as_version=4).cells
-        for mine, theirs in zip(exercises, book, strict=False):
+        for mine, theirs in zip(exercises, find_exercises(book_cells), strict=False):
             notebook.cells[mine.tests].source = book_cells[theirs.tests].source
     for cell in notebook.cells:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
-    client = NotebookClient(
-        notebook,
-        kernel_name=choose_kernel(notebook.metadata, installed_kernels()).name or "python3",
-        kernel_manager_class=LocalSocketKernelManager,
-        allow_errors=True,
-        interrupt_on_timeout=True,
-        timeout=timeout,
-        resources={"metadata": {"path": str(submission.parent)}},
-        on_notebook_start=lambda notebook: prepare_python_kernel(client),
-        log=QUIET,
-    )
     try:
-        client.execute()
+        run_notebook(notebook, str(submission.parent), timeout, interrupt_on_timeout=True)
     except Exception as err:  # a kernel that died or could not start: this hand-in only
         return [{**base, "result": "error", "message": f"could not run: {type(err).__name__}: {err}"}]
     rows = []
     for exercise in exercises:
-        answer, tests = _error(notebook.cells[exercise.answer]), _error(notebook.cells[exercise.tests])
+        answer, tests = cell_error(notebook.cells[exercise.answer]), cell_error(notebook.cells[exercise.tests])
         failed = answer or tests
         if failed is None:
             rows.append({**base, "exercise": str(exercise.number), "result": "passed", "message": ""})

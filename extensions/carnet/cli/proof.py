@@ -9,7 +9,6 @@ published files: each tests cell must then raise, or the tests check nothing the
 
 from __future__ import annotations
 
-import logging
 import shutil
 import tempfile
 from pathlib import Path
@@ -17,23 +16,18 @@ from typing import Any
 
 from ..core.exercises import ExerciseError, find_exercises, starter_notebook_cells
 from ..core.i18n import translate
-from ..core.kernels import choose_kernel, installed_kernels
+from ..core.notebooks import cell_error
 from ..core.paths import BookPaths
 from ..core.settings import SettingError, parse_config
 
 #: Seconds a cell of the starter run may take (a starter is short; a loop waiting on ``...`` is not).
 CELL_TIMEOUT = 60
-#: nbclient's own log ("Executing notebook with kernel…") stays out of the summary.
-QUIET = logging.getLogger("carnet.proof")
-QUIET.setLevel(logging.WARNING)
 
 
 def _raised(cell: Any) -> str | None:
     """The error a cell's outputs show (``ename: evalue``), if it raised."""
-    for output in cell.get("outputs", []):
-        if output.get("output_type") == "error":
-            return f"{output.get('ename', '')}: {output.get('evalue', '')}".rstrip(": ")
-    return None
+    error = cell_error(cell)
+    return f"{error['ename']}: {error['evalue']}".rstrip(": ") if error else None
 
 
 def _lite_files(paths: BookPaths, config: dict[str, Any]) -> Path:
@@ -49,26 +43,14 @@ def _lite_files(paths: BookPaths, config: dict[str, Any]) -> Path:
 def _run_starters(notebook: Any, folder: Path, language: str | None) -> Any:
     """The page run with its starters, in a copy of its published folder; the executed notebook."""
     import nbformat
-    from nbclient import NotebookClient
 
-    from ..sphinxext.executor import LocalSocketKernelManager, prepare_python_kernel
+    from ..sphinxext.executor import run_notebook
 
     variant = nbformat.from_dict({**notebook, "cells": starter_notebook_cells(notebook.cells, _todo(language))})
-    kernel = choose_kernel(variant.metadata, installed_kernels()).name or "python3"
     with tempfile.TemporaryDirectory(prefix="carnet-starter-") as scratch:
         if folder.is_dir():
             shutil.copytree(folder, scratch, dirs_exist_ok=True)
-        client = NotebookClient(
-            variant,
-            kernel_name=kernel,
-            kernel_manager_class=LocalSocketKernelManager,
-            allow_errors=True,
-            timeout=CELL_TIMEOUT,
-            resources={"metadata": {"path": scratch}},
-            on_notebook_start=lambda notebook: prepare_python_kernel(client),
-            log=QUIET,
-        )
-        client.execute()
+        run_notebook(variant, scratch, CELL_TIMEOUT)
     return variant
 
 

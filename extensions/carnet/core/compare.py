@@ -52,9 +52,8 @@ def notebook_cell_view(outputs: Iterable[Mapping[str, Any]]) -> list[str]:
     for output in outputs:
         kind = output.get("output_type")
         if kind == "stream":
-            streams[output.get("name", "stdout")] = streams.get(output.get("name", "stdout"), "") + _text(
-                output.get("text", "")
-            )
+            name = output.get("name", "stdout")
+            streams[name] = streams.get(name, "") + _text(output.get("text", ""))
         elif kind in ("display_data", "execute_result"):
             view.append(bundle_view(output.get("data", {})))
         elif kind == "error":
@@ -82,8 +81,8 @@ def page_cell_view(outputs: Iterable[tuple[str, Mapping[str, Any]]]) -> list[str
 
 
 def _with_streams(view: list[str], streams: dict[str, str]) -> list[str]:
-    texts = [f"{name}: {normalise(text)}" for name, text in sorted(streams.items()) if normalise(text)]
-    return texts + sorted(view)
+    texts = {name: normalise(text) for name, text in sorted(streams.items())}
+    return [f"{name}: {text}" for name, text in texts.items() if text] + sorted(view)
 
 
 @dataclass(frozen=True)

@@ -213,3 +213,11 @@ def cap_outputs(cells: list, limit: int, note: str) -> list[tuple[int, int]]:
             budget = max(budget - output_size(kept[-1]), 0)
         cell["outputs"] = kept
     return cut
+
+
+def cell_error(cell: Any) -> dict[str, str] | None:
+    """The error a code cell's outputs show (``ename``, ``evalue``), or ``None`` if it did not raise."""
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "error":
+            return {"ename": str(output.get("ename", "")), "evalue": str(output.get("evalue", ""))}
+    return None

@@ -12,12 +12,11 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const { missingPackages, packagesForImports } = await import(join(here, "../static/carnet-live/packages.mjs"));
+const { loadForCell } = await import(join(here, "../static/carnet-live/packages.mjs"));
 
 const started = performance.now();
 const runtimeDir = process.argv[2];
 const { loadPyodide } = await import(join(runtimeDir, "pyodide.mjs"));
-const quiet = { messageCallback: () => {}, errorCallback: () => {} };
 const pyodide = await loadPyodide({ indexURL: runtimeDir + "/", lockFileURL: join(runtimeDir, "pyodide-lock.json") });
 // Started while the book builds; the job comes once its pages are executed.
 const chunks = [];
@@ -28,16 +27,6 @@ const runtime = pyodide.pyimport("carnet_runtime");
 runtime.MESSAGES.update(pyodide.toPy(job.messages));
 const say = (line) => process.stdout.write(JSON.stringify(line) + "\n");
 say({ started: (performance.now() - started) / 1000 });
-
-/** Load what a cell imports, as the page's worker does; return the lock packages that failed. */
-async function loadImports(code) {
-  const found = runtime.imports_of(code);
-  const imports = found.toJs();
-  found.destroy();
-  const wanted = packagesForImports(imports, pyodide.lockfile.packages);
-  if (wanted.length) await pyodide.loadPackage(wanted, quiet).catch(() => {});
-  return missingPackages(imports, pyodide.lockfile.packages, pyodide.loadedPackages);
-}
 
 for (const page of job.pages) {
   const cwd = runtime.new_page(page.folder);
@@ -50,8 +39,7 @@ for (const page of job.pages) {
   const pageStart = performance.now();
   for (const [index, code] of page.cells.entries()) {
     say({ page: page.page, cell: index + 1 });
-    if (runtime.needs_ipython(code)) await pyodide.loadPackage(["ipython"], quiet);
-    const missing = await loadImports(code);
+    const missing = await loadForCell(pyodide, runtime, code);
     const outputs = [];
     let drew = false;
     const emit = (kind, payload) => {

@@ -20,6 +20,7 @@ import json
 import queue
 import shutil
 import subprocess
+import tempfile
 import threading
 import time
 from dataclasses import asdict
@@ -108,14 +109,16 @@ def _forward_lines(stream: Any, lines: queue.Queue[str | None]) -> None:
 
 
 def start_node(runtime: Path) -> subprocess.Popen:
-    """Node with Pyodide starting (about 4 s), waiting for its pages on stdin."""
-    return subprocess.Popen(
-        ["node", str(RUNNER), str(runtime)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    """Node with Pyodide starting (about 4 s), waiting for its pages on stdin.
+
+    Its error output goes to a file: a pipe nobody reads until the end could fill and stop it.
+    """
+    errors = tempfile.TemporaryFile(mode="w+")
+    process = subprocess.Popen(
+        ["node", str(RUNNER), str(runtime)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors, text=True
     )
+    process.carnet_errors = errors
+    return process
 
 
 def _node_error(stderr: str) -> str:
@@ -123,6 +126,12 @@ def _node_error(stderr: str) -> str:
     lines = [line.strip() for line in stderr.splitlines() if line.strip()]
     errors = [line for line in lines if "Error" in line]
     return (errors or lines or ["node stopped"])[0][:500]
+
+
+def _read_errors(process: subprocess.Popen) -> str:
+    """What Node wrote to its error output (see :func:`start_node`)."""
+    process.carnet_errors.seek(0)
+    return process.carnet_errors.read()
 
 
 def _run_node(
@@ -169,8 +178,8 @@ def _run_node(
                 current, deadline = (message["page"], message["cell"]), time.monotonic() + budget
         process.wait()
         stopped = [page for page in remaining if page["page"] not in results]
-        if stopped and stopped == remaining and current[0] not in results:  # Node itself failed
-            error = _node_error(process.stderr.read())
+        if stopped == remaining:  # Node itself failed before any page ended
+            error = _node_error(_read_errors(process))
             for page in stopped:
                 results[page["page"]] = Verdict("fails", None, f"the browser check could not run: {error}")
             break

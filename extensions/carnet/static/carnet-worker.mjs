@@ -1,12 +1,11 @@
 // Carnet's Web Worker: loads Pyodide from the book (or the CDN the author chose) and runs cells.
 // The messages it receives and sends are described in carnet-live/runtime.mjs.
 import { fileMounts } from "./carnet-live/files.mjs";
-import { missingPackages, packagesForImports } from "./carnet-live/packages.mjs";
+import { loadForCell, quiet } from "./carnet-live/packages.mjs";
 
 let pyodide = null;
 let runtime = null;
 let started = false;
-const quiet = { messageCallback: () => {}, errorCallback: () => {} };
 
 // Pyodide does not always reject when a file fails to load (a failed .wasm fetch surfaces as an
 // unhandled rejection and loadPyodide never settles): any error before Python is ready is a failed start.
@@ -52,22 +51,10 @@ async function init({ indexURL, helperURL, messages, files }) {
   postMessage({ type: "ready", seconds: (performance.now() - start) / 1000 });
 }
 
-/** Load the packages a cell imports (IPython syntax understood); name those that could not be loaded. */
-async function loadImports(id, code) {
-  const found = runtime.imports_of(code);
-  const imports = found.toJs();
-  found.destroy();
-  const wanted = packagesForImports(imports, pyodide.lockfile.packages);
-  if (wanted.length) await pyodide.loadPackage(wanted, quiet).catch(() => {});
-  const missing = missingPackages(imports, pyodide.lockfile.packages, pyodide.loadedPackages);
-  if (missing.length) postMessage({ type: "packages-failed", id, packages: missing });
-}
-
 async function runCell({ id, code, filename }) {
   try {
-    // IPython's files (its pretty-printer, its syntax), loaded before the first cell that needs them.
-    if (runtime.needs_ipython(code)) await pyodide.loadPackage(["ipython"], quiet);
-    await loadImports(id, code);
+    const missing = await loadForCell(pyodide, runtime, code);
+    if (missing.length) postMessage({ type: "packages-failed", id, packages: missing });
     const emit = (kind, payload) => postMessage({ type: "output", id, kind, payload: JSON.parse(payload) });
     const raised = await runtime.run(code, filename, emit);
     postMessage({ type: "done", id, error: Boolean(raised) });

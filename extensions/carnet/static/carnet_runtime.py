@@ -112,13 +112,19 @@ def pretty(value):
     return ipython_pretty(value)
 
 
+_transformer = None
+
+
 def transform(code):
     """A cell in IPython's syntax, as Python (magics become calls)."""
+    global _transformer
     if not _ipython():
         return code
-    from IPython.core.inputtransformer2 import TransformerManager
+    if _transformer is None:
+        from IPython.core.inputtransformer2 import TransformerManager
 
-    return TransformerManager().transform_cell(code)
+        _transformer = TransformerManager()
+    return _transformer.transform_cell(code)
 
 
 #: A matplotlib backend that renders figures as PNG outputs when plt.show() is called.
