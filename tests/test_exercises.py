@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from browsing import START_TIMEOUT, open_page, type_code
+from carnet.cli.server import serve_directory
 from carnet.core.exercises import public_tests
 from conftest import copy_book
 
@@ -42,7 +44,7 @@ def _hand_in(reference: dict, folder: Path, name: str, answer: str) -> None:
     """A pupil's copy of the page: their answer in the first exercise, the public tests only."""
     notebook = json.loads(json.dumps(reference))
     code = [cell for cell in notebook["cells"] if cell["cell_type"] == "code"]
-    code[0]["source"] = answer
+    next(cell for cell in code if "exercise-answer" in cell["metadata"].get("tags", []))["source"] = answer
     for cell in code:
         if "exercise-tests" in cell["metadata"].get("tags", []):
             cell["source"] = public_tests("".join(cell["source"]))
@@ -98,3 +100,65 @@ def test_grade_runs_every_hand_in_against_the_full_tests(built: Path, tmp_path: 
     assert rows[("bons - Zoé", "")]["result"] == "error"
     assert "bons - Zoé.ipynb: not a notebook of the course" in proc.stdout
     assert "Léa (bons - Léa.ipynb): 2/2" in proc.stdout
+
+
+@pytest.fixture
+def site(built: Path):
+    with serve_directory(built / "_build/html", "/exercices/") as base:
+        yield base
+
+
+def check(page, number: int, *code: str) -> str:
+    """Type ``code`` in the answer cell of exercise ``number``, click Valider, return the feedback."""
+    answer = page.locator(".carnet-exercise-answer").nth(number - 1)
+    type_code(page, int(answer.get_attribute("data-carnet-cell")), *code)
+    panel = page.locator(".carnet-exercise-panel").nth(number - 1)
+    panel.locator(".carnet-check").click()
+    feedback = panel.locator(".carnet-feedback-success, .carnet-feedback-failure")
+    feedback.wait_for(timeout=START_TIMEOUT)
+    return feedback.inner_text()
+
+
+def test_check_in_the_page_gives_the_failing_test_then_success_and_the_solution(offline_context, site):
+    page = open_page(offline_context, site + "bons.html")
+    panel = page.locator(".carnet-exercise-panel").first
+    hints = page.locator(".carnet-hint")
+    assert hints.count() == 2 and not hints.first.is_visible(), "hints wait to be asked for"
+    assert not page.get_by_text("SOLUTION-ECRITE").is_visible()
+    assert not panel.locator(".carnet-solution-button").is_visible()
+
+    wrong = check(page, 1, "def aire_rectangle(longueur, largeur):\n", "return longueur + largeur")
+    assert "Un test n'est pas réussi : l'aire d'un rectangle 2 × 3 vaut 6" in wrong
+    assert "assert aire_rectangle(2, 3) == 6" in wrong, "the failing check's line"
+    assert "Traceback" not in wrong and panel.locator(".carnet-attempts").inner_text() == "1 essai"
+
+    secret = check(page, 1, "def aire_rectangle(longueur, largeur):\n", "return 6")
+    assert "un test caché ne l'est pas : un rectangle plat a une aire nulle" in secret
+    assert "aire_rectangle(0, 5)" not in secret, "a hidden test's code is never shown"
+
+    panel.locator(".carnet-hint-button").click()
+    assert hints.first.is_visible() and not hints.nth(1).is_visible(), "one hint at a time"
+    assert panel.locator(".carnet-hint-button").inner_text() == "💡 Indice 2/2"
+
+    right = check(page, 1, "def aire_rectangle(longueur, largeur):\n", "return longueur * largeur")
+    assert "Bravo, tous les tests sont réussis" in right
+    assert panel.locator(".carnet-attempts").inner_text() == "3 essais"
+    panel.locator(".carnet-solution-button").click()
+    assert "return longueur * largeur" in panel.locator(".carnet-solution-code").inner_text()
+    assert "BEGIN SOLUTION" not in panel.locator(".carnet-solution-code").inner_text()
+    assert page.get_by_text("SOLUTION-ECRITE").is_visible()
+
+    # Exercise 2 shows its solution only on success: a failed try does not unlock it.
+    check(page, 2, "moyenne = 14")
+    second = page.locator(".carnet-exercise-panel").nth(1)
+    assert not second.locator(".carnet-solution-button").is_visible()
+
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    panel = page.locator(".carnet-exercise-panel").first
+    panel.wait_for()
+    assert panel.locator(".carnet-attempts").inner_text() == "3 essais", "attempts survive a reload"
+    assert "Bravo" in panel.locator(".carnet-feedback").inner_text()
+    assert page.locator(".carnet-hint").first.is_visible() and page.get_by_text("SOLUTION-ECRITE").is_visible()
+    assert page.locator(".carnet-exercise-panel").nth(1).locator(".carnet-attempts").inner_text() == "1 essai"
+    assert page.errors == []

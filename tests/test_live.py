@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from browsing import START_TIMEOUT, cell, open_page, run, type_code
 from bs4 import BeautifulSoup
 from carnet.assets.runtime import PYODIDE_VERSION
 from carnet.cli.server import serve_directory
@@ -19,7 +20,6 @@ pytestmark = pytest.mark.slow
 #: Files whose download means the runtime (or the editor) started.
 RUNTIME_FILES = ("pyodide", "carnet-worker", "codemirror", "carnet_runtime")
 CDN_PACKAGES = f"https://cdn.jsdelivr.net/pyodide/v{PYODIDE_VERSION}/full/"
-START_TIMEOUT = 90_000
 
 
 @pytest.fixture(scope="module")
@@ -36,45 +36,6 @@ def site(live_build: Build):
     """The live fixture book served on 127.0.0.1 under a project subpath."""
     with serve_directory(live_build.html, "/cours-nsi/") as base:
         yield base
-
-
-def open_page(context, url: str):
-    page = context.new_page()
-    page.requests = []
-    page.errors = []
-    page.on("request", lambda request: page.requests.append(request.url))
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-    page.goto(url)
-    page.wait_for_load_state("networkidle")
-    return page
-
-
-def cell(page, number: int):
-    return page.locator(f"[data-carnet-cell='{number}']")
-
-
-def run(page, number: int):
-    """Click a cell's Run button and wait until it has finished."""
-    target = cell(page, number)
-    target.locator(".carnet-run").click()
-    page.wait_for_function(
-        "(n) => { const c = document.querySelector(`[data-carnet-cell='${n}']`);"
-        " return c.querySelector('.carnet-output').children.length && !c.classList.contains('carnet-running'); }",
-        arg=number,
-        timeout=START_TIMEOUT,
-    )
-    return target.locator(".carnet-output")
-
-
-def type_code(page, number: int, *lines: str) -> None:
-    """Replace a cell's code as a reader would: hover (intent), click into the editor, select all, type."""
-    cell(page, number).hover()
-    editor = cell(page, number).locator(".CodeMirror")
-    editor.wait_for(timeout=START_TIMEOUT)
-    editor.click()
-    page.keyboard.press("Control+A")
-    for line in lines:
-        page.keyboard.type(line)
 
 
 def test_nothing_of_the_runtime_is_downloaded_before_intent(offline_context, site):

@@ -103,3 +103,20 @@ test("an internal failure of the worker fails only its cell", async () => {
   await assert.rejects(failing, (error) => error.kind === "internal");
   assert.equal(runtime.started, true);
 });
+
+test("an exercise's check goes to the worker whole and resolves its verdict, outputs on the way", async () => {
+  const { runtime, workers } = client();
+  const outputs = [];
+  const job = { setup: ["U = 1"], code: "x = ...", filename: "<cellule 2>", tests: "assert x == 1", hidden: "" };
+  const result = runtime.check(job, { output: (kind) => outputs.push(kind) });
+  const [worker] = workers;
+  worker.answer({ type: "ready", seconds: 1 });
+  await tick();
+  const sent = worker.sent[1];
+  assert.deepEqual({ ...sent, id: undefined }, { type: "check", ...job, id: undefined });
+  worker.answer({ type: "output", id: sent.id, kind: "stream", payload: { name: "stdout", text: "" } });
+  const verdict = { passed: false, stage: "tests", error: "AssertionError", message: "", line: "assert x == 1" };
+  worker.answer({ type: "done", id: sent.id, verdict });
+  assert.deepEqual(await result, { error: false, verdict });
+  assert.deepEqual(outputs, ["stream"]);
+});

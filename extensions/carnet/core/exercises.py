@@ -117,9 +117,25 @@ def starter(source: str, todo: str, where: str = "cell") -> str:
     return "".join(lines)
 
 
+def solution_code(source: str) -> str:
+    """The solution as a pupil reads it once allowed: the author's code without the markers."""
+    lines = []
+    for line in source.splitlines(keepends=True):
+        if line.strip() in (BEGIN_SOLUTION, END_SOLUTION):
+            continue
+        match = ONE_LINE.match(line.rstrip("\n"))
+        lines.append(f"{match['indent']}{match['code']}\n" if match else line)
+    return "".join(lines)
+
+
 def public_tests(source: str, where: str = "cell") -> str:
     """The tests a pupil's page may hold: the hidden block removed."""
     return _blocks(source, BEGIN_HIDDEN, END_HIDDEN, lambda indent: [], where)
+
+
+def has_hidden_tests(source: str) -> bool:
+    """Whether a tests cell has a secret part."""
+    return any(line.strip() == BEGIN_HIDDEN for line in source.splitlines())
 
 
 def has_solution_markers(source: str) -> bool:

@@ -134,6 +134,39 @@ class OutputConfig:
     )
 
 
+#: When a pupil may see an exercise's solution.
+SOLUTION_RULES = ("on-success", "after-attempts", "always", "never")
+
+
+@dataclass(frozen=True)
+class ExerciseRules:
+    """When an exercise's solution (its code and any ``{solution}``) can be shown in the page.
+
+    The book's defaults are ``carnet.exercises``; one exercise changes them with ``carnet:`` in its
+    answer cell's metadata.
+    """
+
+    solution: str = setting(
+        "after-attempts",
+        "when the pupil may show the solution: once their code passes, once it passes or after `attempts` tries, "
+        "from the start, or never",
+        choices=SOLUTION_RULES,
+    )
+    attempts: int = setting(3, "tries before the solution can be shown (with solution: after-attempts)", check=positive)
+
+
+@dataclass(frozen=True)
+class ExercisesConfig(ExerciseRules):
+    """``carnet.exercises``: checked exercises, and which edition of the book is built."""
+
+    edition: str = setting(
+        "teacher",
+        "teacher: solutions and hidden tests are in the pages (encoded, not secret); student: none in any "
+        "published file (same as carnet build --student)",
+        choices=("teacher", "student"),
+    )
+
+
 @dataclass(frozen=True)
 class CarnetConfig:
     """``carnet``: every Carnet setting of a book."""
@@ -142,6 +175,7 @@ class CarnetConfig:
     live: LiveConfig = field(default_factory=LiveConfig)
     runtime: RuntimeConfig = field(default_factory=RuntimeConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
+    exercises: ExercisesConfig = field(default_factory=ExercisesConfig)
 
 
 @dataclass(frozen=True)

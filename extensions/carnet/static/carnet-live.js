@@ -3,7 +3,8 @@
 // cell, or Run), or, with prewarm "idle", once the page is idle. Settings come from data-
 // attributes of this module's script tag (#carnet-live); the texts come translated in data-messages.
 // The modules in carnet-live/: runtime (worker protocol), outputs, editor, rich (Markdown, LaTeX),
-// storage (edits), cell (controls), turtle (the page's turtle screen).
+// storage (edits), cell (controls), turtle (the page's turtle screen), exercise (checked exercises,
+// loaded only by pages that have some).
 
 import { LiveCell } from "./carnet-live/cell.mjs";
 import { RuntimeClient } from "./carnet-live/runtime.mjs";
@@ -17,6 +18,7 @@ const files = JSON.parse(settings.files);
 const runtime = new RuntimeClient(() => new Worker(here("carnet-worker.mjs"), { type: "module" }), {
   indexURL: here(settings.pyodide),
   helperURL: here("carnet_runtime.py"),
+  checkerURL: here("carnet_check.py"),
   messages: { input: text.input, system: text.system },
   files: { ...files, base: here(files.base) },
 });
@@ -104,6 +106,21 @@ const keys = editKeys(
   elements.map((element) => element.querySelector(".cell_input pre").textContent.replace(/\n$/, "")),
 );
 const cells = elements.map((element, index) => new LiveCell(element, index, keys[index], page));
+
+/** The page's checked exercises: each one's data follows its tests cell, after its answer cell. */
+async function setUpExercises(markers) {
+  const { Exercise, decodeExercise } = await import("./carnet-live/exercise.mjs");
+  const before = (marker, tag) =>
+    cells.filter((cell) => cell.element.classList.contains(tag) && cell.element.compareDocumentPosition(marker) & Node.DOCUMENT_POSITION_FOLLOWING).pop();
+  for (const marker of markers) {
+    const answer = before(marker, "tag_exercise-answer");
+    const tests = before(marker, "tag_exercise-tests");
+    if (answer && tests) new Exercise(decodeExercise(marker.dataset.exercise), answer, tests, page);
+  }
+}
+
+const markers = document.querySelectorAll("div.carnet-exercise[data-exercise]");
+if (markers.length) setUpExercises(markers);
 
 if (settings.prewarm === "idle") {
   const idle = window.requestIdleCallback || ((callback) => setTimeout(callback, 1));

@@ -6,6 +6,8 @@ import { loadForCell, quiet } from "./carnet-live/packages.mjs";
 let pyodide = null;
 let runtime = null;
 let started = false;
+let checkURL = null;
+let checker = null;
 
 // Pyodide does not always reject when a file fails to load (a failed .wasm fetch surfaces as an
 // unhandled rejection and loadPyodide never settles): any error before Python is ready is a failed start.
@@ -31,14 +33,20 @@ function mountPageFiles(files) {
   return cwd;
 }
 
-async function init({ indexURL, helperURL, messages, files }) {
+/** Fetch one of Carnet's Python modules from the book into Python's home folder. */
+async function install(url, name) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  pyodide.FS.writeFile(`/home/pyodide/${name}`, await response.text());
+}
+
+async function init({ indexURL, helperURL, checkerURL, messages, files }) {
   const start = performance.now();
+  checkURL = checkerURL;
   try {
     const { loadPyodide } = await import(indexURL + "pyodide.mjs");
     pyodide = await loadPyodide({ indexURL, lockFileURL: indexURL + "pyodide-lock.json" });
-    const helper = await fetch(helperURL);
-    if (!helper.ok) throw new Error(`${helperURL}: HTTP ${helper.status}`);
-    pyodide.FS.writeFile("/home/pyodide/carnet_runtime.py", await helper.text());
+    await install(helperURL, "carnet_runtime.py");
     runtime = pyodide.pyimport("carnet_runtime");
     runtime.MESSAGES.update(pyodide.toPy(messages));
     runtime.enter_page_folder(mountPageFiles(files));
@@ -63,6 +71,25 @@ async function runCell({ id, code, filename }) {
   }
 }
 
+/** Check an exercise: its setup, the pupil's code (outputs sent as a run's), its tests; send the verdict. */
+async function checkExercise({ id, setup, code, filename, tests, hidden }) {
+  try {
+    if (!checker) {
+      await install(checkURL, "carnet_check.py");
+      // The working directory is the page's folder by now: import from where the module was written.
+      checker = pyodide.runPython("import importlib, sys; sys.path.append('/home/pyodide'); importlib.invalidate_caches(); importlib.import_module('carnet_check')");
+    }
+    const missing = await loadForCell(pyodide, runtime, [...setup, code, tests, hidden].join("\n"));
+    if (missing.length) postMessage({ type: "packages-failed", id, packages: missing });
+    const emit = (kind, payload) => postMessage({ type: "output", id, kind, payload: JSON.parse(payload) });
+    const verdict = await checker.check(pyodide.toPy(setup), code, filename, tests, hidden, emit);
+    postMessage({ type: "done", id, verdict: verdict.toJs({ dict_converter: Object.fromEntries }) });
+    verdict.destroy();
+  } catch (error) {
+    postMessage({ type: "failed", id, message: String(error?.message || error) });
+  }
+}
+
 let queue = Promise.resolve();
 /** Once Python is ready, load IPython's files while the reader is still reading (cells need them soon). */
 async function loadIPythonMeanwhile() {
@@ -71,5 +98,6 @@ async function loadIPythonMeanwhile() {
 
 self.onmessage = ({ data }) => {
   if (data.type === "init") queue = queue.then(() => init(data)).then(loadIPythonMeanwhile);
+  else if (data.type === "check") queue = queue.then(() => checkExercise(data));
   else queue = queue.then(() => runCell(data));
 };

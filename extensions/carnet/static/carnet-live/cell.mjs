@@ -25,6 +25,8 @@ export class LiveCell {
     this.pre = element.querySelector(".cell_input pre");
     this.original = this.pre.textContent.replace(/\n$/, "");
     this.editor = null;
+    /** Code run silently before the cell's own (an exercise's setup): a list of sources. */
+    this.prelude = [];
     const text = page.text;
     element.classList.add("carnet-live");
     element.dataset.carnetCell = String(index + 1);
@@ -116,8 +118,26 @@ export class LiveCell {
     }
   }
 
-  /** Run the cell; resolves true when it ran without raising. */
+  get filename() {
+    return `<cellule ${this.index + 1}>`;
+  }
+
+  /** Run the cell (after its exercise's setup code, if any); resolves true when it ran without raising. */
   async run() {
+    const { runtime } = this.page;
+    const result = await this.execute(async (handlers) => {
+      for (const code of this.prelude) await runtime.run(code, "<préparation>");
+      return runtime.run(this.code, this.filename, handlers);
+    });
+    return Boolean(result) && !result.error;
+  }
+
+  /**
+   * Show the cell running while ``send(handlers)`` runs its code (a run, or an exercise's check)
+   * with its outputs going under the cell. Resolves what ``send`` resolved, or null when Python
+   * could not run it (the cell then says why).
+   */
+  async execute(send) {
     const { text, runtime } = this.page;
     this.page.intent();
     this.element.classList.add("carnet-running");
@@ -130,7 +150,7 @@ export class LiveCell {
       this.outputElement.textContent = `${text.startFailed}\n${error.message}`;
       this.setStatus(text.startFailedShort);
       this.element.classList.remove("carnet-running");
-      return false;
+      return null;
     }
     output.clear();
     this.outputElement.hidden = false;
@@ -140,20 +160,19 @@ export class LiveCell {
       () => this.element.classList.contains("carnet-running") && this.setStatus(text.running),
       () => {}, // a failed start is shown by the run below
     );
-    let ok = false;
+    let result = null;
     try {
-      const result = await runtime.run(this.code, `<cellule ${this.index + 1}>`, {
+      result = await send({
         output: (kind, payload) => output.add(kind, payload),
         packagesFailed: (packages) =>
           output.text(text.packageMissing.replace("{packages}", packages.join(", ")), "carnet-error carnet-missing-package"),
       });
-      ok = !result.error;
-      this.setStatus(ok ? "" : text.failed);
+      this.setStatus(result.error ? text.failed : "");
     } catch (error) {
       this.showRuntimeFailure(output, error);
       if (error.kind === "start") this.setStatus(text.startFailedShort);
     }
     this.element.classList.remove("carnet-running");
-    return ok;
+    return result;
   }
 }

@@ -3,11 +3,12 @@
 // worker that cannot load) fails every waiting cell with a message at once, and the next run starts
 // a new worker: no cell waits forever.
 //
-// Page → worker: {type: "init", indexURL, helperURL, messages, files}
+// Page → worker: {type: "init", indexURL, helperURL, checkerURL, messages, files}
 //                {type: "run", id, code, filename}
+//                {type: "check", id, setup, code, filename, tests, hidden}  (an exercise, see exercise.mjs)
 // Worker → page: {type: "ready", seconds}            {type: "start-failed", message}
 //                {type: "output", id, kind, payload} {type: "packages-failed", id, packages}
-//                {type: "done", id, error}           {type: "failed", id, message}
+//                {type: "done", id, error, verdict}  {type: "failed", id, message}
 
 /** Why a run did not complete: Python could not start, or the reader stopped it. */
 export class RuntimeError extends Error {
@@ -66,6 +67,7 @@ export class RuntimeClient {
       if (!job) return;
       if (data.type === "output") job.handlers.output?.(data.kind, data.payload);
       else if (data.type === "packages-failed") job.handlers.packagesFailed?.(data.packages);
+      else if (data.type === "done" && data.verdict) this.finish(data.id, { error: false, verdict: data.verdict });
       else if (data.type === "done") this.finish(data.id, { error: Boolean(data.error) });
       else if (data.type === "failed") this.finish(data.id, null, new RuntimeError("internal", data.message));
     };
@@ -79,7 +81,19 @@ export class RuntimeClient {
   }
 
   /** Run one cell; resolves {error} (whether Python raised) or rejects with a RuntimeError. */
-  async run(code, filename, handlers = {}) {
+  run(code, filename, handlers = {}) {
+    return this.send({ type: "run", code, filename }, handlers);
+  }
+
+  /**
+   * Check an exercise: ``job`` is {setup, code, filename, tests, hidden}; the pupil's code sends its
+   * outputs to ``handlers`` as a run does. Resolves {verdict} (see carnet_check.py) or rejects.
+   */
+  check(job, handlers = {}) {
+    return this.send({ type: "check", ...job }, handlers);
+  }
+
+  async send(message, handlers) {
     const ready = this.start();
     const id = this.nextId++;
     const done = new Promise((resolve, reject) => this.jobs.set(id, { handlers, resolve, reject }));
@@ -89,7 +103,7 @@ export class RuntimeClient {
       this.finish(id, null, error);
       return done;
     }
-    if (this.jobs.has(id)) this.worker.postMessage({ type: "run", id, code, filename });
+    if (this.jobs.has(id)) this.worker.postMessage({ ...message, id });
     return done;
   }
 

@@ -1,0 +1,202 @@
+// Checked exercises in the page: the "Check" (Valider) button under a pupil's answer cell, the
+// feedback, the attempt count, hints one at a time and the solution when the author's rules allow.
+// The build writes each exercise's data after its tests cell (a div.carnet-exercise whose
+// data-exercise is base64 JSON: number, setup, tests, hidden, solution, rules; see
+// carnet/sphinxext/exercises.py). The pure functions come first; the Exercise class is the DOM.
+
+import { hashSource } from "./storage.mjs";
+
+/** The exercise's data, from the base64 of its UTF-8 JSON. */
+export function decodeExercise(base64) {
+  const bytes = Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
+  return JSON.parse(new TextDecoder().decode(bytes));
+}
+
+/** Where an exercise's progress is kept: the page and its original answer and tests (not its position). */
+export function exerciseKey(pathname, answer, tests) {
+  return `carnet:v2:exercise:${pathname}:${hashSource(`${answer}\u0000${tests}`)}`;
+}
+
+/** A pupil's progress on one exercise, as stored (missing or damaged storage: a fresh start). */
+export function readProgress(stored) {
+  const fresh = { attempts: 0, passed: false, solved: false, hints: 0, solution: false };
+  try {
+    const saved = JSON.parse(stored);
+    if (saved && typeof saved === "object") {
+      return {
+        attempts: Number.isInteger(saved.attempts) && saved.attempts > 0 ? saved.attempts : 0,
+        passed: saved.passed === true,
+        solved: saved.solved === true,
+        hints: Number.isInteger(saved.hints) && saved.hints > 0 ? saved.hints : 0,
+        solution: saved.solution === true,
+      };
+    }
+  } catch {
+    // not JSON: start again
+  }
+  return fresh;
+}
+
+/** The progress after a verdict; a failure of the author's setup is not the pupil's attempt. */
+export function afterVerdict(progress, verdict) {
+  if (verdict.stage === "setup") return progress;
+  return {
+    ...progress,
+    attempts: progress.attempts + 1,
+    passed: verdict.passed,
+    solved: progress.solved || verdict.passed,
+  };
+}
+
+/** Whether the solution may be shown: rules {solution, attempts} from the author, the pupil's progress. */
+export function solutionAllowed(rules, progress) {
+  switch (rules.solution) {
+    case "always":
+      return true;
+    case "on-success":
+      return progress.solved;
+    case "after-attempts":
+      return progress.solved || progress.attempts >= rules.attempts;
+    default:
+      return false;
+  }
+}
+
+const fill = (message, values) => message.replace(/\{(\w+)\}/g, (whole, name) => values[name] ?? whole);
+
+/** What to tell the pupil of a verdict: {kind: "success" | "failure", message, line} in the book's language. */
+export function feedback(verdict, text) {
+  if (verdict.passed) return { kind: "success", message: text.exerciseSuccess, line: "" };
+  const values = { message: verdict.message || "", error: verdict.error || "" };
+  const assertion = verdict.error === "AssertionError";
+  let message;
+  if (verdict.stage === "answer") message = text.exerciseAnswerFailed;
+  else if (verdict.stage === "setup") message = fill(text.exerciseSetupFailed, values);
+  else if (verdict.stage === "hidden") {
+    message = verdict.message ? fill(text.exerciseHiddenFailedMessage, values) : text.exerciseHiddenFailed;
+  } else if (assertion && verdict.message) message = fill(text.exerciseTestFailedMessage, values);
+  else if (assertion) message = text.exerciseTestFailed;
+  else message = fill(text.exerciseTestError, values);
+  return { kind: "failure", message, line: verdict.line || "" };
+}
+
+/** "3 tries" in the book's language. */
+export function attemptsText(count, text) {
+  return count === 0 ? "" : fill(count === 1 ? text.exerciseAttempt : text.exerciseAttempts, { count });
+}
+
+function button(label, className, action) {
+  const element = document.createElement("button");
+  element.type = "button";
+  element.className = `carnet-button ${className}`;
+  element.textContent = label;
+  element.addEventListener("click", action);
+  return element;
+}
+
+/** One exercise of the page: its panel under the answer cell, wired to the page's runtime. */
+export class Exercise {
+  /**
+   * @param data the decoded data-exercise
+   * @param answer the LiveCell the pupil edits; tests: the LiveCell of its public tests
+   * @param page what the cells share (text, runtime, edits: a safe storage), see carnet-live.js
+   */
+  constructor(data, answer, tests, page) {
+    this.data = data;
+    this.answer = answer;
+    this.page = page;
+    this.key = exerciseKey(location.pathname, answer.original, tests.original);
+    this.progress = readProgress(page.edits.load(this.key));
+    const text = page.text;
+    answer.prelude = data.setup;
+    answer.element.classList.add("carnet-exercise-answer");
+    this.hints = [...document.querySelectorAll(`.carnet-hint.carnet-for-${data.number}`)];
+    this.writtenSolutions = [...document.querySelectorAll(`.carnet-solution.carnet-for-${data.number}`)];
+
+    this.panel = document.createElement("div");
+    this.panel.className = "carnet-exercise-panel";
+    this.checkButton = button(text.exerciseCheck, "carnet-check", () => this.check());
+    this.checkButton.title = text.exerciseCheckTitle;
+    this.hintButton = button("", "carnet-hint-button", () => this.showHint());
+    this.solutionButton = button(text.exerciseShowSolution, "carnet-solution-button", () => this.showSolution());
+    this.attempts = Object.assign(document.createElement("span"), { className: "carnet-attempts" });
+    const actions = Object.assign(document.createElement("div"), { className: "carnet-exercise-actions" });
+    actions.append(this.checkButton, this.hintButton, this.solutionButton, this.attempts);
+    this.message = Object.assign(document.createElement("div"), { className: "carnet-feedback" });
+    this.message.setAttribute("role", "status");
+    this.message.setAttribute("aria-live", "polite");
+    this.solutionBox = Object.assign(document.createElement("div"), { className: "carnet-solution-code", hidden: true });
+    this.panel.append(actions, this.message, this.solutionBox);
+    answer.outputElement.after(this.panel);
+    if (this.progress.passed) this.say(feedback({ passed: true }, text));
+    this.render();
+  }
+
+  save() {
+    this.page.edits.save(this.key, JSON.stringify(this.progress), null);
+  }
+
+  render() {
+    const { text } = this.page;
+    const { hints, solution } = this.progress;
+    this.hints.forEach((hint, index) => hint.classList.toggle("carnet-shown", index < hints));
+    this.hintButton.hidden = hints >= this.hints.length;
+    this.hintButton.textContent = fill(text.exerciseHint, { number: hints + 1, count: this.hints.length });
+    const available = (this.data.solution !== null || this.writtenSolutions.length > 0) && solutionAllowed(this.data.rules, this.progress);
+    this.solutionButton.hidden = !available || solution;
+    this.writtenSolutions.forEach((element) => element.classList.toggle("carnet-shown", available && solution));
+    this.solutionBox.hidden = !(available && solution && this.data.solution !== null);
+    if (!this.solutionBox.hidden && !this.solutionBox.firstChild) {
+      const title = Object.assign(document.createElement("p"), { className: "carnet-solution-title", textContent: text.exerciseSolution });
+      const code = Object.assign(document.createElement("pre"), { textContent: this.data.solution });
+      this.solutionBox.append(title, code);
+    }
+    this.attempts.textContent = attemptsText(this.progress.attempts, text);
+    this.panel.classList.toggle("carnet-solved", this.progress.passed);
+  }
+
+  say({ kind, message, line }) {
+    this.message.replaceChildren();
+    this.message.className = `carnet-feedback carnet-feedback-${kind}`;
+    this.message.append(Object.assign(document.createElement("p"), { textContent: message }));
+    if (line) {
+      const code = Object.assign(document.createElement("code"), { textContent: line });
+      const where = Object.assign(document.createElement("p"), { className: "carnet-failed-check", textContent: `${this.page.text.exerciseFailedCheck} ` });
+      where.append(code);
+      this.message.append(where);
+    }
+  }
+
+  showHint() {
+    this.progress = { ...this.progress, hints: Math.min(this.progress.hints + 1, this.hints.length) };
+    this.save();
+    this.render();
+    this.hints[this.progress.hints - 1]?.scrollIntoView({ block: "nearest" });
+  }
+
+  showSolution() {
+    this.progress = { ...this.progress, solution: true };
+    this.save();
+    this.render();
+  }
+
+  /** Run setup, the pupil's code and the tests; count the attempt; say what happened. */
+  async check() {
+    const { text, runtime } = this.page;
+    this.checkButton.disabled = true;
+    this.say({ kind: "pending", message: text.exerciseChecking, line: "" });
+    const { setup, tests, hidden } = this.data;
+    const result = await this.answer.execute((handlers) =>
+      runtime.check({ setup, code: this.answer.code, filename: this.answer.filename, tests, hidden }, handlers),
+    );
+    this.checkButton.disabled = false;
+    if (!result?.verdict) {
+      this.message.replaceChildren(); // the cell says why Python could not run it
+      return;
+    }
+    this.progress = afterVerdict(this.progress, result.verdict);
+    this.save();
+    this.say(feedback(result.verdict, text));
+    this.render();
+  }
+}

@@ -1,0 +1,45 @@
+"""Helpers of the browser tests: open a page in Chromium, find, run and edit its live cells."""
+
+from __future__ import annotations
+
+#: Python's first start in a page, downloads included (milliseconds).
+START_TIMEOUT = 90_000
+
+
+def open_page(context, url: str):
+    page = context.new_page()
+    page.requests = []
+    page.errors = []
+    page.on("request", lambda request: page.requests.append(request.url))
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    return page
+
+
+def cell(page, number: int):
+    return page.locator(f"[data-carnet-cell='{number}']")
+
+
+def run(page, number: int):
+    """Click a cell's Run button and wait until it has finished."""
+    target = cell(page, number)
+    target.locator(".carnet-run").click()
+    page.wait_for_function(
+        "(n) => { const c = document.querySelector(`[data-carnet-cell='${n}']`);"
+        " return c.querySelector('.carnet-output').children.length && !c.classList.contains('carnet-running'); }",
+        arg=number,
+        timeout=START_TIMEOUT,
+    )
+    return target.locator(".carnet-output")
+
+
+def type_code(page, number: int, *lines: str) -> None:
+    """Replace a cell's code as a reader would: hover (intent), click into the editor, select all, type."""
+    cell(page, number).hover()
+    editor = cell(page, number).locator(".CodeMirror")
+    editor.wait_for(timeout=START_TIMEOUT)
+    editor.click()
+    page.keyboard.press("Control+A")
+    for line in lines:
+        page.keyboard.type(line)

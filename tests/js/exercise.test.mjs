@@ -1,0 +1,83 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import {
+  afterVerdict,
+  attemptsText,
+  decodeExercise,
+  exerciseKey,
+  feedback,
+  readProgress,
+  solutionAllowed,
+} from "../../extensions/carnet/static/carnet-live/exercise.mjs";
+
+const text = {
+  exerciseSuccess: "Bravo",
+  exerciseAnswerFailed: "Votre code s'arrête sur une erreur",
+  exerciseSetupFailed: "Préparation en échec ({message})",
+  exerciseTestFailed: "Un test n'est pas réussi.",
+  exerciseTestFailedMessage: "Un test n'est pas réussi : {message}",
+  exerciseTestError: "Un test a provoqué une erreur : {message}",
+  exerciseHiddenFailed: "Un test caché n'est pas réussi.",
+  exerciseHiddenFailedMessage: "Un test caché : {message}",
+  exerciseAttempt: "{count} essai",
+  exerciseAttempts: "{count} essais",
+};
+
+test("the exercise's data decodes from base64 UTF-8 JSON", () => {
+  const data = { number: 1, tests: "assert aire(2, 3) == 6, 'l’aire vaut 6 cm²'" };
+  const encoded = Buffer.from(JSON.stringify(data), "utf8").toString("base64");
+  assert.deepEqual(decodeExercise(encoded), data);
+});
+
+test("progress starts fresh from nothing or from damaged storage, and keeps what is valid", () => {
+  const fresh = { attempts: 0, passed: false, solved: false, hints: 0, solution: false };
+  assert.deepEqual(readProgress(null), fresh);
+  assert.deepEqual(readProgress("{not json"), fresh);
+  assert.deepEqual(readProgress('{"attempts": -2, "hints": "x"}'), fresh);
+  assert.deepEqual(readProgress('{"attempts": 3, "solved": true, "hints": 1}'), { ...fresh, attempts: 3, solved: true, hints: 1 });
+});
+
+test("every verdict but a failed setup counts as an attempt; success stays solved", () => {
+  let progress = readProgress(null);
+  progress = afterVerdict(progress, { passed: false, stage: "tests" });
+  progress = afterVerdict(progress, { passed: false, stage: "setup" });
+  assert.equal(progress.attempts, 1);
+  progress = afterVerdict(progress, { passed: true });
+  progress = afterVerdict(progress, { passed: false, stage: "answer" });
+  assert.deepEqual([progress.attempts, progress.passed, progress.solved], [3, false, true]);
+});
+
+test("the solution shows as the author's rules say", () => {
+  const none = readProgress(null);
+  const tried = { ...none, attempts: 2 };
+  const solved = { ...none, attempts: 1, solved: true };
+  const rule = (solution) => ({ solution, attempts: 2 });
+  assert.deepEqual([none, tried, solved].map((p) => solutionAllowed(rule("always"), p)), [true, true, true]);
+  assert.deepEqual([none, tried, solved].map((p) => solutionAllowed(rule("never"), p)), [false, false, false]);
+  assert.deepEqual([none, tried, solved].map((p) => solutionAllowed(rule("on-success"), p)), [false, false, true]);
+  assert.deepEqual([none, tried, solved].map((p) => solutionAllowed(rule("after-attempts"), p)), [false, true, true]);
+});
+
+test("feedback names the failing check and its message, never a hidden test's line", () => {
+  assert.deepEqual(feedback({ passed: true }, text), { kind: "success", message: "Bravo", line: "" });
+  const failed = { passed: false, stage: "tests", error: "AssertionError", message: "l'aire vaut 6", line: "assert aire(2, 3) == 6, \"l'aire vaut 6\"" };
+  assert.deepEqual(feedback(failed, text), { kind: "failure", message: "Un test n'est pas réussi : l'aire vaut 6", line: failed.line });
+  assert.equal(feedback({ ...failed, message: "" }, text).message, "Un test n'est pas réussi.");
+  const crashed = { passed: false, stage: "tests", error: "NameError", message: "NameError: name 'aire' is not defined", line: "assert aire(1, 1) == 1" };
+  assert.equal(feedback(crashed, text).message, "Un test a provoqué une erreur : NameError: name 'aire' is not defined");
+  assert.deepEqual(feedback({ passed: false, stage: "hidden", error: "AssertionError", message: "", line: "" }, text), {
+    kind: "failure",
+    message: "Un test caché n'est pas réussi.",
+    line: "",
+  });
+  assert.equal(feedback({ passed: false, stage: "hidden", message: "cas nul" }, text).message, "Un test caché : cas nul");
+  assert.equal(feedback({ passed: false, stage: "answer" }, text).message, text.exerciseAnswerFailed);
+  assert.equal(feedback({ passed: false, stage: "setup", message: "NameError: x" }, text).message, "Préparation en échec (NameError: x)");
+});
+
+test("attempts read in the book's language; the key follows the exercise's code, not its place", () => {
+  assert.deepEqual([0, 1, 4].map((n) => attemptsText(n, text)), ["", "1 essai", "4 essais"]);
+  assert.equal(exerciseKey("/p.html", "a = ...", "assert a"), exerciseKey("/p.html", "a = ...", "assert a"));
+  assert.notEqual(exerciseKey("/p.html", "a = ...", "assert a"), exerciseKey("/p.html", "b = ...", "assert a"));
+});
