@@ -303,3 +303,27 @@ def test_starter_and_public_tests_remove_what_the_pupil_must_not_see():
         find_exercises(cells)
     first = find_exercises(cells[:4])[0]
     assert (first.number, first.answer, first.tests, first.setup) == (1, 1, 3, (0,))
+
+
+def test_written_solutions_go_from_markdown_fenced_or_gated_across_cells():
+    from carnet.core.student import pupil_cells, strip_solutions
+
+    text = "Avant.\n\n```{solution} ex\nSECRET\n````python\nx\n````\n```\n\n:::{solution} ex\nSECRET\n:::\nAprès.\n"
+    assert strip_solutions(text) == "Avant.\n\nAprès.\n"
+    cells = [
+        {"cell_type": "markdown", "source": "Énoncé\n:::{solution-start} ex\n:::\nSECRET"},
+        {"cell_type": "code", "source": "print('SECRET')", "metadata": {}, "outputs": []},
+        {"cell_type": "markdown", "source": "SECRET\n:::{solution-end}\n:::\nSuite"},
+        {"cell_type": "markdown", "source": "```{solution} ex\nSECRET\n```"},
+        {"cell_type": "code", "source": "x = 2  # SOLUTION", "metadata": {"tags": ["exercise-answer"]}, "outputs": [1]},
+        {
+            "cell_type": "code",
+            "source": "assert x\n### BEGIN HIDDEN TESTS\nassert SECRET\n### END HIDDEN TESTS\n",
+            "metadata": {"tags": ["exercise-tests"]},
+            "outputs": [1],
+        },
+    ]
+    pupil = pupil_cells(cells, "à compléter")
+    assert [cell["source"] for cell in pupil] == ["Énoncé\n", "Suite", "x = ...\n", "assert x\n"]
+    assert pupil[2]["outputs"] == pupil[3]["outputs"] == [], "no output of the solution or of the hidden tests"
+    assert "SECRET" not in json.dumps(pupil)

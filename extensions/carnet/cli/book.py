@@ -55,8 +55,19 @@ def read_toc_shape(paths: BookPaths) -> None:
         raise CarnetError("_toc.yml: missing 'root' (the first page of the book, e.g. 'root: intro')")
 
 
-def book_paths(source: Path) -> BookPaths:
-    """Check that ``source`` is a readable book folder and return its paths."""
+def book_edition(config: dict[str, Any], student: bool) -> str:
+    """The edition to build: ``student`` when asked (``--student``) or set in ``_config.yml``, else ``teacher``.
+
+    Read before Sphinx starts (each edition has its own build folders); Sphinx validates the setting.
+    """
+    carnet = ((config.get("sphinx") or {}).get("config") or {}).get("carnet") or {}
+    exercises = carnet.get("exercises") if isinstance(carnet, dict) else None
+    edition = exercises.get("edition") if isinstance(exercises, dict) else None
+    return "student" if student or edition == "student" else "teacher"
+
+
+def book_paths(source: Path, student: bool = False) -> BookPaths:
+    """Check that ``source`` is a readable book folder and return its paths (for the edition built)."""
     paths = BookPaths(source.resolve())
     if not paths.source.is_dir():
         raise CarnetError(f"{source}: no such folder")
@@ -67,7 +78,7 @@ def book_paths(source: Path) -> BookPaths:
     check_carnet_loaded(config)
     check_execute_settings(config)
     read_toc_shape(paths)
-    return paths
+    return BookPaths(paths.source, book_edition(config, student))
 
 
 def check_carnet_loaded(config: dict[str, Any]) -> None:

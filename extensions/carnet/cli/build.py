@@ -98,7 +98,7 @@ def run_sphinx(
         result = build_sphinx(
             paths.source,
             paths.staging,
-            doctreedir=paths.build / ".doctrees",
+            doctreedir=paths.doctrees,
             noconfig=True,
             path_config=str(paths.config),
             confoverrides={
@@ -106,6 +106,7 @@ def run_sphinx(
                 "latex_individualpages": False,
                 **({"nitpicky": True} if strict else {}),
                 **({"carnet_browser_check": True} if browser_check else {}),
+                **({"carnet_student": True} if paths.edition == "student" else {}),
             },
             warningiserror=strict,
             keep_going=True,
@@ -148,7 +149,7 @@ def build_book(
 
 def run(args: argparse.Namespace) -> int:
     """``carnet build``: build the book; ``_build/html`` changes only if the build succeeds."""
-    paths = book_paths(Path(args.dir))
+    paths = book_paths(Path(args.dir), student=args.student)
     start = time.perf_counter()
     progress = None if args.verbose else messages(cli_language(), "cli.step.")
     paths.build_report.unlink(missing_ok=True)

@@ -92,7 +92,7 @@ def run_check(paths: BookPaths, progress: dict[str, str] | None, browser: bool =
 
 def run(args: argparse.Namespace) -> int:
     """``carnet check``: build and check everything CI gates on; write a JSON report."""
-    paths = book_paths(Path(args.dir))
+    paths = book_paths(Path(args.dir), student=args.student)
     result = run_check(paths, None if args.verbose else messages(cli_language(), "cli.step."), not args.no_browser)
     output = Path(args.json) if args.json else paths.build / "carnet-check.json"
     output.parent.mkdir(parents=True, exist_ok=True)

@@ -41,16 +41,19 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--strict", action="store_true", help=say("strict_help"))
     build.add_argument("--all", action="store_true", help=say("all_help"))
     build.add_argument("--verbose", action="store_true", help=say("verbose_help"))
+    build.add_argument("--student", action="store_true", help=say("student_help"))
 
     check = command("check")
     check.add_argument("--json", help=say("json_help"))
     check.add_argument("--verbose", action="store_true", help=say("verbose_help"))
     check.add_argument("--no-browser", action="store_true", help=say("no_browser_help"))
+    check.add_argument("--student", action="store_true", help=say("student_help"))
 
     serve = command("serve")
     serve.add_argument("--port", type=int, default=8000, help=say("port_help"))
     serve.add_argument("--subpath", help=say("subpath_help"))
     serve.add_argument("--no-build", action="store_true", help=say("no_build_help"))
+    serve.add_argument("--student", action="store_true", help=say("student_help"))
 
     grade = command("grade", book=False)
     grade.add_argument("submissions", help=say("submissions_help"))

@@ -8,12 +8,18 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import re
 from pathlib import Path
 
 from .. import __version__
 from ..core.errors import CarnetError
 from .book import book_paths
 from .language import say
+
+
+def shown_remote(remote: str) -> str:
+    """A remote as it may be printed: an address's credentials (a CI token) left out."""
+    return re.sub(r"//[^/@]+@", "//", remote)
 
 
 def publish_site(repository: Path, html: Path, *, remote: str, branch: str, push: bool, message: str) -> None:
@@ -30,7 +36,8 @@ def publish_site(repository: Path, html: Path, *, remote: str, branch: str, push
         with contextlib.chdir(repository):
             ghp_import(str(html), mesg=message, remote=remote, branch=branch, push=push, force=True, nojekyll=True)
     except GhpError as err:
-        raise CarnetError(f"publishing to {remote}/{branch} failed: {err.message}") from err
+        reason = err.message.replace(remote, shown_remote(remote))
+        raise CarnetError(f"publishing to {shown_remote(remote)}/{branch} failed: {reason}") from err
 
 
 def run(args: argparse.Namespace) -> int:
@@ -44,5 +51,5 @@ def run(args: argparse.Namespace) -> int:
         push=not args.no_push,
         message=f"Publish the course with Carnet {__version__}",
     )
-    print(say("publish_done", branch=args.branch, remote=args.remote))
+    print(say("publish_done", branch=args.branch, remote=shown_remote(args.remote)))
     return 0

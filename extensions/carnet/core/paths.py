@@ -33,6 +33,13 @@ class BookPaths:
     """Where a book's sources are and where its build goes."""
 
     source: Path
+    #: ``teacher`` or ``student``: each edition is built in its own folders (no file of one leaks into the other).
+    edition: str = "teacher"
+
+    @property
+    def suffix(self) -> str:
+        """What tells the edition's build folders apart (none for the teacher edition)."""
+        return "" if self.edition == "teacher" else f"-{self.edition}"
 
     @property
     def config(self) -> Path:
@@ -52,7 +59,12 @@ class BookPaths:
     @property
     def staging(self) -> Path:
         """Where Sphinx writes; kept between builds for incremental rebuilds."""
-        return self.build / STAGING_DIR
+        return self.build / (STAGING_DIR + self.suffix)
+
+    @property
+    def doctrees(self) -> Path:
+        """Sphinx's read pages, kept between builds."""
+        return self.build / (".doctrees" + self.suffix)
 
     @property
     def html(self) -> Path:

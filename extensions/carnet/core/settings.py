@@ -165,6 +165,13 @@ class ExercisesConfig(ExerciseRules):
         "published file (same as carnet build --student)",
         choices=("teacher", "student"),
     )
+    student_repository: str = setting(
+        "",
+        "the public repository (https://…) with the student edition's sources, for its Binder links; empty: the "
+        "student edition has no Binder link nor repository button (they would lead to the teacher's sources)",
+        check=lambda value: https_url(value) if value else None,
+    )
+    student_branch: str = setting("main", "the branch of student_repository Binder starts from")
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ In the order a page travels through a build:
 - :mod:`.sources` turns a malformed ``.ipynb`` into a failed page instead of a crashed book;
 - :mod:`.execution` executes every notebook page with Carnet's executor and reports all failures;
 - :mod:`.pages` knows which pages are executable and validates their ``carnet:`` metadata;
+- :mod:`.exercises` shows exercises as pupils start them; :mod:`.student` builds the student edition;
 - :mod:`.status` fills the ``{carnet-status}`` table;
 - :mod:`.mathjax`, :mod:`.live` serve MathJax, the editor and Pyodide from ``_static/``
   (files prepared by :mod:`carnet.assets`) and give code cells their Run controls;
@@ -33,6 +34,7 @@ from .report import setup_report
 from .site import setup_site
 from .sources import setup_sources
 from .status import setup_status
+from .student import setup_student
 from .toc import setup_toc
 
 
@@ -45,6 +47,7 @@ def setup_extension(app: Sphinx) -> None:
     setup_execution(app)
     setup_pages(app)
     setup_exercises(app)
+    setup_student(app)
     setup_status(app)
     setup_mathjax(app)
     setup_launch(app)

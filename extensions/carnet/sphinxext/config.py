@@ -7,6 +7,8 @@ read, and every feature reads the parsed settings through :func:`carnet_config`.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ConfigError
@@ -22,13 +24,17 @@ def carnet_config(app: Sphinx) -> CarnetConfig:
 def validate(app: Sphinx, config: Config) -> None:
     """Parse ``carnet`` once, early; any error stops the build with its key path."""
     try:
-        config.carnet_settings = parse_config(config.carnet)
+        settings = parse_config(config.carnet)
     except SettingError as err:
         raise ConfigError(str(err)) from None
+    if config.carnet_student:  # `carnet build --student`
+        settings = replace(settings, exercises=replace(settings.exercises, edition="student"))
+    config.carnet_settings = settings
 
 
 def setup_config(app: Sphinx) -> None:
     """Declare the ``carnet`` setting and validate it before anything else of Carnet runs."""
     app.add_config_value("carnet", {}, "env", types=[dict])
+    app.add_config_value("carnet_student", False, "env", types=[bool])
     app.add_config_value("carnet_settings", CarnetConfig(), "", types=[CarnetConfig])
     app.connect("config-inited", validate, priority=100)

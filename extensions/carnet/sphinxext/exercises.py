@@ -173,5 +173,6 @@ def _prepare(app: Sphinx, exercise: Exercise, cells: list[nodes.container], stud
 def setup_exercises(app: Sphinx) -> None:
     """Pages show exercises as pupils start them, with what the page needs to check them."""
     app.setup_extension("sphinx_exercise")
-    # After the PageSettingsCollector (doctree-read, priority 500): a cell's wrong rules join the page's problems.
-    app.connect("doctree-read", prepare_exercises, priority=600)
+    # Before Sphinx's collectors (doctree-read, priority 500): the images of the solution's outputs
+    # must not be collected, hence copied into the site.
+    app.connect("doctree-read", prepare_exercises, priority=400)

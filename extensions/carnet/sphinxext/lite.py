@@ -4,7 +4,8 @@ At the end of each successful HTML build, ``<site>/<lite_dir>/`` is brought up t
 
 - the **app** (:mod:`carnet.assets.lite_app`) is copied in only when its build or its settings
   (the kernel's Pyodide, the interface language) changed;
-- the **contents** (each "try it" page as its executed notebook, with the files of the folders of
+- the **contents** (each "try it" page as its executed notebook, as the pupil gets it: starters,
+  public tests, no written solution; with the files of the folders of
   those pages and of the pages with live cells, see :func:`.launch.lite_contents`) are written
   file by file into ``files/``, with the listings
   JupyterLite reads (``api/contents/**/all.json``).
@@ -31,8 +32,9 @@ from sphinx.util import logging
 from ..assets.lite_app import LITE_JSON, build_app
 from ..assets.npm import AssetError
 from ..assets.runtime import pyodide_cdn
-from ..core.i18n import language_code
+from ..core.i18n import language_code, translate
 from ..core.manifest import read_manifest, remove_unlisted, write_if_changed, write_manifest
+from ..core.student import pupil_notebook
 from ..core.urls import lite_kernel_settings
 from .config import carnet_config
 from .launch import lite_contents, lite_pages
@@ -101,7 +103,7 @@ def update_lite_site(
     site: Path,
     manifest_path: Path,
     app_dir: Path,
-    contents: dict[str, Path],
+    contents: dict[str, Path | bytes],
     kernel: dict[str, object],
     language: str | None,
 ) -> dict[str, bool]:
@@ -123,7 +125,8 @@ def update_lite_site(
 
     files_changed = False
     for relative, source in contents.items():
-        files_changed |= write_if_changed(site / "files" / relative, source.read_bytes())
+        data = source if isinstance(source, bytes) else source.read_bytes()
+        files_changed |= write_if_changed(site / "files" / relative, data)
         written.add(f"files/{relative}")
     files_changed |= remove_unlisted(site, {name for name in before if name.startswith("files/")}, written)
     (site / "files").mkdir(parents=True, exist_ok=True)
@@ -135,15 +138,29 @@ def update_lite_site(
     return {"app": app_copied, "files": files_changed}
 
 
+def pupil_notebook_file(executed: Path, page: str, todo: str) -> bytes:
+    """The "try it" notebook of a page: its executed notebook as the pupil gets it, naming its page.
+
+    ``carnet grade`` finds a hand-in's page by ``carnet.page`` in its metadata.
+    """
+    notebook = pupil_notebook(json.loads(executed.read_bytes()), todo)
+    metadata = notebook.setdefault("metadata", {})
+    metadata["carnet"] = {**(metadata.get("carnet") or {}), "page": page}
+    return (json.dumps(notebook, ensure_ascii=False, indent=1) + "\n").encode()
+
+
 def write_lite_site(app: Sphinx, exception: Exception | None) -> None:
     """After a successful HTML build, bring the JupyterLite site up to date."""
     if exception is not None or app.builder.format != "html":
         return
     settings = carnet_config(app)
     start = time.perf_counter()
-    contents = lite_contents(
-        app, lite_pages(app.env, settings.launch), [*lite_pages(app.env, settings.launch), *live_pages(app)]
-    )
+    pages = lite_pages(app.env, settings.launch)
+    contents: dict[str, Path | bytes] = {**lite_contents(app, pages, [*pages, *live_pages(app)])}
+    todo = translate(app.config.language, "exercise.todo")
+    for name in pages:
+        if f"{name}.ipynb" in contents:
+            contents[f"{name}.ipynb"] = pupil_notebook_file(contents[f"{name}.ipynb"], name, todo)
     cdn = pyodide_cdn(settings.runtime) if settings.runtime.source == "cdn" else None
     kernel = lite_kernel_settings(cdn, settings.launch.lite_dir)
     try:
