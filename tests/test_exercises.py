@@ -162,3 +162,47 @@ def test_check_in_the_page_gives_the_failing_test_then_success_and_the_solution(
     assert page.locator(".carnet-hint").first.is_visible() and page.get_by_text("SOLUTION-ECRITE").is_visible()
     assert page.locator(".carnet-exercise-panel").nth(1).locator(".carnet-attempts").inner_text() == "1 essai"
     assert page.errors == []
+
+
+def test_work_downloads_as_a_notebook_opens_again_and_is_graded(offline_context, site, built: Path, tmp_path: Path):
+    page = open_page(offline_context, site + "bons.html")
+    asked = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept("Léa Martin")))
+    check(page, 1, "def aire_rectangle(longueur, largeur):\n", "return longueur * largeur")
+    copies = tmp_path / "copies"
+    for _ in range(2):  # the name is asked once
+        with page.expect_download() as download:
+            page.locator(".carnet-work-download").click()
+    assert len(asked) == 1 and download.value.suggested_filename == "bons - Léa Martin.ipynb"
+    copies.mkdir()
+    saved = copies / download.value.suggested_filename
+    download.value.save_as(saved)
+    notebook = json.loads(saved.read_text(encoding="utf-8"))
+    carnet_data = notebook["metadata"]["carnet"]
+    assert carnet_data["page"] == "bons" and carnet_data["pupil"] == "Léa Martin"
+    assert carnet_data["exercises"][0] | {"attempts": 1, "passed": True} == carnet_data["exercises"][0]
+    answers = [cell for cell in notebook["cells"] if "exercise-answer" in cell["metadata"].get("tags", [])]
+    assert "return longueur * largeur" in "".join(answers[0]["source"]) and "moyenne = ..." in "".join(
+        answers[1]["source"]
+    )
+    assert "rectangle plat" not in saved.read_text(encoding="utf-8"), "the pupil's copy: no hidden test"
+
+    # On another machine (nothing stored), the file brings the code and the progress back.
+    page.evaluate("localStorage.clear()")
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    page.locator(".carnet-work input[type=file]").set_input_files(saved)
+    page.locator(".carnet-work-message", has_text="Travail ouvert").wait_for()
+    answer = page.locator(".carnet-exercise-answer").first
+    assert "return longueur * largeur" in answer.locator(".cell_input").inner_text()
+    assert page.locator(".carnet-attempts").first.inner_text() == "1 essai"
+    page.locator(".carnet-work input[type=file]").set_input_files(
+        {"name": "notes.txt", "mimeType": "text/plain", "buffer": b"pas un notebook"}
+    )
+    page.locator(".carnet-work-message", has_text="notes.txt n'est pas un notebook").wait_for()
+
+    proc = carnet("grade", str(copies), "--book", str(built), "--timeout", "10", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    with (copies / "notes.csv").open(encoding="utf-8") as stream:
+        rows = {(row["pupil"], row["exercise"]): row["result"] for row in csv.DictReader(stream)}
+    assert rows == {("Léa Martin", "1"): "passed", ("Léa Martin", "2"): "failed"}

@@ -23,6 +23,7 @@ from ..assets.turtle import RENDERER_PATH
 from ..core.i18n import messages, translate
 from ..core.urls import RUNTIME_PATH
 from .config import carnet_config
+from .launch import has_try_it
 from .pagefiles import folder_files, page_folder
 from .pages import is_executable_page, is_notebook_page, is_python_page, notebook_pages, page_config
 from .statics import STATIC, serve_static, static_fingerprint
@@ -98,6 +99,12 @@ def page_files(app: Sphinx, pagename: str) -> str:
     return json.dumps({"folder": folder, "files": files, "base": base}, ensure_ascii=False)
 
 
+def try_it_notebook(app: Sphinx, pagename: str) -> str:
+    """The page's notebook in the JupyterLite site, relative to ``_static/``; ``""`` when it has none."""
+    launch = carnet_config(app).launch
+    return f"../{launch.lite_dir}/files/{pagename}.ipynb" if has_try_it(app.env, pagename, launch) else ""
+
+
 def add_live_script(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
     """Add the live-cell script to pages with live cells."""
     live = carnet_config(app).live
@@ -115,6 +122,9 @@ def add_live_script(app: Sphinx, pagename: str, templatename: str, context: dict
         "data-messages": json.dumps(messages(app.config.language, "live."), ensure_ascii=False),
         "data-pyodide-version": PYODIDE_VERSION,
         "data-files": page_files(app, pagename),
+        "data-pagename": pagename,
+        # The page's "try it" notebook (the pupil's copy): the skeleton of "Télécharger mon travail".
+        "data-notebook": try_it_notebook(app, pagename),
     }
     app.add_css_file("carnet-live.css")
     app.add_js_file("carnet-live.js", type="module", **attributes)

@@ -95,6 +95,13 @@ export class LiveCell {
     this.element.classList.toggle("carnet-modified", modified);
   }
 
+  /** Put ``code`` in the cell, as if the reader had typed it (kept like an edit). */
+  setCode(code) {
+    if (this.editor) this.editor.setValue(code);
+    else this.pre.textContent = code;
+    this.store();
+  }
+
   reset() {
     if (this.editor) this.editor.setValue(this.original);
     else this.pre.textContent = this.original;

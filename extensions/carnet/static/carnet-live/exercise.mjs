@@ -167,6 +167,15 @@ export class Exercise {
     }
   }
 
+  /** Take the progress saved in a pupil's notebook ("Ouvrir mon travail"). */
+  restore(saved) {
+    this.progress = readProgress(JSON.stringify(saved));
+    this.save();
+    this.message.replaceChildren();
+    if (this.progress.passed) this.say(feedback({ passed: true }, this.page.text));
+    this.render();
+  }
+
   showHint() {
     this.progress = { ...this.progress, hints: Math.min(this.progress.hints + 1, this.hints.length) };
     this.save();
