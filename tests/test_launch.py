@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import posixpath
 import re
@@ -175,3 +176,12 @@ def test_try_it_opens_the_notebook_in_jupyterlite_under_a_subpath(sample_build: 
         assert "read_csv" in lite.locator(".jp-Notebook").inner_text()
         # The interface speaks the book's language.
         lite.get_by_role("menuitem", name="Fichier").wait_for(timeout=30_000)
+
+
+def test_a_page_taken_from_the_cache_keeps_its_outputs_in_its_notebooks(launch_build: Build):
+    """myst-nb writes a cached page's notebook without its outputs; Carnet writes them (try it, checks, grade)."""
+    again = carnet_build(launch_build.book, "--all")
+    assert again.returncode == 0 and ", 0 executed by this build" in again.output, again.output[-2000:]
+    for folder in (launch_build.book / "_build/jupyter_execute", launch_build.html / "lite/files"):
+        notebook = json.loads((folder / "analyse.ipynb").read_text(encoding="utf-8"))
+        assert [cell for cell in notebook["cells"] if cell.get("outputs")], folder

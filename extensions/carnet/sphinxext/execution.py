@@ -217,6 +217,31 @@ def set_defaults(app: Sphinx, config: Any) -> None:
         config.suppress_warnings = [*config.suppress_warnings, "mystnb.exec"]
 
 
+def write_cached_outputs(app: Sphinx, doctree: Any) -> None:
+    """Give a page taken from the cache its outputs in ``jupyter_execute/``.
+
+    On a cache hit myst-nb renders the cached outputs but writes the notebook it read, without
+    them (it merges the cache's outputs into a copy). Carnet's "try it" notebooks, the browser
+    check and ``carnet grade`` read that file: it gets the cached outputs here.
+    """
+    import nbformat
+    from jupyter_cache import get_cache
+
+    config = app.env.mystnb_config
+    docname = app.env.docname
+    path = Path(config.output_folder) / f"{docname}.ipynb"
+    if config.execution_mode != "cache" or docname in executed_now(app.env) or not path.is_file():
+        return
+    notebook = nbformat.read(path, as_version=4)
+    if any(cell.get("outputs") for cell in notebook.cells):
+        return
+    try:
+        _, merged = get_cache(config.execution_cache_path or ".jupyter_cache").merge_match_into_notebook(notebook)
+    except KeyError:  # not in the cache: a page without code, or one that was never executed
+        return
+    path.write_text(nbformat.writes(merged), encoding="utf-8")
+
+
 def reread_failed(
     app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
 ) -> Iterable[str]:
@@ -244,6 +269,7 @@ def setup_execution(app: Sphinx) -> None:
     app.connect("env-before-read-docs", install_executor)
     app.connect("env-get-outdated", reread_failed)
     app.connect("env-before-read-docs", forget_executions)
+    app.connect("doctree-read", write_cached_outputs)
     app.connect("build-finished", report_failures)
     app.connect("build-finished", remember_byproducts)
     app.connect("build-finished", restore_executor)
