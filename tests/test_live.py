@@ -253,7 +253,7 @@ def test_page_loads_only_a_small_script_before_intent(offline_context, site):
 def test_turtle_draws_under_the_cell_as_the_book_shows_it(offline_context, sample_build: Build):
     built = BeautifulSoup((sample_build.html / "content/01-bases/tortue.html").read_text(), "html.parser")
     drawings = [img["src"] for img in built.select(".cell_output img") if img["src"].endswith(".svg")]
-    assert len(drawings) == 3, "each drawing cell shows its static drawing in the book"
+    assert len(drawings) == 4, "each drawing cell shows its static drawing in the book"
     square = (sample_build.html / "content/01-bases" / drawings[0]).resolve().read_text()
     assert square.count("<line") >= 4 and "<animate" not in square, "static: an <img> shows no animation"
     with serve_directory(sample_build.html, "/programmer-en-python/") as base:

@@ -108,7 +108,7 @@ test("an exercise's check goes to the worker whole and resolves its verdict, out
   const { runtime, workers } = client();
   const outputs = [];
   const job = { setup: ["U = 1"], code: "x = ...", filename: "<cellule 2>", tests: "assert x == 1", hidden: "" };
-  const result = runtime.check(job, { output: (kind) => outputs.push(kind) });
+  const result = runtime.send({ type: "check", ...job }, { output: (kind) => outputs.push(kind) });
   const [worker] = workers;
   worker.answer({ type: "ready", seconds: 1 });
   await tick();

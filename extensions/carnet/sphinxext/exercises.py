@@ -24,6 +24,7 @@ import base64
 import html
 import json
 from dataclasses import asdict
+from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -41,6 +42,7 @@ from ..core.exercises import (
 from ..core.i18n import translate
 from ..core.settings import ExerciseRules, SettingError, parse_section
 from .config import carnet_config
+from .live import has_live_cells
 from .pages import page_problems
 
 LOGGER = logging.getLogger(__name__)
@@ -170,9 +172,21 @@ def _prepare(app: Sphinx, exercise: Exercise, cells: list[nodes.container], stud
     )
 
 
+def add_exercise_styles(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """Pages whose exercises the page's script checks get their styles (hints hidden until asked for).
+
+    Only those: without Run buttons, hints and solutions stay visible as the author wrote them.
+    """
+    if doctree is None or not has_live_cells(app, pagename):
+        return
+    if any("carnet-exercise" in node.astext() for node in doctree.findall(nodes.raw)):
+        app.add_css_file("carnet-exercise.css")
+
+
 def setup_exercises(app: Sphinx) -> None:
     """Pages show exercises as pupils start them, with what the page needs to check them."""
     app.setup_extension("sphinx_exercise")
     # Before Sphinx's collectors (doctree-read, priority 500): the images of the solution's outputs
     # must not be collected, hence copied into the site.
     app.connect("doctree-read", prepare_exercises, priority=400)
+    app.connect("html-page-context", add_exercise_styles)

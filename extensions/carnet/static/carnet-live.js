@@ -2,9 +2,8 @@
 // Nothing of the runtime is downloaded until the reader shows intent (hover or focus on a code
 // cell, or Run), or, with prewarm "idle", once the page is idle. Settings come from data-
 // attributes of this module's script tag (#carnet-live); the texts come translated in data-messages.
-// The modules in carnet-live/: runtime (worker protocol), outputs, editor, rich (Markdown, LaTeX),
-// storage (edits), cell (controls), turtle (the page's turtle screen), exercise and work (checked
-// exercises, the pupil's work as a notebook: loaded only by pages that have exercises).
+// Modules in carnet-live/: runtime (worker protocol), outputs, editor, rich (Markdown, LaTeX),
+// storage (edits), cell (controls), turtle; exercise and work load on pages with exercises only.
 
 import { LiveCell } from "./carnet-live/cell.mjs";
 import { RuntimeClient } from "./carnet-live/runtime.mjs";
@@ -107,26 +106,13 @@ const keys = editKeys(
 );
 const cells = elements.map((element, index) => new LiveCell(element, index, keys[index], page));
 
-/** The page's checked exercises: each one's data follows its tests cell, after its answer cell. */
-async function setUpExercises(markers) {
-  const [{ Exercise, decodeExercise }, { WorkBar }] = await Promise.all([
-    import("./carnet-live/exercise.mjs"),
-    import("./carnet-live/work.mjs"),
-  ]);
-  const exercises = [];
-  const before = (marker, tag) =>
-    cells.filter((cell) => cell.element.classList.contains(tag) && cell.element.compareDocumentPosition(marker) & Node.DOCUMENT_POSITION_FOLLOWING).pop();
-  for (const marker of markers) {
-    const answer = before(marker, "tag_exercise-answer");
-    const tests = before(marker, "tag_exercise-tests");
-    if (answer && tests) exercises.push(new Exercise(decodeExercise(marker.dataset.exercise), answer, tests, page));
-  }
-  const notebookURL = settings.notebook ? here(settings.notebook) : "";
-  if (exercises.length) new WorkBar(page, cells, exercises, { pagename: settings.pagename, notebookURL });
-}
-
 const markers = document.querySelectorAll("div.carnet-exercise[data-exercise]");
-if (markers.length) setUpExercises(markers);
+if (markers.length) {
+  const notebookURL = settings.notebook ? here(settings.notebook) : "";
+  import("./carnet-live/work.mjs").then(({ setUpExercises }) =>
+    setUpExercises(markers, cells, page, { pagename: settings.pagename, notebookURL }),
+  );
+}
 
 if (settings.prewarm === "idle") {
   const idle = window.requestIdleCallback || ((callback) => setTimeout(callback, 1));

@@ -1,13 +1,16 @@
 // One live code cell: its controls, its code (a <pre> until the editor loads), its output area.
 // Nothing here imports the editor or the output renderers: they load with the reader's intent.
 
-function button(label, title, action) {
+/** A button of Carnet's controls; ``title`` is its tooltip and accessible name, ``className`` extra classes. */
+export function button(label, title, action, className = "") {
   const element = document.createElement("button");
   element.type = "button";
-  element.className = "carnet-button";
+  element.className = `carnet-button ${className}`.trim();
   element.textContent = label;
-  element.title = title;
-  element.setAttribute("aria-label", title);
+  if (title) {
+    element.title = title;
+    element.setAttribute("aria-label", title);
+  }
   element.addEventListener("click", action);
   return element;
 }
@@ -25,8 +28,6 @@ export class LiveCell {
     this.pre = element.querySelector(".cell_input pre");
     this.original = this.pre.textContent.replace(/\n$/, "");
     this.editor = null;
-    /** Code run silently before the cell's own (an exercise's setup): a list of sources. */
-    this.prelude = [];
     const text = page.text;
     element.classList.add("carnet-live");
     element.dataset.carnetCell = String(index + 1);
@@ -103,10 +104,7 @@ export class LiveCell {
   }
 
   reset() {
-    if (this.editor) this.editor.setValue(this.original);
-    else this.pre.textContent = this.original;
-    this.page.edits.forget(this.key);
-    this.markModified();
+    this.setCode(this.original);
   }
 
   setStatus(message) {
@@ -129,13 +127,9 @@ export class LiveCell {
     return `<cellule ${this.index + 1}>`;
   }
 
-  /** Run the cell (after its exercise's setup code, if any); resolves true when it ran without raising. */
+  /** Run the cell; resolves true when it ran without raising. */
   async run() {
-    const { runtime } = this.page;
-    const result = await this.execute(async (handlers) => {
-      for (const code of this.prelude) await runtime.run(code, "<préparation>");
-      return runtime.run(this.code, this.filename, handlers);
-    });
+    const result = await this.execute((handlers) => this.page.runtime.run(this.code, this.filename, handlers));
     return Boolean(result) && !result.error;
   }
 

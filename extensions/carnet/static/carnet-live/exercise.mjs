@@ -4,6 +4,7 @@
 // data-exercise is base64 JSON: number, setup, tests, hidden, solution, rules; see
 // carnet/sphinxext/exercises.py). The pure functions come first; the Exercise class is the DOM.
 
+import { button } from "./cell.mjs";
 import { hashSource } from "./storage.mjs";
 
 /** The exercise's data, from the base64 of its UTF-8 JSON. */
@@ -85,15 +86,6 @@ export function attemptsText(count, text) {
   return count === 0 ? "" : fill(count === 1 ? text.exerciseAttempt : text.exerciseAttempts, { count });
 }
 
-function button(label, className, action) {
-  const element = document.createElement("button");
-  element.type = "button";
-  element.className = `carnet-button ${className}`;
-  element.textContent = label;
-  element.addEventListener("click", action);
-  return element;
-}
-
 /** One exercise of the page: its panel under the answer cell, wired to the page's runtime. */
 export class Exercise {
   /**
@@ -108,17 +100,23 @@ export class Exercise {
     this.key = exerciseKey(location.pathname, answer.original, tests.original);
     this.progress = readProgress(page.edits.load(this.key));
     const text = page.text;
-    answer.prelude = data.setup;
+    // The answer's Run runs the hidden setup first, as the check does.
+    answer.run = async () => {
+      const result = await answer.execute(async (handlers) => {
+        for (const code of data.setup) await page.runtime.run(code, "<préparation>");
+        return page.runtime.run(answer.code, answer.filename, handlers);
+      });
+      return Boolean(result) && !result.error;
+    };
     answer.element.classList.add("carnet-exercise-answer");
     this.hints = [...document.querySelectorAll(`.carnet-hint.carnet-for-${data.number}`)];
     this.writtenSolutions = [...document.querySelectorAll(`.carnet-solution.carnet-for-${data.number}`)];
 
     this.panel = document.createElement("div");
     this.panel.className = "carnet-exercise-panel";
-    this.checkButton = button(text.exerciseCheck, "carnet-check", () => this.check());
-    this.checkButton.title = text.exerciseCheckTitle;
-    this.hintButton = button("", "carnet-hint-button", () => this.showHint());
-    this.solutionButton = button(text.exerciseShowSolution, "carnet-solution-button", () => this.showSolution());
+    this.checkButton = button(text.exerciseCheck, text.exerciseCheckTitle, () => this.check(), "carnet-check");
+    this.hintButton = button("", "", () => this.showHint(), "carnet-hint-button");
+    this.solutionButton = button(text.exerciseShowSolution, "", () => this.showSolution(), "carnet-solution-button");
     this.attempts = Object.assign(document.createElement("span"), { className: "carnet-attempts" });
     const actions = Object.assign(document.createElement("div"), { className: "carnet-exercise-actions" });
     actions.append(this.checkButton, this.hintButton, this.solutionButton, this.attempts);
@@ -196,7 +194,8 @@ export class Exercise {
     this.say({ kind: "pending", message: text.exerciseChecking, line: "" });
     const { setup, tests, hidden } = this.data;
     const result = await this.answer.execute((handlers) =>
-      runtime.check({ setup, code: this.answer.code, filename: this.answer.filename, tests, hidden }, handlers),
+      // Resolves {verdict} (see carnet_check.py); the pupil's code sends its outputs as a run does.
+      runtime.send({ type: "check", setup, code: this.answer.code, filename: this.answer.filename, tests, hidden }, handlers),
     );
     this.checkButton.disabled = false;
     if (!result?.verdict) {

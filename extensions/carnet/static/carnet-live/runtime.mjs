@@ -85,15 +85,8 @@ export class RuntimeClient {
     return this.send({ type: "run", code, filename }, handlers);
   }
 
-  /**
-   * Check an exercise: ``job`` is {setup, code, filename, tests, hidden}; the pupil's code sends its
-   * outputs to ``handlers`` as a run does. Resolves {verdict} (see carnet_check.py) or rejects.
-   */
-  check(job, handlers = {}) {
-    return this.send({ type: "check", ...job }, handlers);
-  }
-
-  async send(message, handlers) {
+  /** Send a job ("run" or "check") once Python is ready; resolves its "done" or rejects. */
+  async send(message, handlers = {}) {
     const ready = this.start();
     const id = this.nextId++;
     const done = new Promise((resolve, reject) => this.jobs.set(id, { handlers, resolve, reject }));

@@ -55,12 +55,4 @@ export class EditStore {
       // Private browsing or a full quota: the edit lives as long as the page.
     }
   }
-
-  forget(key) {
-    try {
-      this.storage.removeItem(key);
-    } catch {
-      // Nothing was stored.
-    }
-  }
 }

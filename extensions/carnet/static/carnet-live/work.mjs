@@ -4,6 +4,9 @@
 // carnet/sphinxext/lite.py) when the book has one, so it opens in JupyterLab, Capytale or
 // JupyterLite like any notebook, and `carnet grade` marks it. Pure functions first; WorkBar is the DOM.
 
+import { button } from "./cell.mjs";
+import { Exercise, decodeExercise } from "./exercise.mjs";
+
 /** Cell metadata naming the page cell a notebook cell came from (its edit key). */
 export const CELL_KEY = "carnet-key";
 const ANSWER = "exercise-answer";
@@ -79,16 +82,6 @@ export function workToRestore(notebook, cells) {
   return restored;
 }
 
-function button(label, title, action) {
-  const element = document.createElement("button");
-  element.type = "button";
-  element.className = "carnet-button";
-  element.textContent = label;
-  element.title = title;
-  element.addEventListener("click", action);
-  return element;
-}
-
 /** The page's "download / open my work" bar, above its first exercise. */
 export class WorkBar {
   /**
@@ -104,10 +97,8 @@ export class WorkBar {
     this.file.addEventListener("change", () => this.open(this.file.files[0]));
     this.message = Object.assign(document.createElement("span"), { className: "carnet-work-message" });
     this.message.setAttribute("role", "status");
-    const download = button(text.workDownload, text.workDownloadTitle, () => this.download());
-    download.classList.add("carnet-work-download");
-    const open = button(text.workOpen, text.workOpenTitle, () => this.file.click());
-    open.classList.add("carnet-work-open");
+    const download = button(text.workDownload, text.workDownloadTitle, () => this.download(), "carnet-work-download");
+    const open = button(text.workOpen, text.workOpenTitle, () => this.file.click(), "carnet-work-open");
     this.element.append(download, open, this.file, this.message);
     exercises[0].answer.element.before(this.element);
   }
@@ -168,4 +159,24 @@ export class WorkBar {
     }
     this.file.value = "";
   }
+}
+
+/**
+ * The page's checked exercises (each one's data follows its tests cell, after its answer cell),
+ * and the work bar above the first. ``options``: {pagename, notebookURL}, see WorkBar.
+ */
+export function setUpExercises(markers, cells, page, options) {
+  const before = (marker, tag) =>
+    cells
+      .filter((cell) => cell.element.classList.contains(tag))
+      .filter((cell) => cell.element.compareDocumentPosition(marker) & Node.DOCUMENT_POSITION_FOLLOWING)
+      .pop();
+  const exercises = [];
+  for (const marker of markers) {
+    const answer = before(marker, "tag_exercise-answer");
+    const tests = before(marker, "tag_exercise-tests");
+    if (answer && tests) exercises.push(new Exercise(decodeExercise(marker.dataset.exercise), answer, tests, page));
+  }
+  if (exercises.length) new WorkBar(page, cells, exercises, options);
+  return exercises;
 }
