@@ -22,7 +22,10 @@ const pyodide = await loadPyodide({ indexURL: runtimeDir + "/", lockFileURL: joi
 const chunks = [];
 for await (const chunk of process.stdin) chunks.push(chunk);
 const job = JSON.parse(Buffer.concat(chunks).toString("utf8"));
-pyodide.FS.writeFile("/home/pyodide/carnet_runtime.py", readFileSync(job.helper, "utf8"));
+// Carnet's Python modules, beside the runtime helper (carnet_runtime imports carnet_errors).
+for (const name of ["carnet_errors.py", "carnet_runtime.py"]) {
+  pyodide.FS.writeFile(`/home/pyodide/${name}`, readFileSync(join(dirname(job.helper), name), "utf8"));
+}
 const runtime = pyodide.pyimport("carnet_runtime");
 runtime.MESSAGES.update(pyodide.toPy(job.messages));
 const say = (line) => process.stdout.write(JSON.stringify(line) + "\n");

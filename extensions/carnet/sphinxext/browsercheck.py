@@ -97,7 +97,8 @@ def _job_page(app: Sphinx, docname: str) -> dict[str, Any] | None:
 
 def _runtime_fingerprint(app: Sphinx) -> str:
     """What every verdict depends on besides its page: the runtime, Carnet's helper and the comparison."""
-    helper = b"".join(path.read_bytes() for path in (STATIC / "carnet_runtime.py", RUNNER, Path(compare.__file__)))
+    sources = (STATIC / "carnet_runtime.py", STATIC / "carnet_errors.py", RUNNER, Path(compare.__file__))
+    helper = b"".join(path.read_bytes() for path in sources)
     return hashlib.sha256(str(runtime_root(carnet_config(app).runtime)).encode() + helper).hexdigest()[:16]
 
 

@@ -54,7 +54,7 @@ function makeTurtleScreen(TurtleScreen) {
 }
 
 /** The output area of a cell, with the renderers loaded on first use (and again after a failed load). */
-async function outputArea(element) {
+async function outputArea(element, cell) {
   renderers ??= Promise.all([
     import("./carnet-live/outputs.mjs"),
     import("./carnet-live/rich.mjs"),
@@ -63,12 +63,14 @@ async function outputArea(element) {
     renderers = null;
     throw error;
   });
-  const [{ OutputArea }, { markdownRenderer, typesetter }, { TurtleScreen }] = await renderers;
+  const [{ OutputArea, definesName }, { markdownRenderer, typesetter }, { TurtleScreen }] = await renderers;
   turtleScreen ??= makeTurtleScreen(TurtleScreen);
   const rich = {
     markdown: markdownRenderer(here(settings.marked)),
     typeset: typesetter(here(settings.mathjax)),
     turtle: (area, command) => turtleScreen.draw(area, command),
+    runAbove: (name) =>
+      cells.slice(0, cell.index).some((above) => definesName(above.code, name)) ? () => page.runUpTo(cells[cell.index - 1]) : null,
   };
   return new OutputArea(element, rich, text);
 }

@@ -40,15 +40,25 @@ async function install(url, name) {
   pyodide.FS.writeFile(`/home/pyodide/${name}`, await response.text());
 }
 
+/** The answer the page will give to input(): resolved by an "input-reply" message. */
+let answer = null;
+function ask(id, prompt) {
+  postMessage({ type: "input", id, prompt });
+  return new Promise((resolve) => (answer = resolve));
+}
+let running = null; // the id of the job running now
+
 async function init({ indexURL, helperURL, checkerURL, messages, files }) {
   const start = performance.now();
   checkURL = checkerURL;
   try {
     const { loadPyodide } = await import(indexURL + "pyodide.mjs");
     pyodide = await loadPyodide({ indexURL, lockFileURL: indexURL + "pyodide-lock.json" });
+    await install(new URL("carnet_errors.py", helperURL).href, "carnet_errors.py");
     await install(helperURL, "carnet_runtime.py");
     runtime = pyodide.pyimport("carnet_runtime");
     runtime.MESSAGES.update(pyodide.toPy(messages));
+    runtime.ASK = (prompt) => ask(running, prompt);
     runtime.enter_page_folder(mountPageFiles(files));
   } catch (error) {
     failedStart(error);
@@ -60,6 +70,7 @@ async function init({ indexURL, helperURL, checkerURL, messages, files }) {
 }
 
 async function runCell({ id, code, filename }) {
+  running = id;
   try {
     const missing = await loadForCell(pyodide, runtime, code);
     if (missing.length) postMessage({ type: "packages-failed", id, packages: missing });
@@ -73,6 +84,7 @@ async function runCell({ id, code, filename }) {
 
 /** Check an exercise: its setup, the pupil's code (outputs sent as a run's), its tests; send the verdict. */
 async function checkExercise({ id, setup, code, filename, tests, hidden }) {
+  running = id;
   try {
     if (!checker) {
       await install(checkURL, "carnet_check.py");
@@ -97,7 +109,9 @@ async function loadIPythonMeanwhile() {
 }
 
 self.onmessage = ({ data }) => {
-  if (data.type === "init") queue = queue.then(() => init(data)).then(loadIPythonMeanwhile);
+  // Python is waiting for this answer (suspended mid-cell): it cannot wait in the queue.
+  if (data.type === "input-reply") answer?.(data.value);
+  else if (data.type === "init") queue = queue.then(() => init(data)).then(loadIPythonMeanwhile);
   else if (data.type === "check") queue = queue.then(() => checkExercise(data));
   else queue = queue.then(() => runCell(data));
 };

@@ -24,17 +24,18 @@ import os
 import shutil
 import sys
 import time
-import traceback
 import types
 from pathlib import Path
 
+from carnet_errors import PageLimit, error_output
 from pyodide.code import CodeRunner, find_imports
 
 #: Every cell of the page runs in this namespace, like a notebook's.
 NAMESPACE = {"__name__": "__main__", "__builtins__": builtins}
-#: Set for the duration of a cell: the function sending outputs to the page, and its text streams.
+#: Set for the duration of a cell: the function sending outputs to the page, its text streams, its name.
 _emit = None
 _streams = None
+_filename = None
 #: Texts the page gives in its language: ``input`` (input() is not available), ``system`` (no shell).
 MESSAGES = {
     "input": "input() is not available in the page: open the page in JupyterLite to run interactive programs.",
@@ -337,9 +338,26 @@ class Stream(io.TextIOBase):
         self.streams.flush()
 
 
-def no_input(prompt=""):
-    """``input()`` cannot block a worker without cross-origin isolation: say so clearly."""
-    raise RuntimeError(MESSAGES["input"])
+#: Set by the worker: ``ASK(prompt)`` asks the reader under the running cell, a promise of their answer.
+ASK = None
+
+
+def page_input(prompt=""):
+    """``input()``: the page asks under the cell; Python waits for the answer (WebAssembly stack switching).
+
+    Where the browser cannot suspend Python (no JSPI), the reader is told so in one sentence.
+    """
+    from pyodide.ffi import can_run_sync, run_sync
+
+    if ASK is None or not can_run_sync():
+        raise PageLimit(MESSAGES["input"])
+    prompt = str(prompt)
+    if prompt:
+        _streams.write("stdout", prompt)
+        _streams.flush()
+    answer = str(run_sync(ASK(prompt)))
+    _streams.write("stdout", answer + "\n")  # shown as a terminal shows what was typed
+    return answer
 
 
 def imports_of(code):
@@ -358,19 +376,6 @@ def needs_shell(code):
     except SyntaxError:
         return transform(code).strip() != code.strip()
     return False
-
-
-def cell_traceback(error, filename):
-    """The traceback of an error, starting at the cell's own code (no runtime internals)."""
-    tb = error.__traceback__
-    while tb is not None and tb.tb_frame.f_code.co_filename != filename:
-        tb = tb.tb_next
-    lines = (
-        traceback.format_exception(type(error), error, tb)
-        if tb
-        else traceback.format_exception_only(type(error), error)
-    )
-    return "".join(lines)
 
 
 _shell = None
@@ -409,12 +414,17 @@ def ipython_shell():
         displayhook_class = PageDisplayHook
         display_pub_class = PageDisplayPublisher
 
-        def _showtraceback(self, etype, evalue, stb):
-            send("error", {"ename": etype.__name__, "evalue": str(evalue), "traceback": "\n".join(stb)})
+        def showtraceback(self, exc_tuple=None, filename=None, tb_offset=None, exception_only=False, **kwargs):
+            """Every error of a cell run in IPython is shown as a plain cell's is (see carnet_errors)."""
+            send("error", error_output(self._get_exc_info(exc_tuple)[1], _filename))
+
+        def showsyntaxerror(self, filename=None, running_compiled_code=False):
+            """A syntax error, as a plain cell's is shown."""
+            send("error", error_output(self._get_exc_info()[1], _filename))
 
         def system(self, cmd):
             """``!cmd`` and ``%pip``: a browser tab has no system; say so in the book's language."""
-            raise RuntimeError(MESSAGES["system"])
+            raise PageLimit(MESSAGES["system"])
 
         getoutput = system
 
@@ -433,6 +443,8 @@ def ipython_shell():
     config.HistoryAccessor.enabled = False  # nothing of a page session is kept
     _shell = PageShell.instance(config=config, colors="nocolor", user_ns=NAMESPACE)
     _shell.set_hook("show_in_pager", pager)
+    # Cells run in IPython keep their page name (`<cellule 3>`) in tracebacks and linecache.
+    _shell.compile.get_code_name = lambda raw_code, transformed_code, number: _filename
     return _shell
 
 
@@ -447,8 +459,7 @@ async def _run_plain(code, filename):
         value = await runner.run_async(NAMESPACE)
     except BaseException as error:  # everything the cell raises is the reader's to see
         flush_figures()
-        trace = cell_traceback(error, filename)
-        send("error", {"ename": type(error).__name__, "evalue": str(error), "traceback": trace})
+        send("error", error_output(error, filename))
         return True
     flush_figures()
     if value is not None:
@@ -462,10 +473,10 @@ async def run(code, filename, emit):
 
     Return whether the cell raised (so that "run up to here" stops at the first failing cell).
     """
-    global _emit, _streams
-    _emit, _streams = emit, Streams()
+    global _emit, _streams, _filename
+    _emit, _streams, _filename = emit, Streams(), filename
     saved = sys.stdout, sys.stderr, builtins.input
-    sys.stdout, sys.stderr, builtins.input = Stream("stdout", _streams), Stream("stderr", _streams), no_input
+    sys.stdout, sys.stderr, builtins.input = Stream("stdout", _streams), Stream("stderr", _streams), page_input
     NAMESPACE.setdefault("display", display)
     NAMESPACE.setdefault("HTML", HTML)
     _ipython()  # once IPython's files are there, `from IPython import …` stays light in any module

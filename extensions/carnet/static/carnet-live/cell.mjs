@@ -18,7 +18,7 @@ export function button(label, title, action, className = "") {
 export class LiveCell {
   /**
    * @param page what the cells share: text (translated messages), runtime (RuntimeClient), edits
-   *   (EditStore), outputArea(element) → Promise<OutputArea>, intent(), runUpTo(cell), stop(), restart()
+   *   (EditStore), outputArea(element, cell) → Promise<OutputArea>, intent(), runUpTo(cell), stop(), restart()
    */
   constructor(element, index, key, page) {
     this.element = element;
@@ -111,20 +111,14 @@ export class LiveCell {
     this.status.textContent = message;
   }
 
-  /** Show a failure of the runtime (not of the cell's code), with a button to try again. */
-  showRuntimeFailure(output, error) {
-    const text = this.page.text;
-    const message = error.kind === "start" ? `${text.startFailed}\n${error.message}` : error.message;
-    const note = output.text(message, "carnet-error carnet-runtime-failure");
-    if (error.kind === "start") {
-      const again = button(text.retry, text.retryTitle, () => this.run());
-      again.classList.add("carnet-retry");
-      note.after(again);
-    }
+  get filename() {
+    return `<${this.page.text.cellName.replace("{n}", this.index + 1)}>`;
   }
 
-  get filename() {
-    return `<cellule ${this.index + 1}>`;
+  /** Highlight the line of the cell's code where the last run failed (none: clear it). */
+  markLine(line) {
+    if (this.marked) this.editor?.removeLineClass(this.marked, "wrap", "carnet-error-line");
+    this.marked = line && this.editor?.addLineClass(line - 1, "wrap", "carnet-error-line");
   }
 
   /** Run the cell; resolves true when it ran without raising. */
@@ -144,7 +138,7 @@ export class LiveCell {
     this.element.classList.add("carnet-running");
     let output;
     try {
-      output = await this.page.outputArea(this.outputElement);
+      output = await this.page.outputArea(this.outputElement, this);
     } catch (error) {
       // The page's own modules could not load (offline): say so where the output goes.
       this.outputElement.hidden = false;
@@ -154,6 +148,7 @@ export class LiveCell {
       return null;
     }
     output.clear();
+    this.markLine(null);
     this.outputElement.hidden = false;
     this.element.querySelector(".cell_output")?.classList.add("carnet-replaced");
     this.setStatus(runtime.isReady ? text.running : text.starting);
@@ -164,13 +159,17 @@ export class LiveCell {
     let result = null;
     try {
       result = await send({
-        output: (kind, payload) => output.add(kind, payload),
+        output: (kind, payload) => {
+          output.add(kind, payload);
+          if (kind === "error" && payload.line) this.markLine(payload.line);
+        },
+        input: (prompt) => output.ask(prompt),
         packagesFailed: (packages) =>
           output.text(text.packageMissing.replace("{packages}", packages.join(", ")), "carnet-error carnet-missing-package"),
       });
       this.setStatus(result.error ? text.failed : "");
     } catch (error) {
-      this.showRuntimeFailure(output, error);
+      output.runtimeFailure(error, () => this.run());
       if (error.kind === "start") this.setStatus(text.startFailedShort);
     }
     this.element.classList.remove("carnet-running");

@@ -30,16 +30,32 @@ export function loadEditor(base) {
   return loading;
 }
 
-/** Replace a cell's <pre> by an editor holding ``value``; the callbacks run the cell and store edits. */
+/**
+ * Replace a cell's <pre> by an editor holding ``value``; the callbacks run the cell and store edits.
+ * Tab indents; Escape then Tab (or Shift+Tab) leaves the editor, so the keyboard is never trapped.
+ */
 export function createEditor(CodeMirror, pre, value, { run, change, label }) {
+  let escaped = false;
   const editor = CodeMirror((node) => pre.replaceWith(node), {
     value,
     mode: "python",
     indentUnit: 4,
+    lineNumbers: true,
     viewportMargin: Infinity,
-    extraKeys: { "Shift-Enter": run, "Ctrl-Enter": run, Tab: "indentMore" },
+    extraKeys: {
+      "Shift-Enter": run,
+      "Ctrl-Enter": run,
+      Tab: "indentMore",
+      "Shift-Tab": "indentLess",
+    },
     screenReaderLabel: label,
   });
+  editor.on("keydown", (cm, event) => {
+    // After Escape, CodeMirror ignores Tab: the browser moves the focus on.
+    if (event.key === "Tab" && escaped) event.codemirrorIgnore = true;
+    else escaped = event.key === "Escape";
+  });
+  editor.on("blur", () => (escaped = false));
   editor.on("change", change);
   return editor;
 }

@@ -1,6 +1,8 @@
 // What a cell shows under it: text as it streams, tracebacks, and rich outputs (HTML, SVG, PNG/JPEG,
 // Markdown, LaTeX), one representation per output, the richest the page can show, as in Jupyter.
 
+import { button } from "./cell.mjs";
+
 /** Representations in the order a page prefers them. */
 export const MIME_ORDER = [
   "text/html",
@@ -26,6 +28,13 @@ export function latexForMathJax(text) {
 
 /** Classes that make the book's MathJax typeset an element inside the page (Sphinx ignores the rest). */
 const MATH_CLASSES = ["tex2jax_process", "mathjax_process"];
+
+/** Whether ``code`` gives ``name`` a value (assignment, def, class, for, import): the NameError's cure. */
+export function definesName(code, name) {
+  const id = name.replace(/[^\w]/g, "");
+  const binding = String.raw`(^|\n)[ \t]*((def|class)[ \t]+${id}\b|for[ \t]+([\w, ]*\b)?${id}\b|(import|from)[^\n]*\b${id}\b|([\w, ]*\b)?${id}\b[\w, ]*(:[^=\n]*)?=(?!=))`;
+  return Boolean(id) && new RegExp(binding).test(code);
+}
 
 /** Characters of text a cell shows before the rest waits behind a "show all" button. */
 export const SHOWN_CHARACTERS = 20_000;
@@ -62,7 +71,7 @@ export class OutputArea {
   add(kind, payload) {
     if (kind === "stream") this.stream(payload.name, payload.text);
     else if (kind === "turtle") this.rich.turtle(this, payload);
-    else if (kind === "error") this.text(payload.traceback, "carnet-error");
+    else if (kind === "error") this.error(payload);
     else this.element.append(this.bundle(payload, kind));
   }
 
@@ -121,6 +130,47 @@ export class OutputArea {
       this.element.append(last);
     }
     last.textContent += text;
+  }
+
+  /**
+   * An error: its traceback, one plain sentence for the common errors, and for a name an earlier
+   * cell defines, a button running the cells above (``rich.runAbove(name)``: a function, or null).
+   */
+  error({ traceback, ename, name }) {
+    this.text(traceback, "carnet-error");
+    const hint = this.messages[`hint${ename}`];
+    if (!hint) return;
+    const note = document.createElement("p");
+    note.className = "carnet-error-hint";
+    note.textContent = hint;
+    const runAbove = name ? this.rich.runAbove?.(name) : null;
+    if (runAbove) note.append(" ", button(this.messages.errorRunAbove.replace("{name}", name), "", runAbove, "carnet-run-above-fix"));
+    this.element.append(note);
+  }
+
+  /** Ask the reader for input() under the cell; resolves their answer (Enter or the button). */
+  ask(prompt) {
+    const form = document.createElement("form");
+    form.className = "carnet-input";
+    const field = Object.assign(document.createElement("input"), { type: "text", autocomplete: "off" });
+    field.setAttribute("aria-label", prompt || this.messages.inputLabel);
+    form.append(field, Object.assign(document.createElement("button"), { type: "submit", className: "carnet-button", textContent: this.messages.inputSend }));
+    this.element.append(form);
+    field.focus();
+    return new Promise((resolve) =>
+      form.addEventListener("submit", (event) => {
+        event.preventDefault();
+        form.remove();
+        resolve(field.value);
+      }),
+    );
+  }
+
+  /** A failure of the runtime (not of the cell's code); ``retry`` runs the cell again after a failed start. */
+  runtimeFailure(error, retry) {
+    const message = error.kind === "start" ? `${this.messages.startFailed}\n${error.message}` : error.message;
+    const note = this.text(message, "carnet-error carnet-runtime-failure");
+    if (error.kind === "start") note.after(button(this.messages.retry, this.messages.retryTitle, retry, "carnet-retry"));
   }
 
   /** A block of plain text (a message or a traceback). */

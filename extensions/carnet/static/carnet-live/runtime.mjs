@@ -6,8 +6,10 @@
 // Page → worker: {type: "init", indexURL, helperURL, checkerURL, messages, files}
 //                {type: "run", id, code, filename}
 //                {type: "check", id, setup, code, filename, tests, hidden}  (an exercise, see exercise.mjs)
+//                {type: "input-reply", value}  (the reader's answer to input())
 // Worker → page: {type: "ready", seconds}            {type: "start-failed", message}
 //                {type: "output", id, kind, payload} {type: "packages-failed", id, packages}
+//                {type: "input", id, prompt}
 //                {type: "done", id, error, verdict}  {type: "failed", id, message}
 
 /** Why a run did not complete: Python could not start, or the reader stopped it. */
@@ -67,6 +69,7 @@ export class RuntimeClient {
       if (!job) return;
       if (data.type === "output") job.handlers.output?.(data.kind, data.payload);
       else if (data.type === "packages-failed") job.handlers.packagesFailed?.(data.packages);
+      else if (data.type === "input") job.handlers.input(data.prompt).then((value) => worker.postMessage({ type: "input-reply", value }));
       else if (data.type === "done" && data.verdict) this.finish(data.id, { error: false, verdict: data.verdict });
       else if (data.type === "done") this.finish(data.id, { error: Boolean(data.error) });
       else if (data.type === "failed") this.finish(data.id, null, new RuntimeError("internal", data.message));
