@@ -58,9 +58,16 @@ def test_every_executable_page_has_one_try_it_link_that_resolves(sample_build: B
     assert text == regression.read_text(), "launch URLs changed: rerun with CARNET_UPDATE_REGRESSIONS=1 if intended"
 
 
-def test_try_it_button_is_translated(sample_build: Build):
+def test_try_it_button_is_translated_and_visible_under_the_title(sample_build: Build):
     soup = BeautifulSoup((sample_build.html / "content/01-bases/variables.html").read_text(), "html.parser")
     assert soup.select_one("a.btn-carnet-try-it").get_text(strip=True) == "Essayer"
+    visible = soup.select_one("h1 + p.carnet-try-it-bar a.carnet-try-it-visible")
+    assert visible.get_text(strip=True) == "🚀 Essayer dans JupyterLite", "labelled, not an icon in a menu"
+    assert visible["href"] == soup.select_one("a.btn-carnet-try-it")["href"]
+    menu = soup.select_one(".dropdown-launch-buttons button")
+    assert menu is not None and "Lancer le contenu interactif" in str(menu), "the theme's menu, in French"
+    plain = BeautifulSoup((sample_build.html / "book/about.html").read_text(), "html.parser")
+    assert not plain.select(".carnet-try-it-visible"), "only executable pages"
 
 
 def test_lite_interface_follows_the_book_language(sample_build: Build, launch_build: Build):
@@ -78,6 +85,9 @@ def test_lite_interface_follows_the_book_language(sample_build: Build, launch_bu
 def test_lite_notebooks_keep_build_outputs(sample_build: Build):
     notebook = (sample_build.html / "lite/files/content/02-donnees/graphiques.ipynb").read_text()
     assert '"image/png"' in notebook
+    listes = json.loads((sample_build.html / "lite/files/content/02-donnees/listes.ipynb").read_text())
+    streams = [out for cell in listes["cells"] for out in cell.get("outputs", []) if out["output_type"] == "stream"]
+    assert streams and all(isinstance(out["text"], str) for out in streams), "JupyterLite joins a list with commas"
 
 
 @pytest.fixture(scope="module")

@@ -97,6 +97,28 @@ def test_errors_show_the_pupils_line_never_carnets_and_offer_to_run_the_cells_ab
     assert page.errors == []
 
 
+def test_output_of_edited_code_shows_as_stale_and_editors_follow_the_dark_theme(offline_context, site):
+    page = open_page(offline_context, site + "cellules.html")
+    target = cell(page, 2)
+    run(page, 1)
+    assert run(page, 2).inner_text().strip() == "42"
+    type_code(page, 2, "x * 3")
+    assert "carnet-stale" in target.get_attribute("class"), "the output came from other code"
+    label = target.locator(".carnet-output").evaluate("(e) => getComputedStyle(e, '::before').content")
+    assert "version précédente du code" in label
+    target.locator(".carnet-reset").click()
+    assert "carnet-stale" not in target.get_attribute("class"), "42 came from the original code"
+    type_code(page, 2, "x * 3")
+    assert run(page, 2).inner_text().strip() == "63" and "carnet-stale" not in target.get_attribute("class")
+    target.locator(".carnet-reset").click()
+    assert "carnet-stale" in target.get_attribute("class"), "'original code' does not bring back 63's code"
+    background = "(e) => getComputedStyle(e).backgroundColor"
+    light = target.locator(".CodeMirror").evaluate(background)
+    page.evaluate("document.documentElement.dataset.theme = 'dark'")
+    dark = target.locator(".CodeMirror").evaluate(background)
+    assert light != dark and dark != "rgb(255, 255, 255)", (light, dark)
+
+
 def test_cells_accept_ipython_syntax_and_show_values_as_the_book_does(offline_context, site):
     page = open_page(offline_context, site + "ipython.html")
     assert run(page, 1).inner_text().strip() == "dict", "IPython's formatter, not <class 'dict'>"

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { bestMime, fitText, latexForMathJax } from "../../extensions/carnet/static/carnet-live/outputs.mjs";
+import { bestMime, definesName, fitText, latexForMathJax } from "../../extensions/carnet/static/carnet-live/outputs.mjs";
 
 test("the richest representation the page can show wins", () => {
   assert.equal(bestMime({ "text/plain": "x", "text/html": "<b>x</b>" }), "text/html");
@@ -24,4 +24,13 @@ test("text beyond the shown budget is held back, not lost", () => {
   assert.deepEqual(fitText(0, "abc", 5), ["abc", ""]);
   assert.deepEqual(fitText(3, "abcd", 5), ["ab", "cd"]);
   assert.deepEqual(fitText(9, "abc", 5), ["", "abc"]);
+});
+
+test("a NameError's name is found where an earlier cell gives it a value", () => {
+  for (const code of ["x = 21", "a, x = 1, 2", "def x():\n    pass", "for x in range(3):\n    pass", "import math as x", "from m import x", "n: int = 1\nx += 1\nx = 2"]) {
+    assert.ok(definesName(code, "x"), code);
+  }
+  for (const code of ["print(x)", "x == 2", "xx = 1", "y = x", "f(x=1)"]) {
+    assert.equal(definesName(code, "x"), false, code);
+  }
 });

@@ -8,9 +8,11 @@ Which pages and files the JupyterLite site holds is decided here too; :mod:`.lit
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import Any
 
+from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
@@ -71,6 +73,8 @@ def add_try_it_button(app: Sphinx, pagename: str, templatename: str, context: di
     }
     buttons = context.setdefault("header_buttons", [])
     group = next((b for b in buttons if b.get("label") == "launch-buttons"), None)
+    if group is not None:  # the theme's own menu (Binder…) is labelled in English
+        group["tooltip"] = translate(app.config.language, "launch.menu")
     if group is None:
         group = {
             "type": "group",
@@ -83,7 +87,30 @@ def add_try_it_button(app: Sphinx, pagename: str, templatename: str, context: di
     group["buttons"].insert(0, button)
 
 
+def add_visible_try_it(app: Sphinx, doctree: nodes.document) -> None:
+    """Under the page's title, a visible, labelled "Essayer" link: the header menu is only an icon."""
+    settings = carnet_config(app).launch
+    docname = app.env.docname
+    if not has_try_it(app.env, docname, settings):
+        return
+    language = app.config.language
+    url = try_it_url(docname, settings.lite_dir, settings.interface, f"{docname}.ipynb")
+    markup = (
+        f'<p class="carnet-try-it-bar"><a class="carnet-button carnet-try-it-visible" href="{html.escape(url)}" '
+        f'title="{html.escape(translate(language, "launch.try_it_tooltip"))}">'
+        f"{html.escape(translate(language, 'launch.try_it_visible'))}</a></p>"
+    )
+    link = nodes.raw("", markup, format="html")
+    section = next(iter(doctree.findall(nodes.section)), None)
+    if section is not None and section.children and isinstance(section[0], nodes.title):
+        section.insert(1, link)
+    else:
+        doctree.insert(0, link)
+
+
 def setup_launch(app: Sphinx) -> None:
     """Register the try-it button."""
+    # After the PageSettingsCollector (doctree-read, priority 500) has read the page's try_it.
+    app.connect("doctree-read", add_visible_try_it, priority=600)
     # After sphinx-book-theme's own launch buttons (default priority 500).
     app.connect("html-page-context", add_try_it_button, priority=600)

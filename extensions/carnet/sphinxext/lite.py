@@ -24,6 +24,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import nbformat
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.errors import ExtensionError
@@ -141,9 +142,10 @@ def update_lite_site(
 def pupil_notebook_file(executed: Path, page: str, todo: str) -> bytes:
     """The "try it" notebook of a page: its executed notebook as the pupil gets it, naming its page.
 
-    ``carnet grade`` finds a hand-in's page by ``carnet.page`` in its metadata.
+    ``carnet grade`` finds a hand-in's page by ``carnet.page`` in its metadata. Texts are written
+    whole, not as lists of lines: JupyterLite shows a list as its items joined by commas.
     """
-    notebook = pupil_notebook(json.loads(executed.read_bytes()), todo)
+    notebook = pupil_notebook(nbformat.reads(executed.read_text(encoding="utf-8"), as_version=4), todo)
     metadata = notebook.setdefault("metadata", {})
     metadata["carnet"] = {**(metadata.get("carnet") or {}), "page": page}
     return (json.dumps(notebook, ensure_ascii=False, indent=1) + "\n").encode()

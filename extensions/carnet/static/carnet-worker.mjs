@@ -1,5 +1,14 @@
 // Carnet's Web Worker: loads Pyodide from the book (or the CDN the author chose) and runs cells.
-// The messages it receives and sends are described in carnet-live/runtime.mjs.
+// Its page side is carnet-live/runtime.mjs (RuntimeClient). The messages:
+//
+// Page → worker: {type: "init", indexURL, helperURL, checkerURL, messages, files}
+//                {type: "run", id, code, filename}
+//                {type: "check", id, setup, code, filename, tests, hidden}  (an exercise, see exercise.mjs)
+//                {type: "input-reply", value}  (the reader's answer to input())
+// Worker → page: {type: "ready", seconds}            {type: "start-failed", message}
+//                {type: "output", id, kind, payload} {type: "packages-failed", id, packages}
+//                {type: "input", id, prompt}
+//                {type: "done", id, error, verdict}  {type: "failed", id, message}
 import { fileMounts } from "./carnet-live/files.mjs";
 import { loadForCell, quiet } from "./carnet-live/packages.mjs";
 

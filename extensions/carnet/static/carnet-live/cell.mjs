@@ -54,6 +54,7 @@ export class LiveCell {
     element.querySelector(".cell_input").before(bar);
     this.outputElement = document.createElement("div");
     this.outputElement.className = "carnet-output";
+    this.outputElement.dataset.stale = text.stale;
     this.outputElement.hidden = true;
     element.querySelector(".cell_input").after(this.outputElement);
 
@@ -90,10 +91,12 @@ export class LiveCell {
     this.markModified();
   }
 
+  /** Show whether the code was changed, and whether the output under it came from other code (stale). */
   markModified() {
     const modified = this.code !== this.original;
     this.resetButton.hidden = !modified;
     this.element.classList.toggle("carnet-modified", modified);
+    this.element.classList.toggle("carnet-stale", this.code !== (this.ranCode ?? this.original));
   }
 
   /** Put ``code`` in the cell, as if the reader had typed it (kept like an edit). */
@@ -149,6 +152,8 @@ export class LiveCell {
     }
     output.clear();
     this.markLine(null);
+    this.ranCode = this.code;
+    this.markModified();
     this.outputElement.hidden = false;
     this.element.querySelector(".cell_output")?.classList.add("carnet-replaced");
     this.setStatus(runtime.isReady ? text.running : text.starting);

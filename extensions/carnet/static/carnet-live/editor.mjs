@@ -18,7 +18,8 @@ export function loadEditor(base) {
     const css = document.createElement("link");
     css.rel = "stylesheet";
     css.href = new URL("lib/codemirror.css", base).href;
-    document.head.append(css);
+    const own = Object.assign(document.createElement("link"), { rel: "stylesheet", href: new URL("editor.css", import.meta.url).href });
+    document.head.append(css, own); // Carnet's after CodeMirror's: the book's theme wins
     loading = addScript(new URL("lib/codemirror.js", base).href)
       .then(() => addScript(new URL("mode/python/python.js", base).href))
       .then(() => window.CodeMirror)

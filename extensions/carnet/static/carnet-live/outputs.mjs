@@ -3,6 +3,9 @@
 
 import { button } from "./cell.mjs";
 
+// The styles of outputs come with their renderers (Node's tests have no document).
+globalThis.document?.head.append(Object.assign(document.createElement("link"), { rel: "stylesheet", href: new URL("outputs.css", import.meta.url).href }));
+
 /** Representations in the order a page prefers them. */
 export const MIME_ORDER = [
   "text/html",

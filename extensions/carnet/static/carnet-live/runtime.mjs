@@ -1,16 +1,7 @@
-// The page side of the runtime: one Web Worker per page (so every cell shares one Python namespace),
-// spoken to with the messages below. A failed start (a blocked or missing pyodide.mjs or .wasm, a
-// worker that cannot load) fails every waiting cell with a message at once, and the next run starts
-// a new worker: no cell waits forever.
-//
-// Page → worker: {type: "init", indexURL, helperURL, checkerURL, messages, files}
-//                {type: "run", id, code, filename}
-//                {type: "check", id, setup, code, filename, tests, hidden}  (an exercise, see exercise.mjs)
-//                {type: "input-reply", value}  (the reader's answer to input())
-// Worker → page: {type: "ready", seconds}            {type: "start-failed", message}
-//                {type: "output", id, kind, payload} {type: "packages-failed", id, packages}
-//                {type: "input", id, prompt}
-//                {type: "done", id, error, verdict}  {type: "failed", id, message}
+// The page side of the runtime: one Web Worker per page (every cell shares one Python namespace),
+// spoken to with the messages listed in carnet-worker.mjs. A failed start (a blocked or missing
+// file, a worker that cannot load) fails every waiting cell at once, and the next run starts a new
+// worker: no cell waits forever.
 
 /** Why a run did not complete: Python could not start, or the reader stopped it. */
 export class RuntimeError extends Error {
