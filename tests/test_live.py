@@ -119,6 +119,18 @@ def test_output_of_edited_code_shows_as_stale_and_editors_follow_the_dark_theme(
     assert light != dark and dark != "rgb(255, 255, 255)", (light, dark)
 
 
+def test_keyboard_reaches_the_first_cell_at_once_and_buttons_are_named_by_their_text(offline_context, site):
+    page = open_page(offline_context, site + "cellules.html")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Aller à la première cellule de code"
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.activeElement.closest('[data-carnet-cell]')?.dataset.carnetCell === '1'")
+    names = page.locator(".carnet-button").evaluate_all(
+        "(buttons) => buttons.map((b) => [b.textContent, b.getAttribute('aria-label')])"
+    )
+    assert names and all(label is None for _, label in names), "the visible text is the accessible name"
+
+
 def test_cells_accept_ipython_syntax_and_show_values_as_the_book_does(offline_context, site):
     page = open_page(offline_context, site + "ipython.html")
     assert run(page, 1).inner_text().strip() == "dict", "IPython's formatter, not <class 'dict'>"
@@ -165,7 +177,7 @@ def test_stop_ends_a_runaway_loop_and_python_starts_again(offline_context, site)
     cell(page, 6).locator(".carnet-run").click()
     cell(page, 6).locator(".carnet-status", has_text="Exécution").wait_for(timeout=START_TIMEOUT)
     assert "carnet-running" in cell(page, 6).get_attribute("class")
-    cell(page, 6).get_by_role("button", name="Arrêter Python (ses variables sont perdues)").click()
+    cell(page, 6).get_by_role("button", name="■ Arrêter", exact=True).click()
     assert "Python a été arrêté" in cell(page, 6).locator(".carnet-output").inner_text()
     # A new Python has empty variables.
     assert "NameError: name 'x' is not defined" in run(page, 2).inner_text()
@@ -184,7 +196,7 @@ def test_ipython_display_markdown_and_latex_render_as_in_jupyter(offline_context
 
 def test_run_up_to_here_stops_at_the_first_failing_cell(offline_context, site):
     page = open_page(offline_context, site + "cellules.html")
-    cell(page, 6).get_by_role("button", name="Exécuter toutes les cellules du haut de la page jusqu'à celle-ci").click()
+    cell(page, 6).get_by_role("button", name="▶▶ Exécuter jusqu'ici", exact=True).click()
     cell(page, 4).locator(".carnet-output", has_text="ZeroDivisionError").wait_for(timeout=START_TIMEOUT)
     page.wait_for_function("() => !document.querySelector('.carnet-running')", timeout=START_TIMEOUT)
     assert run_output_shown(page, 3) and not run_output_shown(page, 5) and not run_output_shown(page, 6)

@@ -108,6 +108,14 @@ const keys = editKeys(
 );
 const cells = elements.map((element, index) => new LiveCell(element, index, keys[index], page));
 
+// A keyboard reader reaches the first code cell in one key press (the theme's links come first).
+if (cells.length) {
+  cells[0].element.id ||= "carnet-first-cell";
+  const skip = Object.assign(document.createElement("a"), { href: `#${cells[0].element.id}`, className: "carnet-skip", textContent: text.skipToCode });
+  skip.addEventListener("click", () => setTimeout(() => cells[0].pre.focus()));
+  document.body.prepend(skip);
+}
+
 const markers = document.querySelectorAll("div.carnet-exercise[data-exercise]");
 if (markers.length) {
   const notebookURL = settings.notebook ? here(settings.notebook) : "";

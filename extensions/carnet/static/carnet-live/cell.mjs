@@ -1,16 +1,16 @@
 // One live code cell: its controls, its code (a <pre> until the editor loads), its output area.
 // Nothing here imports the editor or the output renderers: they load with the reader's intent.
 
-/** A button of Carnet's controls; ``title`` is its tooltip and accessible name, ``className`` extra classes. */
+/**
+ * A button of Carnet's controls: its visible ``label`` is its accessible name (WCAG 2.5.3), ``title``
+ * its tooltip and description; ``className``: extra classes.
+ */
 export function button(label, title, action, className = "") {
   const element = document.createElement("button");
   element.type = "button";
   element.className = `carnet-button ${className}`.trim();
   element.textContent = label;
-  if (title) {
-    element.title = title;
-    element.setAttribute("aria-label", title);
-  }
+  if (title) element.title = title;
   element.addEventListener("click", action);
   return element;
 }
