@@ -13,7 +13,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.errors import ExtensionError
 
-from ..core.toc import missing_entries
+from ..core.toc import meant, missing_entries
 
 
 def refuse_missing_entries(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
@@ -25,7 +25,11 @@ def refuse_missing_entries(app: Sphinx, env: BuildEnvironment, docnames: list[st
     if missing:
         toc = PurePosixPath(str(app.config.external_toc_path)).name
         suffixes = "/".join(app.config.source_suffix)
-        lines = "\n".join(f"  - {name} (no {name}{{{suffixes}}})" for name in missing)
+        lines = []
+        for name in missing:
+            guess = meant(name, set(env.found_docs) - set(missing))
+            lines.append(f"  - {name} (no {name}{{{suffixes}}}{f'; did you mean {guess}?' if guess else ''})")
+        lines = "\n".join(lines)
         raise ExtensionError(f"{toc} names pages that do not exist (or are excluded):\n{lines}")
 
 
