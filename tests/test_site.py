@@ -3,12 +3,13 @@ failed request, no request leaving the book's origin, and every launch URL resol
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
 from bs4 import BeautifulSoup
 from carnet.cli.server import serve_directory
-from conftest import Build
+from conftest import Build, build_in_process, copy_book
 
 pytestmark = pytest.mark.slow
 
@@ -60,3 +61,12 @@ def test_not_found_page_is_self_contained_with_an_absolute_home_link(sample_buil
     assert [a["href"] for a in page.select("a")] == ["/carnet/index.html"]
     assert not page.select("script[src], link[href], img[src]")
     assert (sample_build.html / ".nojekyll").is_file()
+
+
+def test_a_repository_left_as_carnet_new_placeholder_is_flagged(tmp_path: Path):
+    book = copy_book("exercises", tmp_path)
+    config = book / "_config.yml"
+    config.write_text(config.read_text() + "repository:\n  url: https://github.com/USER/REPO\n")
+    build = build_in_process(book)
+    assert "repository.url is still the placeholder https://github.com/USER/REPO" in build.output
+    assert "write your repository's address" in build.output

@@ -3,7 +3,8 @@
 GitHub Pages serves a project's site under ``https://USER.github.io/REPO/``. Its ``404.html`` is
 served for any missing address, at any depth, so it cannot use relative links: Carnet writes a
 self-contained one whose only link (home) is absolute, built from ``html.baseurl`` or, failing
-that, from the repository's name. ``.nojekyll`` keeps Jekyll from dropping ``_static/``.
+that, from the repository's name. ``.nojekyll`` keeps Jekyll from dropping ``_static/``. A
+repository address left as ``carnet new``'s placeholder is flagged.
 """
 
 from __future__ import annotations
@@ -14,9 +15,12 @@ from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
 
 from ..core.i18n import translate
 from ..core.urls import site_path
+
+LOGGER = logging.getLogger(__name__)
 
 
 def not_found_page(title: str, home: str, language: str | None) -> str:
@@ -83,8 +87,25 @@ def remove_stale_pages(
     return []
 
 
+#: What ``carnet new`` writes until the teacher gives their repository (``--repository``).
+PLACEHOLDER_REPOSITORY = "github.com/USER/REPO"
+
+
+def warn_placeholder_repository(app: Sphinx) -> None:
+    """``repository.url`` still ``carnet new``'s placeholder: Binder and the repository button lead nowhere."""
+    url = str((app.config.html_theme_options or {}).get("repository_url", ""))
+    if PLACEHOLDER_REPOSITORY in url:
+        LOGGER.warning(
+            f"_config.yml: repository.url is still the placeholder {url}: write your repository's address "
+            "(https://github.com/<account>/<repository>); Binder and the repository button use it [carnet.placeholder]",
+            type="carnet",
+            subtype="placeholder",
+        )
+
+
 def setup_site(app: Sphinx) -> None:
     """Add GitHub Pages' files to every HTML build, and keep pages free of duplicate scripts."""
+    app.connect("builder-inited", warn_placeholder_repository)
     app.connect("build-finished", write_site_files)
     app.connect("env-get-outdated", remove_stale_pages)
     # Before any handler that returns a template name: Sphinx stops calling handlers after one does.
