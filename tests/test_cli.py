@@ -283,9 +283,19 @@ def test_publish_pushes_the_site_to_gh_pages(course: Path, tmp_path: Path):
         text=True,
     )
     assert published.returncode == 0, published.stdout + published.stderr
+    assert "origin/gh-pages" in published.stdout
     files = git("ls-tree", "-r", "--name-only", "gh-pages", cwd=remote).split()
     assert ".nojekyll" in files and "index.html" in files and "404.html" in files
     assert "lite/jupyter-lite.json" in files and "_static/carnet/pyodide/pyodide.asm.wasm" in files
+
+
+def test_publish_outside_git_says_what_to_do(course: Path, tmp_path: Path):
+    book = fresh_copy(course, tmp_path)
+    shutil.copytree(course / "_build/html", book / "_build/html")
+    published = carnet("publish", str(book), lang="fr_FR.UTF-8")
+    assert published.returncode == 2
+    assert "n'est pas un dépôt git" in published.stderr and "git remote add origin" in published.stderr
+    assert "Traceback" not in published.stderr
 
 
 def test_removed_page_disappears_from_the_site(course: Path, tmp_path: Path):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import re
+import subprocess
 from pathlib import Path
 
 from .. import __version__
@@ -31,6 +32,8 @@ def publish_site(repository: Path, html: Path, *, remote: str, branch: str, push
 
     if not (html / "index.html").is_file():
         raise CarnetError(f"{html} holds no built site: run `carnet build` first")
+    if subprocess.run(["git", "rev-parse", "--git-dir"], cwd=repository, capture_output=True).returncode != 0:
+        raise CarnetError(say("publish_no_git", dir=repository))
     (html / ".nojekyll").touch()
     try:
         with contextlib.chdir(repository):
