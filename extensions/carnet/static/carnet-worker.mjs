@@ -42,11 +42,19 @@ function mountPageFiles(files) {
   return cwd;
 }
 
-/** Fetch one of Carnet's Python modules from the book into Python's home folder. */
-async function install(url, name) {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  pyodide.FS.writeFile(`/home/pyodide/${name}`, await response.text());
+/** Start fetching one of Carnet's Python modules from the book (a failure surfaces when it is awaited). */
+function fetchModule(url) {
+  const text = fetch(url).then((response) => {
+    if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+    return response.text();
+  });
+  text.catch(() => {}); // awaited later: not an unhandled rejection meanwhile
+  return text;
+}
+
+/** Write a fetched module into Python's home folder. */
+async function install(name, text) {
+  pyodide.FS.writeFile(`/home/pyodide/${name}`, await text);
 }
 
 /** The answer the page will give to input(): resolved by an "input-reply" message. */
@@ -60,11 +68,12 @@ let running = null; // the id of the job running now
 async function init({ indexURL, helperURL, checkerURL, messages, files }) {
   const start = performance.now();
   checkURL = checkerURL;
+  // Carnet's modules download while Pyodide starts (carnet_runtime imports carnet_errors).
+  const modules = ["carnet_errors.py", "carnet_runtime.py"].map((name) => [name, fetchModule(new URL(name, helperURL).href)]);
   try {
     const { loadPyodide } = await import(indexURL + "pyodide.mjs");
     pyodide = await loadPyodide({ indexURL, lockFileURL: indexURL + "pyodide-lock.json" });
-    await install(new URL("carnet_errors.py", helperURL).href, "carnet_errors.py");
-    await install(helperURL, "carnet_runtime.py");
+    for (const [name, text] of modules) await install(name, text);
     runtime = pyodide.pyimport("carnet_runtime");
     runtime.MESSAGES.update(pyodide.toPy(messages));
     runtime.ASK = (prompt) => ask(running, prompt);
@@ -96,7 +105,7 @@ async function checkExercise({ id, setup, code, filename, tests, hidden }) {
   running = id;
   try {
     if (!checker) {
-      await install(checkURL, "carnet_check.py");
+      await install("carnet_check.py", fetchModule(checkURL));
       // The working directory is the page's folder by now: import from where the module was written.
       checker = pyodide.runPython("import importlib, sys; sys.path.append('/home/pyodide'); importlib.invalidate_caches(); importlib.import_module('carnet_check')");
     }
