@@ -43,3 +43,14 @@ def type_code(page, number: int, *lines: str) -> None:
     page.keyboard.press("Control+A")
     for line in lines:
         page.keyboard.type(line)
+
+
+def cell_menu(page, number: int, name: str) -> None:
+    """Choose ``name`` in a cell's "⋯" menu (Run up to here, Original code)."""
+    cell(page, number).locator(".carnet-more").click()
+    cell(page, number).locator(".carnet-menu").get_by_role("button", name=name, exact=True).click()
+
+
+def python_bar(page):
+    """The page's Python bar (state, Stop, Restart), there once the reader has shown intent."""
+    return page.locator(".carnet-python")

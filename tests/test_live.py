@@ -7,9 +7,10 @@ must already hold the runtime, the editor and MathJax.
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
-from browsing import START_TIMEOUT, cell, open_page, run, type_code
+from browsing import START_TIMEOUT, cell, cell_menu, open_page, python_bar, run, type_code
 from bs4 import BeautifulSoup
 from carnet.assets.runtime import PYODIDE_VERSION
 from carnet.cli.server import serve_directory
@@ -106,11 +107,11 @@ def test_output_of_edited_code_shows_as_stale_and_editors_follow_the_dark_theme(
     assert "carnet-stale" in target.get_attribute("class"), "the output came from other code"
     label = target.locator(".carnet-output").evaluate("(e) => getComputedStyle(e, '::before').content")
     assert "version précédente du code" in label
-    target.locator(".carnet-reset").click()
+    cell_menu(page, 2, "⟲ Code d'origine")
     assert "carnet-stale" not in target.get_attribute("class"), "42 came from the original code"
     type_code(page, 2, "x * 3")
     assert run(page, 2).inner_text().strip() == "63" and "carnet-stale" not in target.get_attribute("class")
-    target.locator(".carnet-reset").click()
+    cell_menu(page, 2, "⟲ Code d'origine")
     assert "carnet-stale" in target.get_attribute("class"), "'original code' does not bring back 63's code"
     background = "(e) => getComputedStyle(e).backgroundColor"
     light = target.locator(".CodeMirror").evaluate(background)
@@ -128,7 +129,55 @@ def test_keyboard_reaches_the_first_cell_at_once_and_buttons_are_named_by_their_
     names = page.locator(".carnet-button").evaluate_all(
         "(buttons) => buttons.map((b) => [b.textContent, b.getAttribute('aria-label')])"
     )
-    assert names and all(label is None for _, label in names), "the visible text is the accessible name"
+    worded = [(text, label) for text, label in names if any(c.isalpha() for c in text)]
+    assert worded and all(label is None for _, label in worded), "the visible text is the accessible name"
+    assert {label for text, label in names if text == "⋯"} == {"Autres commandes de la cellule"}, "a symbol gets words"
+
+
+#: Collects what the page's Python bar shows, as it changes (progress figures come and go fast on 127.0.0.1).
+WATCH_BAR = """() => { window.barTexts = [];
+  new MutationObserver(() => { const bar = document.querySelector('.carnet-python');
+    if (bar) window.barTexts.push([bar.dataset.state, bar.querySelector('.carnet-python-figures').textContent]); })
+  .observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true }); }"""
+
+
+def test_calm_controls_one_run_button_per_cell_and_python_in_one_place(offline_context, site):
+    page = open_page(offline_context, site + "cellules.html")
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone
+    toolbar = cell(page, 2).locator(".carnet-toolbar")
+    visible = toolbar.locator("button:visible").all_inner_texts()
+    assert visible == ["▶ Exécuter", "⋯"], "one Run control; the others wait in a menu"
+    assert toolbar.bounding_box()["height"] < 40, "one row, even on a phone"
+    assert python_bar(page).count() == 0, "nothing about Python before the reader shows intent"
+    # The editor takes the <pre>'s place without a jump: same box, same place for the code.
+    code = "(e) => { const r = document.createRange(); r.selectNodeContents(e); return r.getBoundingClientRect().x; }"
+    before = cell(page, 2).bounding_box(), cell(page, 2).locator(".cell_input pre").evaluate(code)
+    page.evaluate(WATCH_BAR)
+    cell(page, 2).hover()
+    cell(page, 2).locator(".CodeMirror").wait_for(timeout=START_TIMEOUT)
+    after = cell(page, 2).bounding_box(), cell(page, 2).locator(".CodeMirror-line").first.evaluate(code)
+    assert abs(before[0]["height"] - after[0]["height"]) <= 1 and abs(before[0]["y"] - after[0]["y"]) <= 1, (before, after)
+    assert abs(before[1] - after[1]) <= 2, "the code stays where it was"
+    page.locator(".carnet-python[data-state='ready']").wait_for(timeout=START_TIMEOUT)
+    assert python_bar(page).get_by_role("status").inner_text() == "Python est prêt"
+    figures = [text for state, text in page.evaluate("window.barTexts") if state == "starting" and text]
+    total = int(page.locator("script#carnet-live").get_attribute("data-download"))
+    assert total > 5_000_000 and figures, "the download is announced with its size"
+    assert all(re.fullmatch(r"\d+,\d / \d+,\d Mo", text) for text in figures), figures
+    assert figures[-1] == "{0} / {0} Mo".format(f"{total / 1e6:.1f}".replace(".", ",")), figures[-1]
+    # The menu opens from the keyboard and closes with Escape, back on its button.
+    cell(page, 2).locator(".carnet-more").focus()
+    page.keyboard.press("Enter")
+    assert cell(page, 2).locator(".carnet-menu").is_visible()
+    assert cell(page, 2).locator(".carnet-more").get_attribute("aria-expanded") == "true"
+    page.keyboard.press("Escape")
+    assert cell(page, 2).locator(".carnet-menu").is_hidden()
+    assert page.evaluate("document.activeElement.className").endswith("carnet-more")
+    # Restart is the page's: a new Python, empty variables.
+    run(page, 1)
+    python_bar(page).get_by_role("button", name="↺ Redémarrer", exact=True).click()
+    assert "NameError" in run(page, 2).inner_text()
+    assert page.errors == []
 
 
 def test_cells_accept_ipython_syntax_and_show_values_as_the_book_does(offline_context, site):
@@ -163,11 +212,13 @@ def test_edit_run_and_keep_edits_across_reload(offline_context, site):
     page.reload()
     page.wait_for_load_state("networkidle")
     assert "print('modifié', 6 * 7)" in cell(page, 2).locator(".cell_input").inner_text()
+    cell(page, 2).locator(".carnet-more").click()
     reset = cell(page, 2).locator(".carnet-reset")
     assert reset.is_visible()
     reset.click()
     assert cell(page, 2).locator(".cell_input").inner_text().strip() == "x * 2"
-    assert reset.is_hidden()
+    cell(page, 2).locator(".carnet-more").click()
+    assert reset.is_hidden(), "nothing to reset"
 
 
 def test_stop_ends_a_runaway_loop_and_python_starts_again(offline_context, site):
@@ -177,8 +228,11 @@ def test_stop_ends_a_runaway_loop_and_python_starts_again(offline_context, site)
     cell(page, 6).locator(".carnet-run").click()
     cell(page, 6).locator(".carnet-status", has_text="Exécution").wait_for(timeout=START_TIMEOUT)
     assert "carnet-running" in cell(page, 6).get_attribute("class")
-    cell(page, 6).get_by_role("button", name="■ Arrêter", exact=True).click()
+    assert python_bar(page).get_by_role("status").inner_text() == "Python exécute : cellule 6"
+    python_bar(page).get_by_role("button", name="■ Arrêter", exact=True).click()
     assert "Python a été arrêté" in cell(page, 6).locator(".carnet-output").inner_text()
+    assert python_bar(page).get_by_role("status").inner_text() == "Python est arrêté (variables effacées)"
+    assert cell(page, 1).locator(".carnet-status").inner_text() == "", "the other cells are left alone"
     # A new Python has empty variables.
     assert "NameError: name 'x' is not defined" in run(page, 2).inner_text()
 
@@ -196,7 +250,7 @@ def test_ipython_display_markdown_and_latex_render_as_in_jupyter(offline_context
 
 def test_run_up_to_here_stops_at_the_first_failing_cell(offline_context, site):
     page = open_page(offline_context, site + "cellules.html")
-    cell(page, 6).get_by_role("button", name="▶▶ Exécuter jusqu'ici", exact=True).click()
+    cell_menu(page, 6, "▶▶ Exécuter jusqu'ici")
     cell(page, 4).locator(".carnet-output", has_text="ZeroDivisionError").wait_for(timeout=START_TIMEOUT)
     page.wait_for_function("() => !document.querySelector('.carnet-running')", timeout=START_TIMEOUT)
     assert run_output_shown(page, 3) and not run_output_shown(page, 5) and not run_output_shown(page, 6)

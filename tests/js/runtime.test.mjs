@@ -120,3 +120,31 @@ test("an exercise's check goes to the worker whole and resolves its verdict, out
   assert.deepEqual(await result, { error: false, verdict });
   assert.deepEqual(outputs, ["stream"]);
 });
+
+test("the page hears Python's state: starting with its downloads, ready, running which cell, stopped", async () => {
+  const { runtime, workers } = client();
+  const states = [];
+  runtime.onstate = (state, detail) => states.push([state, detail?.loaded ?? detail?.label]);
+  const first = runtime.run("1", "<cellule 1>", { label: "cellule 1" });
+  const second = runtime.run("2", "<cellule 2>", { label: "cellule 2" });
+  const [worker] = workers;
+  worker.answer({ type: "progress", loaded: 5_000_000 });
+  worker.answer({ type: "ready", seconds: 2 });
+  await tick();
+  const [, one, two] = worker.sent;
+  worker.answer({ type: "done", id: one.id, error: false });
+  await first;
+  worker.answer({ type: "done", id: two.id, error: false });
+  await second;
+  runtime.stop("stopped");
+  assert.deepEqual(states, [
+    ["starting", 0],
+    ["starting", 5_000_000],
+    ["running", "cellule 1"],
+    ["running", "cellule 1"],
+    ["running", "cellule 1"],
+    ["running", "cellule 2"],
+    ["ready", undefined],
+    ["stopped", undefined],
+  ]);
+});

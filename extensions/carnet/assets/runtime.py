@@ -16,6 +16,7 @@ readers to the CDN for everything (``carnet.runtime.source: cdn``).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import shutil
@@ -26,7 +27,7 @@ from pathlib import Path
 
 from packaging.utils import canonicalize_name
 
-from ..core.lockfile import Wheel, rewrite_lock
+from ..core.lockfile import Wheel, package_closure, rewrite_lock
 from ..core.settings import RuntimeConfig
 from ..core.urls import RUNTIME_PATH, cdn_base
 from .npm import AssetError, cache_root, install_locked, locked_version, move_into_cache, run_tool
@@ -199,3 +200,23 @@ def prepare_runtime(settings: RuntimeConfig, srcdir: Path) -> Path:
         final.parent.mkdir(parents=True, exist_ok=True)
         move_into_cache(staged, final, lambda folder: (folder / "pyodide-lock.json").is_file())
     return root
+
+
+#: What a page's Python downloads to start, beside IPython's wheels (pyodide*.mjs load as modules).
+STARTUP_FILES = ("pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
+
+
+@functools.cache
+def startup_bytes(root: Path) -> int:
+    """Bytes a page downloads to start Python from the runtime folder ``root``: the page's progress total.
+
+    Pyodide's own files and the IPython wheels cells run with (their closure in the lock file);
+    0 when the folder is not there (a runtime from a CDN). Cached: the folder's name is its inputs' hash.
+    """
+    folder = root / RUNTIME_PATH
+    try:
+        lock = json.loads((folder / "pyodide-lock.json").read_text())
+        wheels = [lock["packages"][key]["file_name"] for key in package_closure(lock, ("ipython",))]
+    except (OSError, ValueError, LookupError):
+        return 0
+    return sum((folder / name).stat().st_size for name in [*STARTUP_FILES, *wheels] if (folder / name).is_file())

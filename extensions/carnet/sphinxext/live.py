@@ -18,7 +18,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 
 from ..assets.npm import prepare_static
-from ..assets.runtime import PYODIDE_VERSION, prepare_runtime, pyodide_cdn
+from ..assets.runtime import PYODIDE_VERSION, prepare_runtime, pyodide_cdn, runtime_root, startup_bytes
 from ..assets.turtle import RENDERER_PATH
 from ..core.i18n import messages, translate
 from ..core.urls import RUNTIME_PATH
@@ -107,7 +107,8 @@ def try_it_notebook(app: Sphinx, pagename: str) -> str:
 
 def add_live_script(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
     """Add the live-cell script to pages with live cells."""
-    live = carnet_config(app).live
+    settings = carnet_config(app)
+    live = settings.live
     if doctree is None or not has_live_cells(app, pagename):
         return
     attributes = {
@@ -121,6 +122,8 @@ def add_live_script(app: Sphinx, pagename: str, templatename: str, context: dict
         "data-prewarm": live.prewarm,
         "data-messages": json.dumps(messages(app.config.language, "live."), ensure_ascii=False),
         "data-pyodide-version": PYODIDE_VERSION,
+        # The progress bar's total while Python starts (0: unknown, the runtime comes from a CDN).
+        "data-download": str(startup_bytes(runtime_root(settings.runtime)) if settings.runtime.source == "self" else 0),
         "data-files": page_files(app, pagename),
         "data-pagename": pagename,
         # The page's "try it" notebook (the pupil's copy): the skeleton of "Télécharger mon travail".

@@ -3,24 +3,41 @@
 // cell, or Run), or, with prewarm "idle", once the page is idle. Settings come from data-
 // attributes of this module's script tag (#carnet-live); the texts come translated in data-messages.
 // Modules in carnet-live/: runtime (worker protocol), outputs, editor, rich (Markdown, LaTeX),
-// storage (edits), cell (controls), turtle; exercise and work load on pages with exercises only.
+// storage (edits), cell (a cell's controls), pythonbar (the page's Python: state, Stop, Restart),
+// turtle; exercise and work load on pages with exercises only.
 
 import { LiveCell } from "./carnet-live/cell.mjs";
-import { RuntimeClient } from "./carnet-live/runtime.mjs";
 import { EditStore, editKeys } from "./carnet-live/storage.mjs";
 
 const settings = document.getElementById("carnet-live").dataset;
 const here = (path) => new URL(path, import.meta.url).href;
 const text = JSON.parse(settings.messages);
 
-const files = JSON.parse(settings.files);
-const runtime = new RuntimeClient(() => new Worker(here("carnet-worker.mjs"), { type: "module" }), {
-  indexURL: here(settings.pyodide),
-  helperURL: here("carnet_runtime.py"),
-  checkerURL: here("carnet_check.py"),
-  messages: { input: text.input, system: text.system },
-  files: { ...files, base: here(files.base) },
-});
+// Python's state shows in one bar for the page (pythonbar.mjs, loaded with the reader's intent).
+let pythonBar = null;
+let pythonState = ["starting", { loaded: 0 }];
+let runtime = null;
+let runtimeLoading = null;
+/** The page's runtime (runtime.mjs loads with the first intent); rejects when its module cannot load. */
+function python() {
+  runtimeLoading ??= import("./carnet-live/runtime.mjs").then(({ RuntimeClient }) => {
+    const files = JSON.parse(settings.files);
+    runtime = new RuntimeClient(() => new Worker(here("carnet-worker.mjs"), { type: "module" }), {
+      indexURL: here(settings.pyodide),
+      helperURL: here("carnet_runtime.py"),
+      checkerURL: here("carnet_check.py"),
+      messages: { input: text.input, system: text.system },
+      files: { ...files, base: here(files.base) },
+    });
+    runtime.onstate = (...state) => {
+      pythonState = state;
+      pythonBar?.show(...state);
+    };
+    return runtime;
+  });
+  runtimeLoading.catch(() => (runtimeLoading = null)); // the next intent tries again
+  return runtimeLoading;
+}
 
 /** The browser's localStorage; reading it throws where storage is blocked (edits then live with the page). */
 function browserStorage() {
@@ -32,8 +49,15 @@ function browserStorage() {
 }
 
 let editorLoading = null;
+let barLoading = null;
 function intent() {
-  runtime.start();
+  python().then((client) => client.start(), () => {}); // a module that cannot load is reported by the run
+  barLoading ??= import("./carnet-live/pythonbar.mjs")
+    .then(({ PythonBar }) => {
+      pythonBar = new PythonBar(text, Number(settings.download), page);
+      pythonBar.show(...pythonState);
+    })
+    .catch(() => (barLoading = null));
   if (!editorLoading) {
     editorLoading = import("./carnet-live/editor.mjs")
       .then(async ({ loadEditor, createEditor }) => {
@@ -77,7 +101,7 @@ async function outputArea(element, cell) {
 
 const page = {
   text,
-  runtime,
+  python,
   edits: new EditStore(browserStorage()),
   outputArea,
   intent,
@@ -87,15 +111,12 @@ const page = {
     }
   },
   stop() {
-    runtime.stop(text.stopped);
+    runtime?.stop(text.stopped);
     turtleScreen?.reset();
-    cells.forEach((cell) => cell.setStatus(text.stopped));
   },
   restart() {
-    runtime.stop(text.restarted);
-    turtleScreen?.reset();
-    cells.forEach((cell) => cell.setStatus(text.restarted));
-    runtime.start();
+    this.stop();
+    runtime?.start();
   },
 };
 

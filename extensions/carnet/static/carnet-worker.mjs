@@ -5,7 +5,8 @@
 //                {type: "run", id, code, filename}
 //                {type: "check", id, setup, code, filename, tests, hidden}  (an exercise, see exercise.mjs)
 //                {type: "input-reply", value}  (the reader's answer to input())
-// Worker → page: {type: "ready", seconds}            {type: "start-failed", message}
+// Worker → page: {type: "progress", loaded}  (bytes downloaded while Python starts)
+//                {type: "ready", seconds}            {type: "start-failed", message}
 //                {type: "output", id, kind, payload} {type: "packages-failed", id, packages}
 //                {type: "input", id, prompt}
 //                {type: "done", id, error, verdict}  {type: "failed", id, message}
@@ -42,6 +43,41 @@ function mountPageFiles(files) {
   return cwd;
 }
 
+/**
+ * Count the bytes downloaded through ``fetch`` (Pyodide's files and packages) and report them to the
+ * page, at most every 100 ms; returns the function that stops counting.
+ */
+function countDownloads() {
+  const fetchFile = self.fetch;
+  let loaded = 0;
+  let reported = 0;
+  const report = () => {
+    if (performance.now() - reported < 100) return;
+    reported = performance.now();
+    postMessage({ type: "progress", loaded });
+  };
+  self.fetch = async (...request) => {
+    const response = await fetchFile(...request);
+    if (!response.body) return response;
+    const reader = response.body.getReader();
+    const body = new ReadableStream({
+      async pull(controller) {
+        const { done, value } = await reader.read();
+        if (done) return controller.close();
+        loaded += value.byteLength;
+        report();
+        controller.enqueue(value);
+      },
+      cancel: (reason) => reader.cancel(reason),
+    });
+    return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+  };
+  return () => {
+    self.fetch = fetchFile;
+    postMessage({ type: "progress", loaded });
+  };
+}
+
 /** Start fetching one of Carnet's Python modules from the book (a failure surfaces when it is awaited). */
 function fetchModule(url) {
   const text = fetch(url).then((response) => {
@@ -67,6 +103,7 @@ let running = null; // the id of the job running now
 
 async function init({ indexURL, helperURL, checkerURL, messages, files }) {
   const start = performance.now();
+  const counted = countDownloads();
   checkURL = checkerURL;
   // Carnet's modules download while Pyodide starts (carnet_runtime imports carnet_errors).
   const modules = ["carnet_errors.py", "carnet_runtime.py"].map((name) => [name, fetchModule(new URL(name, helperURL).href)]);
@@ -78,9 +115,13 @@ async function init({ indexURL, helperURL, checkerURL, messages, files }) {
     runtime.MESSAGES.update(pyodide.toPy(messages));
     runtime.ASK = (prompt) => ask(running, prompt);
     runtime.enter_page_folder(mountPageFiles(files));
+    // Cells run in IPython: its files are part of the start (a failure shows at the first run).
+    await pyodide.loadPackage(["ipython"], quiet).catch(() => {});
   } catch (error) {
     failedStart(error);
     return;
+  } finally {
+    counted();
   }
   if (started) return; // it had already failed
   started = true;
@@ -121,15 +162,11 @@ async function checkExercise({ id, setup, code, filename, tests, hidden }) {
 }
 
 let queue = Promise.resolve();
-/** Once Python is ready, load IPython's files while the reader is still reading (cells need them soon). */
-async function loadIPythonMeanwhile() {
-  if (runtime) await pyodide.loadPackage(["ipython"], quiet).catch(() => {});
-}
 
 self.onmessage = ({ data }) => {
   // Python is waiting for this answer (suspended mid-cell): it cannot wait in the queue.
   if (data.type === "input-reply") answer?.(data.value);
-  else if (data.type === "init") queue = queue.then(() => init(data)).then(loadIPythonMeanwhile);
+  else if (data.type === "init") queue = queue.then(() => init(data));
   else if (data.type === "check") queue = queue.then(() => checkExercise(data));
   else queue = queue.then(() => runCell(data));
 };

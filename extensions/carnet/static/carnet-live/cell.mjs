@@ -17,8 +17,8 @@ export function button(label, title, action, className = "") {
 
 export class LiveCell {
   /**
-   * @param page what the cells share: text (translated messages), runtime (RuntimeClient), edits
-   *   (EditStore), outputArea(element, cell) → Promise<OutputArea>, intent(), runUpTo(cell), stop(), restart()
+   * @param page what the cells share: text (translated messages), python() → Promise<RuntimeClient>,
+   *   edits (EditStore), outputArea(element, cell) → Promise<OutputArea>, intent(), runUpTo(cell)
    */
   constructor(element, index, key, page) {
     this.element = element;
@@ -32,25 +32,32 @@ export class LiveCell {
     element.classList.add("carnet-live");
     element.dataset.carnetCell = String(index + 1);
 
+    // One Run button; the rest waits in a small menu (Python's state and Stop are the page's, in pythonbar.mjs).
     const bar = document.createElement("div");
     bar.className = "carnet-toolbar";
     bar.setAttribute("role", "toolbar");
     bar.setAttribute("aria-label", text.toolbar);
-    this.runButton = button(text.run, text.runTitle, () => this.run());
-    this.runButton.classList.add("carnet-run");
+    this.runButton = button(text.run, text.runTitle, () => this.run(), "carnet-run");
     this.status = document.createElement("span");
     this.status.className = "carnet-status";
     this.status.setAttribute("aria-live", "polite");
-    this.resetButton = button(text.reset, text.resetTitle, () => this.reset());
-    this.resetButton.classList.add("carnet-reset");
-    bar.append(
-      this.runButton,
-      button(text.runAbove, text.runAboveTitle, () => page.runUpTo(this)),
-      button(text.stop, text.stopTitle, () => page.stop()),
-      button(text.restart, text.restartTitle, () => page.restart()),
-      this.resetButton,
-      this.status,
-    );
+    this.resetButton = button(text.reset, text.resetTitle, () => this.reset(), "carnet-reset");
+    const menu = document.createElement("div");
+    menu.className = "carnet-menu";
+    menu.id = `carnet-menu-${index + 1}`;
+    menu.append(button(text.runAbove, text.runAboveTitle, () => page.runUpTo(this), "carnet-run-above"), this.resetButton);
+    const more = button("⋯", text.more, () => open(menu.hidden), "carnet-more");
+    more.setAttribute("aria-label", text.more);
+    more.setAttribute("aria-controls", menu.id);
+    const open = (shown) => {
+      menu.hidden = !shown;
+      more.setAttribute("aria-expanded", String(shown));
+    };
+    open(false);
+    menu.addEventListener("click", () => open(false));
+    bar.addEventListener("focusout", (event) => bar.contains(event.relatedTarget) || open(false));
+    bar.addEventListener("keydown", (event) => event.key === "Escape" && !menu.hidden && (open(false), more.focus()));
+    bar.append(this.runButton, more, menu, this.status);
     element.querySelector(".cell_input").before(bar);
     this.outputElement = document.createElement("div");
     this.outputElement.className = "carnet-output";
@@ -64,6 +71,7 @@ export class LiveCell {
     element.addEventListener("pointerenter", () => page.intent(), { once: true });
     element.addEventListener("focusin", () => page.intent(), { once: true });
     this.pre.tabIndex = 0;
+    this.numberLines();
     this.pre.addEventListener("keydown", (event) => {
       if (event.key === "Enter" && event.shiftKey) {
         event.preventDefault();
@@ -86,6 +94,11 @@ export class LiveCell {
     });
   }
 
+  /** Number the lines of the <pre> as the editor will (no jump in look when it replaces it). */
+  numberLines() {
+    this.pre.dataset.lines = this.code.split("\n").map((_, line) => line + 1).join("\n");
+  }
+
   store() {
     this.page.edits.save(this.key, this.code, this.original);
     this.markModified();
@@ -103,6 +116,7 @@ export class LiveCell {
   setCode(code) {
     if (this.editor) this.editor.setValue(code);
     else this.pre.textContent = code;
+    this.numberLines();
     this.store();
   }
 
@@ -126,22 +140,22 @@ export class LiveCell {
 
   /** Run the cell; resolves true when it ran without raising. */
   async run() {
-    const result = await this.execute((handlers) => this.page.runtime.run(this.code, this.filename, handlers));
+    const result = await this.execute((runtime, handlers) => runtime.run(this.code, this.filename, handlers));
     return Boolean(result) && !result.error;
   }
 
   /**
-   * Show the cell running while ``send(handlers)`` runs its code (a run, or an exercise's check)
+   * Show the cell running while ``send(runtime, handlers)`` runs its code (a run, or an exercise's check)
    * with its outputs going under the cell. Resolves what ``send`` resolved, or null when Python
    * could not run it (the cell then says why).
    */
   async execute(send) {
-    const { text, runtime } = this.page;
+    const { text } = this.page;
     this.page.intent();
     this.element.classList.add("carnet-running");
-    let output;
+    let output, runtime;
     try {
-      output = await this.page.outputArea(this.outputElement, this);
+      [output, runtime] = await Promise.all([this.page.outputArea(this.outputElement, this), this.page.python()]);
     } catch (error) {
       // The page's own modules could not load (offline): say so where the output goes.
       this.outputElement.hidden = false;
@@ -163,7 +177,8 @@ export class LiveCell {
     );
     let result = null;
     try {
-      result = await send({
+      result = await send(runtime, {
+        label: this.page.text.cellName.replace("{n}", this.index + 1),
         output: (kind, payload) => {
           output.add(kind, payload);
           if (kind === "error" && payload.line) this.markLine(payload.line);
@@ -175,7 +190,7 @@ export class LiveCell {
       this.setStatus(result.error ? text.failed : "");
     } catch (error) {
       output.runtimeFailure(error, () => this.run());
-      if (error.kind === "start") this.setStatus(text.startFailedShort);
+      this.setStatus(error.kind === "start" ? text.startFailedShort : "");
     }
     this.element.classList.remove("carnet-running");
     return result;

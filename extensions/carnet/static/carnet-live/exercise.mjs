@@ -91,7 +91,7 @@ export class Exercise {
   /**
    * @param data the decoded data-exercise
    * @param answer the LiveCell the pupil edits; tests: the LiveCell of its public tests
-   * @param page what the cells share (text, runtime, edits: a safe storage), see carnet-live.js
+   * @param page what the cells share (text, python(), edits: a safe storage), see carnet-live.js
    */
   constructor(data, answer, tests, page) {
     this.data = data;
@@ -102,9 +102,9 @@ export class Exercise {
     const text = page.text;
     // The answer's Run runs the hidden setup first, as the check does.
     answer.run = async () => {
-      const result = await answer.execute(async (handlers) => {
-        for (const code of data.setup) await page.runtime.run(code, "<préparation>");
-        return page.runtime.run(answer.code, answer.filename, handlers);
+      const result = await answer.execute(async (runtime, handlers) => {
+        for (const code of data.setup) await runtime.run(code, "<préparation>");
+        return runtime.run(answer.code, answer.filename, handlers);
       });
       return Boolean(result) && !result.error;
     };
@@ -189,11 +189,11 @@ export class Exercise {
 
   /** Run setup, the pupil's code and the tests; count the attempt; say what happened. */
   async check() {
-    const { text, runtime } = this.page;
+    const { text } = this.page;
     this.checkButton.disabled = true;
     this.say({ kind: "pending", message: text.exerciseChecking, line: "" });
     const { setup, tests, hidden } = this.data;
-    const result = await this.answer.execute((handlers) =>
+    const result = await this.answer.execute((runtime, handlers) =>
       // Resolves {verdict} (see carnet_check.py); the pupil's code sends its outputs as a run does.
       runtime.send({ type: "check", setup, code: this.answer.code, filename: this.answer.filename, tests, hidden }, handlers),
     );

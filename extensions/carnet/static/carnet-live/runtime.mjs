@@ -1,7 +1,9 @@
 // The page side of the runtime: one Web Worker per page (every cell shares one Python namespace),
 // spoken to with the messages listed in carnet-worker.mjs. A failed start (a blocked or missing
 // file, a worker that cannot load) fails every waiting cell at once, and the next run starts a new
-// worker: no cell waits forever.
+// worker: no cell waits forever. Python's state goes to ``onstate(state, detail)`` for the page's
+// one status bar: "starting" ({loaded, total} bytes), "ready", "running" ({label} of the job),
+// "stopped", "failed".
 
 /** Why a run did not complete: Python could not start, or the reader stopped it. */
 export class RuntimeError extends Error {
@@ -24,6 +26,7 @@ export class RuntimeClient {
     this.nextId = 0;
     this.ready = null;
     this.isReady = false;
+    this.onstate = () => {};
   }
 
   get started() {
@@ -39,6 +42,7 @@ export class RuntimeClient {
     const failStart = (message) => {
       settle.reject(new RuntimeError("start", message));
       this.reset(new RuntimeError("start", message));
+      this.onstate("failed");
     };
     let worker;
     try {
@@ -49,10 +53,13 @@ export class RuntimeClient {
       return this.ready;
     }
     this.worker = worker;
+    this.onstate("starting", { loaded: 0 });
     worker.onmessage = ({ data }) => {
       if (this.worker !== worker) return;
+      if (data.type === "progress") return this.onstate("starting", data);
       if (data.type === "ready") {
         this.isReady = true;
+        this.idle();
         return settle.resolve(data.seconds);
       }
       if (data.type === "start-failed") return failStart(data.message);
@@ -90,13 +97,24 @@ export class RuntimeClient {
       this.finish(id, null, error);
       return done;
     }
-    if (this.jobs.has(id)) this.worker.postMessage({ ...message, id });
+    if (this.jobs.has(id)) {
+      this.worker.postMessage({ ...message, id });
+      this.idle();
+    }
     return done;
   }
 
   /** Stop Python: the worker ends, waiting cells fail as "stopped"; the next run starts afresh. */
   stop(message) {
-    if (this.worker) this.reset(new RuntimeError("stopped", message));
+    if (!this.worker) return;
+    this.reset(new RuntimeError("stopped", message));
+    this.onstate("stopped");
+  }
+
+  /** Tell the page what Python does now: the first job waiting runs (the worker runs them in order). */
+  idle() {
+    const [job] = this.jobs.values();
+    if (this.isReady) this.onstate(job ? "running" : "ready", { label: job?.handlers.label });
   }
 
   finish(id, result, error) {
@@ -105,6 +123,7 @@ export class RuntimeClient {
     this.jobs.delete(id);
     if (error) job.reject(error);
     else job.resolve(result);
+    this.idle();
   }
 
   reset(error) {
