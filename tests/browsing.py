@@ -6,8 +6,11 @@ from __future__ import annotations
 START_TIMEOUT = 90_000
 
 
-def open_page(context, url: str):
+def open_page(context, url: str, init_script: str = ""):
+    """Open ``url`` in a new tab (``init_script`` runs before the page's own), recording requests and errors."""
     page = context.new_page()
+    if init_script:
+        page.add_init_script(init_script)
     page.requests = []
     page.errors = []
     page.on("request", lambda request: page.requests.append(request.url))
