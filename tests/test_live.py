@@ -293,13 +293,33 @@ def test_page_files_are_read_lazily_from_the_page_folder_and_writable(offline_co
 
 def test_a_cell_printing_100000_lines_keeps_the_page_responsive(offline_context, site):
     page = open_page(offline_context, site + "flot.html")
+    height = page.evaluate("document.documentElement.scrollHeight")
     output = run(page, 1)
     note = output.locator(".carnet-truncated")
     assert "caractères de sortie de plus ne sont pas affichés" in note.inner_text()
-    shown = output.locator("pre.carnet-stream").inner_text()
+    stream = output.locator("pre.carnet-stream")
+    shown = stream.inner_text()
     assert shown.startswith("ligne 0\n") and len(shown) <= 20_000 and "ligne 99999" not in shown
+    # The stream scrolls in its own box (followed to its end), reachable from the keyboard: the page stays short.
+    assert page.evaluate("document.documentElement.scrollHeight") - height < 1000
+    assert stream.get_attribute("tabindex") == "0"
+    assert stream.evaluate("(e) => e.scrollTop > 0 && e.scrollTop + e.clientHeight >= e.scrollHeight - 2")
     note.get_by_role("button", name="Tout afficher").click()
     assert "ligne 99999" in output.inner_text() and output.locator(".carnet-truncated").count() == 0
+    # A loop that prints forever: the page answers, Stop stops it, and what is kept stays bounded.
+    type_code(page, 1, "i = 0\n", "while True:\n", "print('encore', i)\n", "i += 1")
+    cell(page, 1).locator(".carnet-run").click()
+    output.locator(".carnet-truncated").wait_for(timeout=START_TIMEOUT)
+    page.wait_for_function(
+        "() => /caractères de sortie de plus/.test(document.querySelector('.carnet-truncated').textContent)"
+        " && parseInt(document.querySelector('.carnet-truncated').textContent.replace(/\\D/g, '')) > 3000000",
+        timeout=START_TIMEOUT,
+    )
+    python_bar(page).get_by_role("button", name="■ Arrêter", exact=True).click()
+    output.locator(".carnet-runtime-failure").wait_for()
+    output.locator(".carnet-show-all").click()
+    assert "seule la fin a été gardée" in output.locator(".carnet-truncated").inner_text()
+    assert len(output.inner_text()) < 2_100_000, "2,000,000 characters kept beyond the first 20,000"
     assert page.errors == []
 
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { bestMime, definesName, fitText, latexForMathJax } from "../../extensions/carnet/static/carnet-live/outputs.mjs";
+import { bestMime, definesName, fitText, keepTail, latexForMathJax } from "../../extensions/carnet/static/carnet-live/outputs.mjs";
 
 test("the richest representation the page can show wins", () => {
   assert.equal(bestMime({ "text/plain": "x", "text/html": "<b>x</b>" }), "text/html");
@@ -33,4 +33,12 @@ test("a NameError's name is found where an earlier cell gives it a value", () =>
   for (const code of ["print(x)", "x == 2", "xx = 1", "y = x", "f(x=1)"]) {
     assert.equal(definesName(code, "x"), false, code);
   }
+});
+
+test("held output keeps its end within the limit: a printing loop never fills the memory", () => {
+  const held = [["stdout", "abc"], ["stderr", "de"], ["stdout", "fgh"]];
+  assert.equal(keepTail(held, 4), 4);
+  assert.deepEqual(held, [["stderr", "e"], ["stdout", "fgh"]]);
+  assert.equal(keepTail(held, 10), 0, "nothing dropped under the limit");
+  assert.deepEqual(held, [["stderr", "e"], ["stdout", "fgh"]]);
 });

@@ -39,6 +39,11 @@ export function definesName(code, name) {
   return Boolean(id) && new RegExp(binding).test(code);
 }
 
+/** A stream taller than its box (outputs.css) scrolls, and can be scrolled from the keyboard. */
+function scrollable(pre) {
+  if (pre.tabIndex < 0 && pre.scrollHeight > pre.clientHeight) pre.tabIndex = 0;
+}
+
 /** Characters of text a cell shows before the rest waits behind a "show all" button. */
 export const SHOWN_CHARACTERS = 20_000;
 
@@ -46,6 +51,27 @@ export const SHOWN_CHARACTERS = 20_000;
 export function fitText(shown, text, limit = SHOWN_CHARACTERS) {
   const room = Math.max(limit - shown, 0);
   return [text.slice(0, room), text.slice(room)];
+}
+
+/** Characters of held (not shown) text kept for "show all": a printing loop never fills the memory. */
+export const HELD_CHARACTERS = 2_000_000;
+
+/**
+ * Drop the oldest of ``held`` ([stream, text] pairs, changed in place) beyond ``limit`` characters;
+ * returns how many characters were dropped (the end of an output matters most: it is kept).
+ */
+export function keepTail(held, limit = HELD_CHARACTERS) {
+  let excess = held.reduce((sum, [, text]) => sum + text.length, 0) - limit;
+  let dropped = 0;
+  while (excess > 0) {
+    const [name, text] = held[0];
+    const cut = Math.min(excess, text.length);
+    if (cut === text.length) held.shift();
+    else held[0] = [name, text.slice(cut)];
+    excess -= cut;
+    dropped += cut;
+  }
+  return dropped;
 }
 
 /**
@@ -66,7 +92,8 @@ export class OutputArea {
     this.element.replaceChildren();
     this.shown = 0; // characters of text shown
     this.held = []; // [stream, text] not shown yet: a flood of output never freezes the page
-    this.heldCount = 0;
+    this.heldCount = 0; // characters not shown (held or dropped)
+    this.dropped = 0; // characters of held text dropped (see keepTail)
     this.note = null;
     this.turtle = null; // the model of this run's turtle canvas (see turtle.mjs)
   }
@@ -89,6 +116,7 @@ export class OutputArea {
   hold(name, text) {
     this.held.push([name, text]);
     this.heldCount += text.length;
+    if (this.heldCount - this.dropped > HELD_CHARACTERS) this.dropped += keepTail(this.held);
     if (!this.note) {
       this.note = document.createElement("div");
       this.note.className = "carnet-truncated";
@@ -112,7 +140,12 @@ export class OutputArea {
       if (last?.name === name) last.text += text;
       else blocks.push({ name, text });
     }
+    const omitted = Object.assign(document.createElement("p"), {
+      className: "carnet-truncated",
+      textContent: this.messages.omitted.replace("{count}", this.dropped.toLocaleString()),
+    });
     this.note.replaceWith(
+      ...(this.dropped ? [omitted] : []),
       ...blocks.map(({ name, text }) => {
         const pre = document.createElement("pre");
         pre.className = `carnet-stream carnet-stream-${name}`;
@@ -120,8 +153,10 @@ export class OutputArea {
         return pre;
       }),
     );
+    this.element.querySelectorAll("pre.carnet-stream").forEach(scrollable);
     this.held = [];
     this.heldCount = 0;
+    this.dropped = 0;
     this.note = null;
   }
 
@@ -132,7 +167,10 @@ export class OutputArea {
       last.className = `carnet-stream carnet-stream-${name}`;
       this.element.append(last);
     }
+    const following = last.scrollTop + last.clientHeight >= last.scrollHeight - 2; // the reader is at its end
     last.textContent += text;
+    scrollable(last);
+    if (following) last.scrollTop = last.scrollHeight;
   }
 
   /**
