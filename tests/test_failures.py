@@ -395,3 +395,14 @@ def test_only_python_pages_get_python_controls(tmp_path: Path, monkeypatch):
     assert not ocaml.select("script#carnet-live") and not ocaml.select("a.btn-carnet-try-it")
     assert python.select("script#carnet-live") and python.select("a.btn-carnet-try-it")
     assert not (build.html / "lite" / "files" / "ocaml.ipynb").exists()
+
+
+def test_every_failing_cell_of_a_page_is_reported_in_one_build(bad_build):
+    build = bad_build("many-errors")
+    assert len(_summary_lines(build.output)) == 1, "one page, its other cells on the lines below"
+    traceback = (build.tracebacks / "erreurs.err.log").read_text()
+    assert "ValueError" in traceback and "NameError" in traceback and "ZeroDivisionError" in traceback
+    assert "fin" in (build.staging / "erreurs.html").read_text(), "the page ran to its end"
+    report = json.loads(build.build_report.read_text())
+    [failure] = report["failures"]
+    assert [(other["cell"], other["follows"]) for other in failure["also"]] == [(3, 2), (5, None), (6, None)]

@@ -6,7 +6,10 @@ This module knows nothing of Sphinx so that the messages can be unit-tested on t
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
+
+from .notebooks import cell_error
 
 #: Terminal control sequences: colours (kernels colour their tracebacks, Sphinx its messages), but
 #: also titles, screen clearing and any other escape or control character a notebook could print.
@@ -34,15 +37,79 @@ class PageFailure:
     cause: str
     cell: int | None = None
     first_line: str = ""
+    #: The earlier failing cell this failure may only follow from (it should have defined the name).
+    follows: int | None = None
+    #: The page's other failing cells, after this one: a page's failures are all reported at once.
+    also: tuple[PageFailure, ...] = ()
 
     def message(self) -> str:
-        """One line naming the file, the cell and the cause, for the console."""
-        where = self.source
-        if self.cell is not None:
-            where += f", cell {self.cell}"
-            if self.first_line:
-                where += f" ({self.first_line!r})"
-        return strip_ansi(f"{where}: {self.cause}")
+        """The file, the cell and the cause on one line, then one line for each other failing cell."""
+        lines = [f"{self.source}{', ' + self._cell() if self.cell is not None else ''}: {self.cause}"]
+        for other in self.also:
+            follows = f" (may follow from cell {other.follows})" if other.follows else ""
+            lines.append(f"      also {other._cell()}: {other.cause}{follows}")
+        return strip_ansi("\n".join(lines))
+
+    def _cell(self) -> str:
+        return f"cell {self.cell}" + (f" ({self.first_line!r})" if self.first_line else "")
+
+
+#: Tag of a cell that shows an error on purpose.
+RAISES = "raises-exception"
+
+
+def cell_failures(source: str, cells: list[Any], errors_allowed: bool = False) -> list[PageFailure]:
+    """Every failing cell of an executed notebook, in order.
+
+    A cell fails when it raised without the ``raises-exception`` tag (unless the page allows errors),
+    or has the tag and raised nothing. A NameError on a name an earlier failing cell assigns is
+    marked as maybe following from it: fixing that cell may fix this one.
+    """
+    failures: list[PageFailure] = []
+    for index, cell in enumerate(cells):
+        if cell.get("cell_type") != "code":
+            continue
+        tagged = RAISES in cell.get("metadata", {}).get("tags", [])
+        error = cell_error(cell)
+        if tagged and error is None:
+            cause = f"the cell is tagged {RAISES} but raised nothing (remove the tag, or fix the example)"
+        elif error is not None and not tagged and not errors_allowed:
+            cause = f"{error['ename']}: {first_text_line(error['evalue'])}".rstrip(": ")
+        else:
+            continue
+        failure = PageFailure(source, cause, index + 1, first_source_line(cell.get("source", "")))
+        failures.append(replace(failure, follows=_follows(error, failures, cells)))
+    return failures
+
+
+def page_failure(failures: list[PageFailure]) -> PageFailure:
+    """One failure for the page: its first failing cell, with the others in ``also``."""
+    first, *others = failures
+    return replace(first, also=tuple(others))
+
+
+def _follows(error: dict[str, str] | None, earlier: list[PageFailure], cells: list[Any]) -> int | None:
+    """The earlier failing cell that assigns the name a NameError is about, if any."""
+    if not error or error["ename"] != "NameError":
+        return None
+    match = re.match(r"name '(\w+)' is not defined", error["evalue"])
+    if not match:
+        return None
+    name = match[1]
+    assigns = re.compile(
+        rf"(^|\n)[ \t]*((def|class|for)[ \t]+{name}\b"  # def name, for name
+        rf"|([\w, ]*\b)?{name}\b[\w, ]*=(?!=)"  # name = …, a, name = …
+        rf"|(import|from)\b[^\n]*\b{name}\b)"  # import name, from m import name
+    )
+    for failure in reversed(earlier):
+        if assigns.search(cells[failure.cell - 1].get("source", "")):
+            return failure.cell
+    return None
+
+
+def first_text_line(text: str) -> str:
+    """The first line of a message (an exception's value may run over many)."""
+    return text.strip().splitlines()[0] if text.strip() else ""
 
 
 def first_source_line(source: str) -> str:

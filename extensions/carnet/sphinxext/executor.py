@@ -3,7 +3,9 @@
 It replaces jupyter-cache's ``single_nb_execution`` inside myst-nb (see :mod:`.execution`). For
 each page it checks the notebook's own ``execution`` settings, picks the kernel (see
 :mod:`carnet.core.kernels`), runs the notebook remembering which cell is running, and turns any
-failure into a :class:`~carnet.core.failures.PageFailure` of that page only.
+failure into a :class:`~carnet.core.failures.PageFailure` of that page only. A cell that raises
+does not stop its page: every failing cell of a page is reported in one build (an author tagging
+the cells that show errors on purpose needs one build, not one per cell).
 
 Kernels run in their own process group, talk over local sockets and keep their own console
 output (ipykernel's internal logs) out of the author's terminal; when a kernel shuts down, every
@@ -27,15 +29,22 @@ from jupyter_cache.executors.utils import ExecutionResult
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.paths import jupyter_runtime_dir
 from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from traitlets import default
 
-from ..core.failures import PageFailure, first_source_line
+from ..core.failures import (
+    PageFailure,
+    cell_failures,
+    first_source_line,
+    first_text_line,
+    page_failure,
+    strip_ansi,
+)
 from ..core.kernels import choose_kernel, installed_kernels
-from ..core.notebooks import cap_outputs, cell_error, execution_settings
+from ..core.notebooks import cap_outputs, execution_settings
 from ..core.settings import SettingError
 from ..core.snapshots import folder_state, written_since
 from .statics import STATIC
@@ -151,7 +160,7 @@ class Executor:
             kernel_name=choice.name,
             kernel_manager_class=LocalSocketKernelManager,
             timeout=timeout,
-            allow_errors=allow_errors,
+            allow_errors=True,  # the page's errors are judged after it ran (cell_failures)
             record_timing=record_timing,
             resources={"metadata": {"path": cwd}},
             on_cell_execute=lambda cell, cell_index: running.append(cell_index),
@@ -160,29 +169,28 @@ class Executor:
         )
         folder = Path(cwd) if cwd else None
         before = folder_state(folder) if folder else {}
+        stopped: list[PageFailure] = []  # the cell the page stopped at, if it did not run to its end
+        detail = ""
         try:
             client.execute()
-        except CellExecutionError as err:
-            cause = f"{err.ename}: {_first_line(err.evalue)}".rstrip(": ")
-            return self._failed(nb, cwd, start, docname, self._at_cell(source, nb, running, cause), str(err))
         except CellTimeoutError as err:
             cause = f"TimeoutError: the cell was still running after {timeout} s (execute.timeout)"
-            return self._failed(nb, cwd, start, docname, self._at_cell(source, nb, running, cause), str(err))
+            stopped, detail = [self._at_cell(source, nb, running, cause)], str(err)
         except DeadKernelError as err:
             cause = "DeadKernelError: the kernel died while running this cell"
-            return self._failed(nb, cwd, start, docname, self._at_cell(source, nb, running, cause), str(err))
+            stopped, detail = [self._at_cell(source, nb, running, cause)], str(err)
         except Exception as err:  # the kernel could not start or talk: fail this page only
-            cause = f"{type(err).__name__}: {_first_line(str(err))}"
-            return self._failed(nb, cwd, start, docname, PageFailure(source, cause), repr(err))
+            cause = f"{type(err).__name__}: {first_text_line(str(err))}"
+            stopped, detail = [PageFailure(source, cause)], repr(err)
         finally:
             if folder:
                 self._record_writes(docname, folder, before)
             self._cap_outputs(docname, nb)
-        silent = [index for index, cell in enumerate(nb.cells) if tagged_raises_but_did_not(cell)]
-        if silent:
-            cause = "the cell is tagged raises-exception but raised nothing (remove the tag, or fix the example)"
-            failure = self._at_cell(source, nb, silent[:1], cause)
-            return self._failed(nb, cwd, start, docname, failure, cause)
+        ran = running[-1] if stopped and running else len(nb.cells)
+        failures = [*cell_failures(source, nb.cells[:ran], allow_errors), *stopped]
+        if failures:
+            detail = "\n\n".join([*(_traceback(nb.cells[f.cell - 1]) for f in failures if f not in stopped), detail])
+            return self._failed(nb, cwd, start, docname, page_failure(failures), detail.strip())
         seconds = time.perf_counter() - start
         self.executed(docname, seconds)
         return ExecutionResult(nb, cwd, seconds)
@@ -262,11 +270,7 @@ def run_notebook(notebook: NotebookNode, folder: str, timeout: int, interrupt_on
     client.execute()
 
 
-def tagged_raises_but_did_not(cell: NotebookNode) -> bool:
-    """A code cell meant to show an error (tag ``raises-exception``) that ran without one."""
-    tags = cell.get("metadata", {}).get("tags", [])
-    return cell.cell_type == "code" and "raises-exception" in tags and cell_error(cell) is None
-
-
-def _first_line(text: str) -> str:
-    return text.strip().splitlines()[0] if text.strip() else ""
+def _traceback(cell: NotebookNode) -> str:
+    """The traceback a failing cell shows (nothing when it failed by raising nothing)."""
+    errors = [output for output in cell.get("outputs", []) if output.get("output_type") == "error"]
+    return "\n".join(strip_ansi("\n".join(output.get("traceback", []))) for output in errors)
