@@ -70,3 +70,18 @@ def test_a_repository_left_as_carnet_new_placeholder_is_flagged(tmp_path: Path):
     build = build_in_process(book)
     assert "repository.url is still the placeholder https://github.com/USER/REPO" in build.output
     assert "write your repository's address" in build.output
+
+
+def test_a_page_left_out_of_the_toc_is_named_and_a_private_page_never_built(tmp_path: Path):
+    book = copy_book("exercises", tmp_path)
+    config = book / "_config.yml"
+    config.write_text(config.read_text() + "only_build_toc_files: true\n")
+    (book / "chapitres").mkdir()
+    (book / "chapitres" / "oubliee.md").write_text("# Une page oubliée\n")
+    (book / "private").mkdir()
+    (book / "private" / "brouillon.md").write_text("# Un brouillon\n")
+    build = build_in_process(book)
+    assert build.returncode == 0, build.output[-3000:]
+    assert "chapitres/oubliee.md n'est pas dans _toc.yml : cette page n'est pas publiée." in build.output
+    assert "brouillon" not in build.output, "a private page is not a page left out"
+    assert not list(build.html.rglob("*brouillon*")), "nor published (a private/ folder at the root too)"

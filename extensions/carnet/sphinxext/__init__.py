@@ -29,6 +29,7 @@ from .launch import setup_launch
 from .lite import setup_lite
 from .live import setup_live
 from .mathjax import setup_mathjax
+from .pagefiles import setup_pagefiles
 from .pages import setup_pages
 from .report import setup_report
 from .site import setup_site
@@ -42,6 +43,7 @@ def setup_extension(app: Sphinx) -> None:
     """Carnet needs myst-nb for notebooks; load it first so its events run before ours."""
     app.setup_extension("myst_nb")
     setup_config(app)
+    setup_pagefiles(app)
     setup_toc(app)
     setup_sources(app)
     setup_execution(app)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 
 from sphinx.application import Sphinx
+from sphinx.config import Config
 from sphinx.util.matching import Matcher
 
 from .config import carnet_config
@@ -31,6 +32,23 @@ def private_matcher(app: Sphinx) -> Matcher:
     """Paths (relative to the book) that must never be published as a page's files."""
     private = carnet_config(app).launch.private
     return Matcher([*app.config.exclude_patterns, *private, "_build", "_build/**"])
+
+
+def exclude_private_pages(app: Sphinx, config: Config) -> None:
+    """No page of a private folder is read: add the private patterns to ``exclude_patterns``.
+
+    Also each ``**/name`` pattern as ``name``: Sphinx's file discovery does not match ``**/private``
+    against a ``private/`` folder at the book's root (its ``Matcher`` does), so such a folder's pages
+    were built and published.
+    """
+    patterns = [*config.exclude_patterns, *carnet_config(app).launch.private]
+    rooted = [pattern.removeprefix("**/") for pattern in patterns if pattern.startswith("**/")]
+    config.exclude_patterns = list(dict.fromkeys([*patterns, *rooted]))
+
+
+def setup_pagefiles(app: Sphinx) -> None:
+    """Keep private folders out of the pages (before sphinx-external-toc reads the exclusions)."""
+    app.connect("config-inited", exclude_private_pages, priority=800)
 
 
 def is_publishable(relative: PurePosixPath, excluded: Matcher, source_suffixes: list[str]) -> bool:

@@ -56,21 +56,18 @@ function countDownloads() {
     reported = performance.now();
     postMessage({ type: "progress", loaded });
   };
+  // A copy of each response is read to count its bytes; Pyodide gets the response itself, untouched
+  // (its URL, and Chromium's cache of compiled WebAssembly, stay those of the book's file).
+  const count = async (reader) => {
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+      loaded += chunk.value.byteLength;
+      report();
+    }
+  };
   self.fetch = async (...request) => {
     const response = await fetchFile(...request);
-    if (!response.body) return response;
-    const reader = response.body.getReader();
-    const body = new ReadableStream({
-      async pull(controller) {
-        const { done, value } = await reader.read();
-        if (done) return controller.close();
-        loaded += value.byteLength;
-        report();
-        controller.enqueue(value);
-      },
-      cancel: (reason) => reader.cancel(reason),
-    });
-    return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+    if (response.body) count(response.clone().body.getReader()).catch(() => {});
+    return response;
   };
   return () => {
     self.fetch = fetchFile;
