@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
+from carnet.cli.build import ProgressPrinter
 from carnet.core.failures import PageFailure, first_source_line, summary
 from carnet.core.i18n import translate
 from carnet.core.kernels import choose_kernel
@@ -327,3 +329,17 @@ def test_written_solutions_go_from_markdown_fenced_or_gated_across_cells():
     assert [cell["source"] for cell in pupil] == ["Énoncé\n", "Suite", "x = ...\n", "assert x\n"]
     assert pupil[2]["outputs"] == pupil[3]["outputs"] == [], "no output of the solution or of the hidden tests"
     assert "SECRET" not in json.dumps(pupil)
+
+
+def test_progress_lines_show_whole_file_names(tmp_path):
+    out = io.StringIO()
+    printer = ProgressPrinter(out, {"read": "lire", "execute": "exécuter", "write": "écrire", "lite": "lite"}, tmp_path)
+    page = tmp_path / "notebooks" / "Exemple de notebook avec Python.ipynb"
+    printer.write("reading sources... [ 50%] notebooks/Exemple de notebook avec Python\n")
+    printer.write(f"{page}: Executing notebook using local CWD [mystnb]\n")
+    printer.write("writing output... [100%] notebooks/Exemple de notebook avec Python \n")
+    assert out.getvalue().splitlines() == [
+        "  lire         [ 50%] notebooks/Exemple de notebook avec Python",
+        "  exécuter     notebooks/Exemple de notebook avec Python.ipynb",
+        "  écrire       [100%] notebooks/Exemple de notebook avec Python",
+    ]

@@ -35,10 +35,11 @@ class ProgressPrinter(io.TextIOBase):
     wants to see pages being read, executed and written, and the JupyterLite step.
     """
 
+    #: Page names are whole, spaces included (``notebooks/Exemple de notebook avec Python``).
     STEPS = (
-        (re.compile(r"reading sources\.\.\. \[\s*(\d+)%\] (\S+)"), "read"),
-        (re.compile(r"(\S+\.(?:ipynb|md)): Executing notebook"), "execute"),
-        (re.compile(r"writing output\.\.\. \[\s*(\d+)%\] (\S+)"), "write"),
+        (re.compile(r"reading sources\.\.\. \[\s*(\d+)%\] (.+?)\s*$"), "read"),
+        (re.compile(r"^\s*(.+?\.(?:ipynb|md)): Executing notebook"), "execute"),
+        (re.compile(r"writing output\.\.\. \[\s*(\d+)%\] (.+?)\s*$"), "write"),
         (re.compile(r"\[carnet\] JupyterLite site: (.*)"), "lite"),
     )
 
