@@ -131,7 +131,12 @@ BAD_INPUT = {
     ),
     "toc-not-a-mapping": (
         lambda book: (book / "_toc.yml").write_text("- intro\n- chapitres/premiers-pas\n"),
-        "carnet: _toc.yml: expected a mapping with 'format' and 'root', got list",
+        "Convertissez-la avec : jupyter-book toc migrate _toc.yml -o _toc.yml",
+    ),
+    "toc-entry-without-colon": (
+        lambda book: _edit(book / "_toc.yml", "  - file: chapitres/donnees\n", "  - file chapitres/donnees\n"),
+        "_toc.yml, ligne 5 : l'entrée « file chapitres/donnees » n'est pas de la forme « - file: <page> ». "
+        "Écrivez « - file: chapitres/donnees » (le deux-points manque-t-il ?)",
     ),
     "config-not-yaml": (
         lambda book: _edit(book / "_config.yml", 'title: "Mon cours"', 'title: "Mon cours'),

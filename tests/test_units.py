@@ -11,7 +11,7 @@ from carnet.core.failures import PageFailure, first_source_line, summary
 from carnet.core.i18n import translate
 from carnet.core.kernels import choose_kernel
 from carnet.core.notebooks import notebook_problem, stub_notebook
-from carnet.core.toc import missing_entries
+from carnet.core.toc import missing_entries, toc_problem
 
 KERNELS = {"python3": "python", "ir": "r"}
 
@@ -343,3 +343,26 @@ def test_progress_lines_show_whole_file_names(tmp_path):
         "  exécuter     notebooks/Exemple de notebook avec Python.ipynb",
         "  écrire       [100%] notebooks/Exemple de notebook avec Python",
     ]
+
+
+@pytest.mark.parametrize(
+    ("toc", "problem"),
+    [
+        ("- file: intro\n- file: chapitre\n", ("toc.list_style", {})),
+        ("format: jb-book\nchapters:\n  - file: a\n", ("toc.no_root", {})),
+        ("intro\n", ("toc.not_mapping", {})),
+        ("root: intro\nchapters: a\n", ("toc.not_a_list", {"key": "chapters", "line": 2})),
+        (
+            "root: intro\nparts:\n  - caption: P\n    chapters:\n"
+            "      - file: a\n        sections:\n          - file b\n",
+            ("toc.entry_not_mapping", {"line": 7, "written": "file b", "fix": "file: b"}),
+        ),
+        (
+            "root: intro\nchapters:\n  - chapitres/boucles\n",
+            ("toc.entry_not_mapping", {"line": 3, "written": "chapitres/boucles", "fix": "file: chapitres/boucles"}),
+        ),
+        ("format: jb-book\nroot: intro\nchapters:\n  - file: a\n    sections:\n      - url: https://x\n", None),
+    ],
+)
+def test_a_toc_of_the_wrong_shape_is_named_with_its_line_and_fix(toc, problem):
+    assert toc_problem(toc) == problem

@@ -13,8 +13,10 @@ from typing import Any
 import yaml
 
 from ..core.errors import CarnetError
+from ..core.i18n import translate
 from ..core.notebooks import timeout_problem
 from ..core.paths import BookPaths
+from ..core.toc import toc_problem
 from ..core.urls import site_path
 
 
@@ -46,13 +48,21 @@ def published_path(paths: BookPaths) -> str:
     return site_path((config.get("html") or {}).get("baseurl", ""), (config.get("repository") or {}).get("url", ""))
 
 
-def read_toc_shape(paths: BookPaths) -> None:
-    """``_toc.yml`` must be a mapping with a ``root`` page (its entries are checked by the build)."""
-    toc = read_yaml(paths.toc)
-    if not isinstance(toc, dict):
-        raise CarnetError(f"_toc.yml: expected a mapping with 'format' and 'root', got {type(toc).__name__}")
-    if "root" not in toc:
-        raise CarnetError("_toc.yml: missing 'root' (the first page of the book, e.g. 'root: intro')")
+def book_language(config: dict[str, Any]) -> str | None:
+    """The book's language (``sphinx.config.language``), for the messages about the book."""
+    sphinx = config.get("sphinx")
+    settings = sphinx.get("config") if isinstance(sphinx, dict) else None
+    language = settings.get("language") if isinstance(settings, dict) else None
+    return language if isinstance(language, str) else None
+
+
+def read_toc_shape(paths: BookPaths, language: str | None) -> None:
+    """``_toc.yml`` must have Jupyter Book 1's shape; its entries' pages are checked by the build."""
+    read_yaml(paths.toc)  # a YAML mistake is named first, with its line
+    problem = toc_problem(paths.toc.read_text(encoding="utf-8"))
+    if problem:
+        key, values = problem
+        raise CarnetError(translate(language, key, toc=paths.toc.name, **values))
 
 
 def book_edition(config: dict[str, Any], student: bool) -> str:
@@ -77,7 +87,7 @@ def book_paths(source: Path, student: bool = False) -> BookPaths:
     config = book_settings(paths)
     check_carnet_loaded(config)
     check_execute_settings(config)
-    read_toc_shape(paths)
+    read_toc_shape(paths, book_language(config))
     return BookPaths(paths.source, book_edition(config, student))
 
 

@@ -19,6 +19,7 @@ from ..core.i18n import translate
 from ..core.notebooks import cell_error
 from ..core.paths import BookPaths
 from ..core.settings import SettingError, parse_config
+from .book import book_language
 
 #: Seconds a cell of the starter run may take (a starter is short; a loop waiting on ``...`` is not).
 CELL_TIMEOUT = 60
@@ -62,7 +63,7 @@ def exercise_problems(paths: BookPaths, pages: list[str], config: dict[str, Any]
     """How many exercises the book has, and each one that breaks a rule (``page``, ``message``)."""
     import nbformat
 
-    language = ((config.get("sphinx") or {}).get("config") or {}).get("language")
+    language = book_language(config)
     files = _lite_files(paths, config)
     count, problems = 0, []
     for page in pages:
