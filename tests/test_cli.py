@@ -61,6 +61,11 @@ def fresh_copy(course: Path, tmp_path: Path) -> Path:
 
 def test_new_course_builds_and_checks(course: Path):
     assert (course / ".github/workflows/publish.yml").is_file() and (course / ".gitignore").is_file()
+    # A French course speaks French to its teacher: README, the comments of _config.yml and of the workflow.
+    assert "Un cours écrit avec Carnet" in (course / "README.md").read_text()
+    assert "# chaque page est exécutée" in (course / "_config.yml").read_text()
+    assert "Pages > Source : « GitHub Actions »" in (course / ".github/workflows/publish.yml").read_text()
+    assert not list(course.glob("README.*.md"))
     assert (course / "chapitres/donnees.ipynb").is_file() and (course / "binder/requirements.txt").is_file()
     # A teacher's answers in a _private folder beside the chapters are never published.
     (course / "chapitres/_private").mkdir()

@@ -1,7 +1,10 @@
 """``carnet new``: a course that builds at once, with its publishing workflow.
 
-The files come from the package's ``scaffold/`` folder (``$name`` placeholders filled in; files
-named ``dot-x`` become ``.x`` so that packaging tools do not skip them). The ``.ipynb`` chapter is
+The files come from the package's ``scaffold/`` folder (``$name`` placeholders filled in, GitHub's
+``${{ }}`` expressions left as they are; files named ``dot-x`` become ``.x`` so that packaging
+tools do not skip them; ``name.fr.ext`` is ``name.ext`` in a French course only). Everything a
+teacher reads is in the course's language: pages, README, the comments of ``_config.yml`` and of
+the workflow. The ``.ipynb`` chapter is
 written with nbformat, so it is always a valid notebook.
 """
 
@@ -9,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import re
 from pathlib import Path
 from string import Template
 
@@ -20,8 +24,17 @@ from ..core.settings import commented_block
 from .language import cli_language, say
 
 TEMPLATE = Path(__file__).parent.parent / "scaffold"
-#: Files copied as they are (GitHub's ``${{ }}`` expressions are not placeholders).
-RAW = {"dot-github/workflows/publish.yml", "chapitres/data/mesures.csv"}
+#: Files copied as they are.
+RAW = {"chapitres/data/mesures.csv"}
+
+
+def comment(*lines: str) -> str:
+    """Lines of a YAML comment, for a ``# $placeholder`` line (its first ``#`` is the template's)."""
+    return "\n".join(f"# {line}" if line else "#" for line in lines).removeprefix("# ")
+
+
+#: A file for one language only: ``README.fr.md``.
+LANGUAGE_VARIANT = re.compile(r"(?P<stem>.+)\.(?P<language>fr|en)(?P<suffix>\.\w+)")
 
 TEXTS = {
     "fr": {
@@ -33,6 +46,22 @@ TEXTS = {
         "data_title": "Lire des données",
         "data_text": "Ce notebook lit le fichier `data/mesures.csv`, placé à côté de lui.",
         "mean": "Température moyenne :",
+        "config_head": "un cours Carnet. "
+        "Construire : `carnet build` ; vérifier : `carnet check` ; prévisualiser : `carnet serve`.",
+        "config_cache": "chaque page est exécutée ; les résultats sont gardés dans _build/.jupyter_cache",
+        "config_timeout": "secondes qu'une cellule peut durer avant que sa page échoue",
+        "config_binder": "Binder construit son environnement à partir de binder/requirements.txt.",
+        "config_baseurl": "l'adresse publiée, utilisée par la page 404",
+        "workflow_header": comment(
+            "Construire et vérifier le cours à chaque push et pull request ; le publier sur GitHub Pages depuis la",
+            "branche par défaut. Dans les réglages du dépôt, choisir Pages > Source : « GitHub Actions ».",
+            "",
+            "Solutions cachées aux élèves : donnez à la variable de dépôt CARNET_EDITION la valeur « student » et",
+            "le site est l'édition élève (aucune solution ni test caché dans un fichier publié). Avec un dépôt",
+            "enseignant privé, ajoutez la variable STUDENT_PAGES_REPOSITORY (propriétaire/nom d'un dépôt public) et",
+            "le secret STUDENT_PAGES_TOKEN (un jeton qui peut y pousser) : l'édition élève est poussée sur la",
+            "branche gh-pages de ce dépôt au lieu des Pages de celui-ci.",
+        ),
     },
     "en": {
         "intro_text": "Welcome to this course. Every page is executed when the book is built, "
@@ -43,6 +72,21 @@ TEXTS = {
         "data_title": "Reading data",
         "data_text": "This notebook reads the file `data/mesures.csv`, stored next to it.",
         "mean": "Mean temperature:",
+        "config_head": "a Carnet course. Build: `carnet build`; check: `carnet check`; preview: `carnet serve`.",
+        "config_cache": "every page is executed; results are cached in _build/.jupyter_cache",
+        "config_timeout": "seconds a cell may run before its page fails",
+        "config_binder": "Binder builds its environment from binder/requirements.txt.",
+        "config_baseurl": "the published address, used for the 404 page",
+        "workflow_header": comment(
+            "Build and check the course on every push and pull request; publish it to GitHub Pages from the",
+            "default branch. In the repository settings, set Pages > Source to 'GitHub Actions'.",
+            "",
+            "Solutions kept from pupils: set the repository variable CARNET_EDITION to 'student' and the site",
+            "is the student edition (no solution nor hidden test in any published file). With a private",
+            "teacher repository, also set the variable STUDENT_PAGES_REPOSITORY (owner/name of a public",
+            "repository) and the secret STUDENT_PAGES_TOKEN (a token that may push to it): the student edition",
+            "is pushed to that repository's gh-pages branch instead of this repository's Pages.",
+        ),
     },
 }
 
@@ -89,9 +133,14 @@ def create_course(target: Path, *, title: str, author: str, language: str, repos
         if not source.is_file() or "__pycache__" in source.parts:
             continue
         relative = source.relative_to(TEMPLATE).as_posix()
+        variant = LANGUAGE_VARIANT.fullmatch(source.name)
+        if variant and variant["language"] != language:
+            continue
         destination = target / "/".join(
             part.replace("dot-", ".", 1) if part.startswith("dot-") else part for part in relative.split("/")
         )
+        if variant:
+            destination = destination.with_name(variant["stem"] + variant["suffix"])
         destination.parent.mkdir(parents=True, exist_ok=True)
         text = source.read_text(encoding="utf-8")
         destination.write_text(text if relative in RAW else Template(text).safe_substitute(values), encoding="utf-8")
