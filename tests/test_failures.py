@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -307,6 +308,8 @@ def test_a_hung_cell_prints_no_kernel_traceback_in_the_console(fixture_book):
     assert build.returncode == 1
     assert "TimeoutError: the cell was still running after 3 s" in build.output
     assert "Traceback" not in build.output and "ZMQError" not in build.output
+    # While it hangs, the author sees which page and cell run, and for how long.
+    assert re.search(r"  running      hang\.ipynb, cell 3 \('while True:'\) — \d s / 3 s", build.output), build.output
 
 
 def test_old_notebooks_are_upgraded_and_malformed_outputs_named(tmp_path: Path):

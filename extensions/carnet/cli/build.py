@@ -41,6 +41,7 @@ class ProgressPrinter(io.TextIOBase):
         (re.compile(r"^\s*(.+?\.(?:ipynb|md)): Executing notebook"), "execute"),
         (re.compile(r"writing output\.\.\. \[\s*(\d+)%\] (.+?)\s*$"), "write"),
         (re.compile(r"\[carnet\] JupyterLite site: (.*)"), "lite"),
+        (re.compile(r"\[carnet\] running: (.*)"), "running"),
     )
 
     def __init__(self, out: TextIO, labels: dict[str, str], root: Path) -> None:

@@ -19,6 +19,7 @@ import logging as pylogging
 import os
 import signal
 import subprocess
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -93,6 +94,46 @@ class LocalSocketKernelManager(AsyncKernelManager):
                 os.killpg(group, signal.SIGKILL)
 
 
+class CellWatch:
+    """Says which cell of a page is still running, and for how long, while it runs (a hung cell is not silence).
+
+    The first note comes after ``first`` seconds, then one every ``every`` seconds, from a thread
+    that only reads when the running cell started.
+    """
+
+    def __init__(self, say: Callable[[int, float], None], first: float, every: float = 30) -> None:
+        self.say = say
+        self.first = first
+        self.every = every
+        self.cell: tuple[int, float] | None = None
+        self.done = threading.Event()
+
+    def started(self, index: int) -> None:
+        """The cell ``index`` starts now."""
+        self.cell = (index, time.monotonic())
+
+    def __enter__(self) -> CellWatch:
+        threading.Thread(target=self._watch, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.done.set()
+
+    def _watch(self) -> None:
+        told: tuple[int, float] | None = None
+        due = self.first
+        while not self.done.wait(0.25):
+            cell = self.cell
+            if cell is None:
+                continue
+            if cell != told:
+                told, due = cell, self.first
+            seconds = time.monotonic() - cell[1]
+            if seconds >= due:
+                self.say(cell[0], seconds)
+                due += self.every
+
+
 class PageExecutionError(Exception):
     """The error myst-nb sees for a failed page; Carnet has already recorded the details."""
 
@@ -153,6 +194,13 @@ class Executor:
             LOGGER.warning(f"{choice.note} [carnet.kernel]", location=docname, type="carnet", subtype="kernel")
 
         running: list[int] = []
+        limit = f" / {timeout} s" if timeout and timeout > 0 else ""
+
+        def still_running(index: int, seconds: float) -> None:
+            where = PageFailure(source, "", index + 1, first_source_line(nb.cells[index].source)).message()
+            LOGGER.info(f"[carnet] running: {where.removesuffix(': ')} — {seconds:.0f} s{limit}")
+
+        watch = CellWatch(still_running, first=min(10, timeout / 2) if timeout and timeout > 0 else 10)
         python = self.kernels().get(choice.name) == "python"
         setup = {"on_notebook_start": lambda notebook: prepare_python_kernel(client)} if python else {}
         client = NotebookClient(
@@ -163,7 +211,7 @@ class Executor:
             allow_errors=True,  # the page's errors are judged after it ran (cell_failures)
             record_timing=record_timing,
             resources={"metadata": {"path": cwd}},
-            on_cell_execute=lambda cell, cell_index: running.append(cell_index),
+            on_cell_execute=lambda cell, cell_index: (running.append(cell_index), watch.started(cell_index)),
             **setup,
             **kwargs,
         )
@@ -172,7 +220,8 @@ class Executor:
         stopped: list[PageFailure] = []  # the cell the page stopped at, if it did not run to its end
         detail = ""
         try:
-            client.execute()
+            with watch:
+                client.execute()
         except CellTimeoutError as err:
             cause = f"TimeoutError: the cell was still running after {timeout} s (execute.timeout)"
             stopped, detail = [self._at_cell(source, nb, running, cause)], str(err)
