@@ -7,6 +7,7 @@ import json
 
 import pytest
 from carnet.cli.build import ProgressPrinter
+from carnet.cli.linkcheck import read_status
 from carnet.core.failures import PageFailure, first_source_line, summary
 from carnet.core.i18n import translate
 from carnet.core.kernels import choose_kernel
@@ -366,3 +367,15 @@ def test_progress_lines_show_whole_file_names(tmp_path):
 )
 def test_a_toc_of_the_wrong_shape_is_named_with_its_line_and_fix(toc, problem):
     assert toc_problem(toc) == problem
+
+
+def test_the_link_check_reports_its_progress_and_keeps_its_errors():
+    seen: list[tuple[int, int]] = []
+    errors: list[str] = []
+    lines = [
+        " 4 threads active,    12 links queued,  171 links in  40 URLs checked, runtime 1 seconds\n",
+        "Error: the configuration file is broken\n",
+        " 0 threads active,     0 links queued,    1 link in   1 URL checked, runtime 6 seconds\n",
+    ]
+    read_status(iter(lines), lambda checked, queued: seen.append((checked, queued)), errors)
+    assert seen == [(171, 12), (1, 0)] and errors == ["Error: the configuration file is broken"]

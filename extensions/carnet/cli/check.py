@@ -15,6 +15,7 @@ import argparse
 import json
 import posixpath
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -52,6 +53,15 @@ def launch_problems(html: Path) -> list[str]:
     return problems
 
 
+def links_progress(labels: dict[str, str]) -> Callable[[int, int], None]:
+    """A progress line per status of the link check, as the build's steps are printed."""
+
+    def show(checked: int, queued: int) -> None:
+        print(f"  {labels['links']:<12} {say('links_progress', checked=checked, queued=queued)}", flush=True)
+
+    return show
+
+
 def run_check(paths: BookPaths, progress: dict[str, str] | None, browser: bool = True) -> dict[str, Any]:
     """Build and check the book; return the full result (``ok`` is the verdict)."""
     paths.build_report.unlink(missing_ok=True)
@@ -72,7 +82,8 @@ def run_check(paths: BookPaths, progress: dict[str, str] | None, browser: bool =
     }
     result["exercises"] = {"count": 0, "problems": []}
     if report is not None:
-        result["links"] = [link.message() for link in broken_links(paths.staging, published_path(paths))]
+        follow = links_progress(progress) if progress else None
+        result["links"] = [link.message() for link in broken_links(paths.staging, published_path(paths), follow)]
         result["launch"] = launch_problems(paths.staging)
         count, problems = exercise_problems(paths, report["notebooks"], book_settings(paths))
         result["exercises"] = {"count": count, "problems": problems}

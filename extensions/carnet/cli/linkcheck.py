@@ -4,15 +4,20 @@ The site is served on 127.0.0.1 under the subpath it will have once published (l
 drops root privileges, so it could not read a root-owned temporary folder directly); linkchecker
 follows every page reachable from ``index.html`` with its AnchorCheck plugin. External links are
 skipped, never fetched. Its XML report is parsed (its CSV report mixes comment lines starting with
-``#`` with rows whose link starts with ``#``, a same-page anchor).
+``#`` with rows whose link starts with ``#``, a same-page anchor). Its status lines (every 5 s) are
+passed on as progress: a big book's link check is not minutes of silence.
 """
 
 from __future__ import annotations
 
+import os
+import re
 import subprocess
 import sys
 import tempfile
+import threading
 import xml.etree.ElementTree as ElementTree
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +32,7 @@ recursionlevel=-1
 [filtering]
 checkextern=0
 [output]
-status=0
+status=1
 [AnchorCheck]
 """
 
@@ -65,21 +70,44 @@ def broken_in_report(report: str, base: str) -> list[BrokenLink]:
     return broken
 
 
-def broken_links(html: Path, prefix: str = "/") -> list[BrokenLink]:
-    """Every broken internal link or anchor of the site in ``html``."""
+#: linkchecker's status line (its locale forced to C): links checked and links still queued.
+STATUS = re.compile(r"(\d+) links? queued, +(\d+) links? in")
+
+
+def broken_links(html: Path, prefix: str = "/", progress: Callable[[int, int], None] | None = None) -> list[BrokenLink]:
+    """Every broken internal link or anchor of the site in ``html``; ``progress(checked, queued)`` as it goes."""
     with tempfile.NamedTemporaryFile("w", suffix=".rc", delete=False) as config:
         config.write(LINKCHECKER_CONFIG)
     Path(config.name).chmod(0o644)
+    errors: list[str] = []
     try:
-        with serve_directory(html, prefix) as base:
+        with serve_directory(html, prefix) as base, tempfile.TemporaryFile("w+") as report:
             command = [sys.executable, "-m", "linkcheck", "--config", config.name, "-o", "xml", base + "index.html"]
+            env = {**os.environ, "LANG": "C", "LC_ALL": "C"}
+            proc = subprocess.Popen(command, stdout=report, stderr=subprocess.PIPE, text=True, env=env)
+            reader = threading.Thread(target=read_status, args=(proc.stderr, progress, errors), daemon=True)
+            reader.start()
             try:
-                proc = subprocess.run(command, capture_output=True, text=True, timeout=1800)
+                proc.wait(timeout=1800)
             except subprocess.TimeoutExpired:
+                proc.kill()
                 raise CarnetError("the link check was still running after 30 minutes") from None
+            reader.join()
+            report.seek(0)
+            output = report.read()
     finally:
         Path(config.name).unlink(missing_ok=True)
-    if proc.returncode not in (0, 1) or "<linkchecker" not in proc.stdout:
-        detail = "\n".join(proc.stderr.strip().splitlines()[-10:])
+    if proc.returncode not in (0, 1) or "<linkchecker" not in output:
+        detail = "\n".join(errors[-10:])
         raise CarnetError(f"the link check could not run (linkchecker exit {proc.returncode}):\n{detail}")
-    return broken_in_report(proc.stdout, base)
+    return broken_in_report(output, base)
+
+
+def read_status(stream, progress: Callable[[int, int], None] | None, errors: list[str]) -> None:
+    """Pass linkchecker's status lines on as progress; keep its other lines for an error message."""
+    for line in stream:
+        status = STATUS.search(line)
+        if status and progress:
+            progress(int(status[2]), int(status[1]))
+        elif not status:
+            errors.append(line.rstrip())
