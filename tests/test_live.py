@@ -355,6 +355,11 @@ def test_first_build_on_a_fresh_machine_serves_runtime_editor_and_mathjax(live_b
         "mathjax/es5/tex-mml-chtml.js",
     ):
         assert (static / name).is_file(), name
+    # The first build is not silent while it downloads: what, how much so far, for how long.
+    downloads = re.findall(r"  download     (.+?) — \d+\.\d MB, \d+ s", live_build.output)
+    assert "The in-page Python runtime (Pyodide)" in downloads or "JupyterLite (jupyter lite build)" in downloads, (
+        live_build.output[:3000]
+    )
 
 
 def test_try_it_notebook_runs_in_jupyterlite_on_the_same_runtime(offline_context, sample_build: Build):

@@ -42,6 +42,7 @@ class ProgressPrinter(io.TextIOBase):
         (re.compile(r"writing output\.\.\. \[\s*(\d+)%\] (.+?)\s*$"), "write"),
         (re.compile(r"\[carnet\] JupyterLite site: (.*)"), "lite"),
         (re.compile(r"\[carnet\] running: (.*)"), "running"),
+        (re.compile(r"\[carnet\] download: (.*)"), "download"),
     )
 
     def __init__(self, out: TextIO, labels: dict[str, str], root: Path) -> None:

@@ -19,7 +19,6 @@ import logging as pylogging
 import os
 import signal
 import subprocess
-import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -46,6 +45,7 @@ from ..core.failures import (
 )
 from ..core.kernels import choose_kernel, installed_kernels
 from ..core.notebooks import cap_outputs, execution_settings
+from ..core.progress import Ticker
 from ..core.settings import SettingError
 from ..core.snapshots import folder_state, written_since
 from .statics import STATIC
@@ -92,46 +92,6 @@ class LocalSocketKernelManager(AsyncKernelManager):
         if group and group != os.getpgrp():
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(group, signal.SIGKILL)
-
-
-class CellWatch:
-    """Says which cell of a page is still running, and for how long, while it runs (a hung cell is not silence).
-
-    The first note comes after ``first`` seconds, then one every ``every`` seconds, from a thread
-    that only reads when the running cell started.
-    """
-
-    def __init__(self, say: Callable[[int, float], None], first: float, every: float = 30) -> None:
-        self.say = say
-        self.first = first
-        self.every = every
-        self.cell: tuple[int, float] | None = None
-        self.done = threading.Event()
-
-    def started(self, index: int) -> None:
-        """The cell ``index`` starts now."""
-        self.cell = (index, time.monotonic())
-
-    def __enter__(self) -> CellWatch:
-        threading.Thread(target=self._watch, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.done.set()
-
-    def _watch(self) -> None:
-        told: tuple[int, float] | None = None
-        due = self.first
-        while not self.done.wait(0.25):
-            cell = self.cell
-            if cell is None:
-                continue
-            if cell != told:
-                told, due = cell, self.first
-            seconds = time.monotonic() - cell[1]
-            if seconds >= due:
-                self.say(cell[0], seconds)
-                due += self.every
 
 
 class PageExecutionError(Exception):
@@ -200,7 +160,8 @@ class Executor:
             where = PageFailure(source, "", index + 1, first_source_line(nb.cells[index].source)).message()
             LOGGER.info(f"[carnet] running: {where.removesuffix(': ')} — {seconds:.0f} s{limit}")
 
-        watch = CellWatch(still_running, first=min(10, timeout / 2) if timeout and timeout > 0 else 10)
+        # A hung cell is not silence: its page, cell and time show while it runs.
+        watch = Ticker(still_running, first=min(10, timeout / 2) if timeout and timeout > 0 else 10, every=30)
         python = self.kernels().get(choice.name) == "python"
         setup = {"on_notebook_start": lambda notebook: prepare_python_kernel(client)} if python else {}
         client = NotebookClient(
@@ -211,7 +172,7 @@ class Executor:
             allow_errors=True,  # the page's errors are judged after it ran (cell_failures)
             record_timing=record_timing,
             resources={"metadata": {"path": cwd}},
-            on_cell_execute=lambda cell, cell_index: (running.append(cell_index), watch.started(cell_index)),
+            on_cell_execute=lambda cell, cell_index: (running.append(cell_index), watch.start(cell_index)),
             **setup,
             **kwargs,
         )

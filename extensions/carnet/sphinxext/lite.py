@@ -40,6 +40,7 @@ from ..core.urls import lite_kernel_settings
 from .config import carnet_config
 from .launch import lite_contents, lite_pages
 from .live import live_pages
+from .statics import downloading
 
 LOGGER = logging.getLogger(__name__)
 
@@ -166,7 +167,8 @@ def write_lite_site(app: Sphinx, exception: Exception | None) -> None:
     cdn = pyodide_cdn(settings.runtime) if settings.runtime.source == "cdn" else None
     kernel = lite_kernel_settings(cdn, settings.launch.lite_dir)
     try:
-        app_dir = build_app(settings.launch)
+        with downloading("JupyterLite (jupyter lite build)"):
+            app_dir = build_app(settings.launch)
     except AssetError as err:
         raise ExtensionError(str(err)) from err
     outdir = Path(app.outdir)

@@ -9,14 +9,20 @@ registers it; a missing file stops the build.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-from collections.abc import Callable
+import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
+from sphinx.util import logging
 
-from ..assets.npm import AssetError
+from ..assets.npm import AssetError, cache_root
+from ..core.progress import Ticker
+
+LOGGER = logging.getLogger(__name__)
 
 #: Carnet's own browser files (scripts, styles, the worker's Python helper).
 STATIC = Path(__file__).parent.parent / "static"
@@ -29,12 +35,33 @@ def serve_static(app: Sphinx, what: str, prepare: Callable[[], Path], required: 
     the error message.
     """
     try:
-        folder = prepare()
+        with downloading(what):
+            folder = prepare()
     except AssetError as err:
         raise ExtensionError(f"{what} could not be prepared: {err}") from err
     if not (folder / required).is_file():
         raise ExtensionError(f"{what} could not be prepared: {folder / required} is missing")
     app.config.html_static_path = [*app.config.html_static_path, str(folder)]
+
+
+@contextlib.contextmanager
+def downloading(what: str) -> Iterator[None]:
+    """While a first build fetches ``what`` into Carnet's cache, say so every 5 s, with the megabytes so far.
+
+    A cached asset is ready at once and says nothing. The megabytes are what the cache's disk gained
+    (read in constant time: walking the cache at every build would slow every rebuild).
+    """
+    cache = cache_root()
+    cache.mkdir(parents=True, exist_ok=True)
+    before = shutil.disk_usage(cache).used
+
+    def say(step: object, seconds: float) -> None:
+        grown = max(shutil.disk_usage(cache).used - before, 0) / 1e6
+        LOGGER.info(f"[carnet] download: {what} — {grown:.1f} MB, {seconds:.0f} s")
+
+    with Ticker(say, first=2, every=5) as ticker:
+        ticker.start(what)
+        yield
 
 
 def static_fingerprint() -> str:
