@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 #: Python's first start in a page, downloads included (milliseconds).
 START_TIMEOUT = 90_000
 
@@ -57,3 +59,19 @@ def cell_menu(page, number: int, name: str) -> None:
 def python_bar(page):
     """The page's Python bar (state, Stop, Restart), there once the reader has shown intent."""
     return page.locator(".carnet-python")
+
+
+def code_of(page, number: int) -> str:
+    """A cell's code as the reader sees it: the editor's text once it has loaded, else the <pre>'s."""
+    return cell(page, number).evaluate(
+        "(c) => { const editor = c.querySelector('.CodeMirror');"
+        " return editor ? editor.CodeMirror.getValue() : c.querySelector('.cell_input pre').textContent.trimEnd(); }"
+    )
+
+
+def wait_for_request(page, part: str, timeout: float = START_TIMEOUT) -> None:
+    """Wait until the page (or its worker) has requested a URL containing ``part``."""
+    deadline = time.monotonic() + timeout / 1000
+    while not any(part in url for url in page.requests):
+        assert time.monotonic() < deadline, f"no request for {part}"
+        page.wait_for_timeout(100)

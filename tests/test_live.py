@@ -10,7 +10,17 @@ import json
 import re
 
 import pytest
-from browsing import START_TIMEOUT, cell, cell_menu, open_page, python_bar, run, type_code
+from browsing import (
+    START_TIMEOUT,
+    cell,
+    cell_menu,
+    code_of,
+    open_page,
+    python_bar,
+    run,
+    type_code,
+    wait_for_request,
+)
 from bs4 import BeautifulSoup
 from carnet.assets.runtime import PYODIDE_VERSION
 from carnet.cli.server import serve_directory
@@ -47,7 +57,7 @@ def test_nothing_of_the_runtime_is_downloaded_before_intent(offline_context, sit
     # Hovering a code cell is intent: the runtime and the editor start loading.
     cell(page, 1).hover()
     page.wait_for_selector(".CodeMirror", timeout=START_TIMEOUT)
-    assert any("pyodide.asm.wasm" in url for url in page.requests)
+    wait_for_request(page, "pyodide.asm.wasm")
 
 
 def test_cells_run_share_variables_and_show_rich_outputs(offline_context, site):
@@ -212,12 +222,12 @@ def test_edit_run_and_keep_edits_across_reload(offline_context, site):
 
     page.reload()
     page.wait_for_load_state("networkidle")
-    assert "print('modifié', 6 * 7)" in cell(page, 2).locator(".cell_input").inner_text()
+    assert code_of(page, 2) == "print('modifié', 6 * 7)"
     cell(page, 2).locator(".carnet-more").click()
     reset = cell(page, 2).locator(".carnet-reset")
     assert reset.is_visible()
     reset.click()
-    assert cell(page, 2).locator(".cell_input").inner_text().strip() == "x * 2"
+    assert code_of(page, 2) == "x * 2"
     cell(page, 2).locator(".carnet-more").click()
     assert reset.is_hidden(), "nothing to reset"
 
