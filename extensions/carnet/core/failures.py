@@ -44,11 +44,15 @@ class PageFailure:
 
     def message(self) -> str:
         """The file, the cell and the cause on one line, then one line for each other failing cell."""
-        lines = [f"{self.source}{', ' + self._cell() if self.cell is not None else ''}: {self.cause}"]
+        lines = [f"{self.where()}: {self.cause}"]
         for other in self.also:
             follows = f" (may follow from cell {other.follows})" if other.follows else ""
             lines.append(f"      also {other._cell()}: {other.cause}{follows}")
         return strip_ansi("\n".join(lines))
+
+    def where(self) -> str:
+        """The file and, when there is one, the cell with its first line: ``a.ipynb, cell 3 ('y = x / 0')``."""
+        return self.source + (f", {self._cell()}" if self.cell is not None else "")
 
     def _cell(self) -> str:
         return f"cell {self.cell}" + (f" ({self.first_line!r})" if self.first_line else "")

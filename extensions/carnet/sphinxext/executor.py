@@ -154,14 +154,14 @@ class Executor:
             LOGGER.warning(f"{choice.note} [carnet.kernel]", location=docname, type="carnet", subtype="kernel")
 
         running: list[int] = []
-        limit = f" / {timeout} s" if timeout and timeout > 0 else ""
+        limited = timeout is not None and timeout > 0
 
         def still_running(index: int, seconds: float) -> None:
-            where = PageFailure(source, "", index + 1, first_source_line(nb.cells[index].source)).message()
-            LOGGER.info(f"[carnet] running: {where.removesuffix(': ')} — {seconds:.0f} s{limit}")
+            where = PageFailure(source, "", index + 1, first_source_line(nb.cells[index].source)).where()
+            LOGGER.info(f"[carnet] running: {where} — {seconds:.0f} s{f' / {timeout} s' if limited else ''}")
 
         # A hung cell is not silence: its page, cell and time show while it runs.
-        watch = Ticker(still_running, first=min(10, timeout / 2) if timeout and timeout > 0 else 10, every=30)
+        watch = Ticker(still_running, first=min(10, timeout / 2) if limited else 10, every=30)
         python = self.kernels().get(choice.name) == "python"
         setup = {"on_notebook_start": lambda notebook: prepare_python_kernel(client)} if python else {}
         client = NotebookClient(
