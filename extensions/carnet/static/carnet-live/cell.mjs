@@ -128,8 +128,13 @@ export class LiveCell {
     this.status.textContent = message;
   }
 
+  /** The cell as the reader counts it ("cellule 4"), in Python's bar and its tracebacks. */
+  get name() {
+    return this.page.text.cellName.replace("{n}", this.index + 1);
+  }
+
   get filename() {
-    return `<${this.page.text.cellName.replace("{n}", this.index + 1)}>`;
+    return `<${this.name}>`;
   }
 
   /** Highlight the line of the cell's code where the last run failed (none: clear it). */
@@ -178,7 +183,7 @@ export class LiveCell {
     let result = null;
     try {
       result = await send(runtime, {
-        label: this.page.text.cellName.replace("{n}", this.index + 1),
+        label: this.name,
         output: (kind, payload) => {
           output.add(kind, payload);
           if (kind === "error" && payload.line) this.markLine(payload.line);

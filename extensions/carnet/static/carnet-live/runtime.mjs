@@ -2,7 +2,7 @@
 // spoken to with the messages listed in carnet-worker.mjs. A failed start (a blocked or missing
 // file, a worker that cannot load) fails every waiting cell at once, and the next run starts a new
 // worker: no cell waits forever. Python's state goes to ``onstate(state, detail)`` for the page's
-// one status bar: "starting" ({loaded, total} bytes), "ready", "running" ({label} of the job),
+// one status bar: "starting" ({loaded} bytes so far), "ready", "running" ({label} of the job),
 // "stopped", "failed".
 
 /** Why a run did not complete: Python could not start, or the reader stopped it. */
@@ -59,7 +59,7 @@ export class RuntimeClient {
       if (data.type === "progress") return this.onstate("starting", data);
       if (data.type === "ready") {
         this.isReady = true;
-        this.idle();
+        this.reportState();
         return settle.resolve(data.seconds);
       }
       if (data.type === "start-failed") return failStart(data.message);
@@ -99,7 +99,7 @@ export class RuntimeClient {
     }
     if (this.jobs.has(id)) {
       this.worker.postMessage({ ...message, id });
-      this.idle();
+      this.reportState();
     }
     return done;
   }
@@ -111,8 +111,8 @@ export class RuntimeClient {
     this.onstate("stopped");
   }
 
-  /** Tell the page what Python does now: the first job waiting runs (the worker runs them in order). */
-  idle() {
+  /** Tell the page what a ready Python does now: the first job waiting runs (the worker runs them in order). */
+  reportState() {
     const [job] = this.jobs.values();
     if (this.isReady) this.onstate(job ? "running" : "ready", { label: job?.handlers.label });
   }
@@ -123,7 +123,7 @@ export class RuntimeClient {
     this.jobs.delete(id);
     if (error) job.reject(error);
     else job.resolve(result);
-    this.idle();
+    this.reportState();
   }
 
   reset(error) {
