@@ -34,8 +34,8 @@ def carnet(*args: str, cwd: Path | None = None, lang: str = "C.UTF-8", timeout: 
 
 
 @pytest.fixture(scope="module")
-def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A course made by ``carnet new`` (and built once)."""
+def new_course(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A course made by ``carnet new``."""
     target = tmp_path_factory.mktemp("new") / "mon-cours"
     made = carnet(
         "new",
@@ -53,13 +53,27 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return target
 
 
+@pytest.fixture(scope="module")
+def course_build(new_course: Path) -> subprocess.CompletedProcess:
+    """The first ``carnet build`` of the new course, with a teacher's private answers beside the chapters."""
+    (new_course / "chapitres/_private").mkdir()
+    (new_course / "chapitres/_private/corrige.txt").write_text("réponses du professeur")
+    return carnet("build", cwd=new_course, lang="fr_FR.UTF-8")
+
+
+@pytest.fixture(scope="module")
+def course(new_course: Path, course_build: subprocess.CompletedProcess) -> Path:
+    """The new course, built once (each test works on its own copy of it)."""
+    return new_course
+
+
 def fresh_copy(course: Path, tmp_path: Path) -> Path:
     copy = tmp_path / "mon-cours"
     shutil.copytree(course, copy, ignore=shutil.ignore_patterns("_build"))
     return copy
 
 
-def test_new_course_builds_and_checks(course: Path):
+def test_new_course_builds_and_checks(course: Path, course_build: subprocess.CompletedProcess):
     assert (course / ".github/workflows/publish.yml").is_file() and (course / ".gitignore").is_file()
     # A French course speaks French to its teacher: README, the comments of _config.yml and of the workflow.
     assert "Un cours écrit avec Carnet" in (course / "README.md").read_text()
@@ -68,9 +82,7 @@ def test_new_course_builds_and_checks(course: Path):
     assert not list(course.glob("README.*.md"))
     assert (course / "chapitres/donnees.ipynb").is_file() and (course / "binder/requirements.txt").is_file()
     # A teacher's answers in a _private folder beside the chapters are never published.
-    (course / "chapitres/_private").mkdir()
-    (course / "chapitres/_private/corrige.txt").write_text("réponses du professeur")
-    built = carnet("build", cwd=course, lang="fr_FR.UTF-8")
+    built = course_build
     assert built.returncode == 0, built.stdout + built.stderr
     assert "  exécution    chapitres/donnees.ipynb" in built.stdout
     assert "carnet : 3 pages, 2 exécutables, 2 exécutées par cette construction, 0 en échec" in built.stdout
@@ -120,7 +132,12 @@ def test_check_names_the_failing_page_and_cell(course: Path, tmp_path: Path):
     assert failure["source"] == "chapitres/premiers-pas.md"
     assert failure["cell"] == 3 and failure["first_line"] == "len(mesage)"
     assert failure["cause"] == "NameError: name 'mesage' is not defined"
-    assert "chapitres/premiers-pas.md, cell 3 ('len(mesage)')" in checked.stdout
+    # A French course on an English machine: the whole run speaks French, no line in English.
+    assert "chapitres/premiers-pas.md, cellule 3 ('len(mesage)')" in checked.stdout
+    assert "1 page n'a pas pu être exécutée" in checked.stdout + checked.stderr
+    for english in ("failed to execute", "Full tracebacks", ", cell 3", "executable pages", "broken"):
+        assert english not in checked.stdout + checked.stderr
+    assert "carnet : des problèmes ont été trouvés" in checked.stdout
 
 
 BAD_INPUT = {
@@ -128,11 +145,11 @@ BAD_INPUT = {
         lambda book: _edit(
             book / "_config.yml", "        prewarm: intent", "        prewarm: intent\n        prewarn: idle"
         ),
-        "carnet.live.prewarn: unknown setting (known: backend, enabled, prewarm)",
+        "carnet.live.prewarn : réglage inconnu (réglages connus : backend, enabled, prewarm)",
     ),
     "wrong-type": (
         lambda book: _edit(book / "_config.yml", "try_it: true", "try_it: oui"),
-        "carnet.launch.try_it: expected true or false, got 'oui'",
+        "carnet.launch.try_it : true ou false attendu, pas 'oui'",
     ),
     "toc-not-a-mapping": (
         lambda book: (book / "_toc.yml").write_text("- intro\n- chapitres/premiers-pas\n"),
@@ -153,15 +170,15 @@ BAD_INPUT = {
             "  - file: chapitres/donnees\n",
             "  - file: chapitres/donnees\n  - file: chapitres/absent\n",
         ),
-        "  - chapitres/absent (no chapitres/absent{.rst/.md/.ipynb})",
+        "  - chapitres/absent (pas de chapitres/absent{.rst/.md/.ipynb})",
     ),
     "notebook-not-json": (
         lambda book: (book / "chapitres/donnees.ipynb").write_text('{"cells": [\n'),
-        "chapitres/donnees.ipynb: invalid JSON at line 2, column 1: Expecting value",
+        "chapitres/donnees.ipynb: JSON invalide à la ligne 2, colonne 1 : Expecting value",
     ),
     "missing-data-file": (
         lambda book: (book / "chapitres/data/mesures.csv").unlink(),
-        "chapitres/donnees.ipynb, cell 2 ('import csv'): FileNotFoundError: [Errno 2] No such file or directory: "
+        "chapitres/donnees.ipynb, cellule 2 ('import csv'): FileNotFoundError: [Errno 2] No such file or directory: "
         "'data/mesures.csv'",
     ),
 }

@@ -13,11 +13,12 @@ from typing import Any
 import yaml
 
 from ..core.errors import CarnetError
-from ..core.i18n import translate
+from ..core.i18n import author_language, translate
 from ..core.notebooks import timeout_problem
 from ..core.paths import BookPaths
 from ..core.toc import toc_problem
 from ..core.urls import site_path
+from .language import cli_language, say
 
 
 def read_yaml(path: Path) -> Any:
@@ -26,10 +27,12 @@ def read_yaml(path: Path) -> Any:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "somewhere"
-        raise CarnetError(f"{path.name}: not valid YAML at {where}: {err.problem}") from err
+        if mark is None:
+            raise CarnetError(say("yaml_invalid", file=path.name, problem=err.problem)) from err
+        where = say("yaml_where", line=mark.line + 1, column=mark.column + 1)
+        raise CarnetError(say("yaml_invalid_at", file=path.name, where=where, problem=err.problem)) from err
     except yaml.YAMLError as err:
-        raise CarnetError(f"{path.name}: not valid YAML: {err}") from err
+        raise CarnetError(say("yaml_invalid", file=path.name, problem=err)) from err
 
 
 def book_settings(paths: BookPaths) -> dict[str, Any]:
@@ -38,7 +41,7 @@ def book_settings(paths: BookPaths) -> dict[str, Any]:
     if config is None:
         return {}
     if not isinstance(config, dict):
-        raise CarnetError(f"_config.yml: expected a mapping of settings (key: value), got {type(config).__name__}")
+        raise CarnetError(say("config_not_mapping", kind=type(config).__name__))
     return config
 
 
@@ -56,13 +59,22 @@ def book_language(config: dict[str, Any]) -> str | None:
     return language if isinstance(language, str) else None
 
 
+def language_at(folder: Path) -> str | None:
+    """The language of the book in ``folder``, if it has a readable ``_config.yml`` that sets one."""
+    try:
+        config = yaml.safe_load((folder / "_config.yml").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    return book_language(config) if isinstance(config, dict) else None
+
+
 def read_toc_shape(paths: BookPaths, language: str | None) -> None:
     """``_toc.yml`` must have Jupyter Book 1's shape; its entries' pages are checked by the build."""
     read_yaml(paths.toc)  # a YAML mistake is named first, with its line
     problem = toc_problem(paths.toc.read_text(encoding="utf-8"))
     if problem:
         key, values = problem
-        raise CarnetError(translate(language, key, toc=paths.toc.name, **values))
+        raise CarnetError(translate(author_language(language), key, toc=paths.toc.name, **values))
 
 
 def book_edition(config: dict[str, Any], student: bool) -> str:
@@ -80,10 +92,10 @@ def book_paths(source: Path, student: bool = False) -> BookPaths:
     """Check that ``source`` is a readable book folder and return its paths (for the edition built)."""
     paths = BookPaths(source.resolve())
     if not paths.source.is_dir():
-        raise CarnetError(f"{source}: no such folder")
+        raise CarnetError(say("no_folder", dir=source))
     for required in (paths.config, paths.toc):
         if not required.is_file():
-            raise CarnetError(f"{required}: not found; a Carnet book needs _config.yml and _toc.yml")
+            raise CarnetError(say("not_a_book", file=required))
     config = book_settings(paths)
     check_carnet_loaded(config)
     check_execute_settings(config)
@@ -105,18 +117,15 @@ def check_carnet_loaded(config: dict[str, Any]) -> None:
     hint = ""
     if isinstance(sphinx, dict) and extensions is None:
         close = difflib.get_close_matches("extra_extensions", [str(key) for key in sphinx], n=1)
-        hint = f" (_config.yml has sphinx.{close[0]}: did you mean sphinx.extra_extensions?)" if close else ""
+        hint = say("carnet_missing_key", key=close[0]) if close else ""
     elif isinstance(extensions, list):
         close = difflib.get_close_matches("carnet", [str(name) for name in extensions], n=1)
-        hint = f" ({close[0]!r}: did you mean 'carnet'?)" if close else ""
-    raise CarnetError(
-        f"_config.yml: sphinx.extra_extensions does not list carnet{hint}; without it the book would be built "
-        "with no execution check, no Run buttons and no JupyterLite. Add:\n  sphinx:\n    extra_extensions: [carnet]"
-    )
+        hint = say("carnet_missing_name", name=repr(close[0])) if close else ""
+    raise CarnetError(say("carnet_missing", hint=f" ({hint})" if hint else ""))
 
 
 def check_execute_settings(config: dict[str, Any]) -> None:
     """``execute.timeout`` must be a number: Sphinx would ignore a text with a mere warning."""
     execute = config.get("execute") or {}
     if isinstance(execute, dict) and "timeout" in execute and (problem := timeout_problem(execute["timeout"])):
-        raise CarnetError(f"_config.yml: execute.timeout: {problem}")
+        raise CarnetError(f"_config.yml: execute.timeout: {problem.text(cli_language())}")

@@ -130,7 +130,7 @@ def swap_in(staging: Path, html: Path) -> None:
     except OSError as err:  # a full disk, a quota: the published site stays as it was
         shutil.rmtree(fresh, ignore_errors=True)
         reason = err.strerror or (str(err.args[0][0][2]) if isinstance(err, shutil.Error) else str(err))
-        raise CarnetError(f"could not write the new site beside {html} ({reason}); {html} was left unchanged") from None
+        raise CarnetError(say("swap_failed", html=html, reason=reason)) from None
     if html.exists():
         html.rename(old)
     fresh.rename(html)

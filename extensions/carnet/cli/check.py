@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from ..core.compare import Verdict
 from ..core.i18n import messages
 from ..core.paths import BookPaths
 from .book import book_paths, book_settings, published_path
@@ -108,6 +109,7 @@ def run(args: argparse.Namespace) -> int:
     output = Path(args.json) if args.json else paths.build / "carnet-check.json"
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
+    language = cli_language()
     lines = [say("check_title")]
     lines.append(
         say("check_execution", pages=result["execution"]["pages"], failed=len(result["execution"]["failures"]))
@@ -126,9 +128,7 @@ def run(args: argparse.Namespace) -> int:
     counts = Counter(verdict["status"] for verdict in result["browser"].values())
     lines.append(say("check_browser", **{status: counts.get(status, 0) for status in BROWSER_STATUSES}))
     lines += [
-        f"    - {page}: {verdict['status']}"
-        + (f", cell {verdict['cell']}" if verdict.get("cell") else "")
-        + (f": {verdict['detail']}" if verdict.get("detail") else "")
+        f"    - {page}: {Verdict(verdict['status'], verdict.get('cell'), verdict.get('detail', '')).message(language)}"
         for page, verdict in sorted(result["browser"].items())
         if verdict["status"] in ("fails", "differs", "offline")
     ]

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.errors import CarnetError
+from .language import say
 from .server import serve_directory
 
 LINKCHECKER_CONFIG = """\
@@ -91,7 +92,7 @@ def broken_links(html: Path, prefix: str = "/", progress: Callable[[int, int], N
                 proc.wait(timeout=1800)
             except subprocess.TimeoutExpired:
                 proc.kill()
-                raise CarnetError("the link check was still running after 30 minutes") from None
+                raise CarnetError(say("links_timeout")) from None
             reader.join()
             report.seek(0)
             output = report.read()
@@ -99,7 +100,7 @@ def broken_links(html: Path, prefix: str = "/", progress: Callable[[int, int], N
         Path(config.name).unlink(missing_ok=True)
     if proc.returncode not in (0, 1) or "<linkchecker" not in output:
         detail = "\n".join(errors[-10:])
-        raise CarnetError(f"the link check could not run (linkchecker exit {proc.returncode}):\n{detail}")
+        raise CarnetError(say("links_failed", status=proc.returncode, detail=detail))
     return broken_in_report(output, base)
 
 

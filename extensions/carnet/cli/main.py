@@ -11,10 +11,11 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from .. import __version__
 from ..core.errors import CarnetError
-from .language import say
+from .language import cli_language, say, speaking
 
 
 def parser() -> argparse.ArgumentParser:
@@ -71,8 +72,18 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``carnet`` command and of ``python -m carnet``."""
     args = parser().parse_args(argv)
-    try:
-        return importlib.import_module(f"{__package__}.{args.module}").run(args)
-    except CarnetError as err:
-        print(f"carnet: {err}", file=sys.stderr)
-        return 2
+    with speaking(run_language(args)):
+        try:
+            return importlib.import_module(f"{__package__}.{args.module}").run(args)
+        except CarnetError as err:
+            print(f"carnet: {err.text(cli_language())}", file=sys.stderr)
+            return 2
+
+
+def run_language(args: argparse.Namespace) -> str | None:
+    """The language this run speaks: the new course's, or the book's (``None``: the user's locale)."""
+    if args.module == "new":
+        return args.language
+    from .book import language_at
+
+    return language_at(Path(args.book if args.module == "grade" else args.dir))

@@ -115,9 +115,9 @@ def data_notebook(texts: dict[str, str]) -> nbformat.NotebookNode:
 def create_course(target: Path, *, title: str, author: str, language: str, repository: str) -> list[Path]:
     """Write a new course into ``target`` (absent or empty); return the files written."""
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise CarnetError(f"{target} is not empty: carnet new only creates a course in a new or empty folder")
+        raise CarnetError(say("new_not_empty", dir=target))
     if language not in TEXTS:
-        raise CarnetError(f"--language: expected one of {', '.join(TEXTS)}, got {language!r}")
+        raise CarnetError(say("new_language", choices=", ".join(TEXTS), language=repr(language)))
     texts = TEXTS[language]
     values = {
         "title": title,

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.exercises import ExerciseError, find_exercises, starter_notebook_cells
-from ..core.i18n import translate
+from ..core.i18n import author_language, translate
 from ..core.notebooks import cell_error
 from ..core.paths import BookPaths
 from ..core.settings import SettingError, parse_config
@@ -64,6 +64,7 @@ def exercise_problems(paths: BookPaths, pages: list[str], config: dict[str, Any]
     import nbformat
 
     language = book_language(config)
+    said = author_language(language)
     files = _lite_files(paths, config)
     count, problems = 0, []
     for page in pages:
@@ -74,7 +75,7 @@ def exercise_problems(paths: BookPaths, pages: list[str], config: dict[str, Any]
         try:
             exercises = find_exercises(notebook.cells)
         except ExerciseError as err:
-            problems.append({"page": page, "message": str(err)})
+            problems.append({"page": page, "message": err.text(said)})
             continue
         if not exercises:
             continue
@@ -82,19 +83,19 @@ def exercise_problems(paths: BookPaths, pages: list[str], config: dict[str, Any]
         for exercise in exercises:
             error = _raised(notebook.cells[exercise.tests])
             if error:
-                where = f"exercise {exercise.number} (cell {exercise.tests + 1})"
-                problems.append({"page": page, "message": f"{where}: the solution fails its tests: {error}"})
+                message = translate(said, "exercise.solution_fails", number=exercise.number, cell=exercise.tests + 1)
+                problems.append({"page": page, "message": f"{message}: {error}"})
         try:
             ran = _run_starters(notebook, files / page.rpartition("/")[0], language)
         except ExerciseError as err:
-            problems.append({"page": page, "message": str(err)})
+            problems.append({"page": page, "message": err.text(said)})
             continue
         except Exception as err:  # a kernel that cannot start: say so for this page, check the others
-            problems.append({"page": page, "message": f"the starters could not run: {type(err).__name__}: {err}"})
+            message = translate(said, "exercise.starters_failed")
+            problems.append({"page": page, "message": f"{message}: {type(err).__name__}: {err}"})
             continue
         for exercise in exercises:
             if _raised(ran.cells[exercise.tests]) is None:
-                where = f"exercise {exercise.number} (cell {exercise.tests + 1})"
-                message = f"{where}: the starter passes its tests, so they check nothing the pupil must write"
+                message = translate(said, "exercise.starter_passes", number=exercise.number, cell=exercise.tests + 1)
                 problems.append({"page": page, "message": message})
     return count, problems

@@ -31,7 +31,7 @@ def publish_site(repository: Path, html: Path, *, remote: str, branch: str, push
     from ghp_import import GhpError, ghp_import
 
     if not (html / "index.html").is_file():
-        raise CarnetError(f"{html} holds no built site: run `carnet build` first")
+        raise CarnetError(say("publish_nothing", html=html))
     if subprocess.run(["git", "rev-parse", "--git-dir"], cwd=repository, capture_output=True).returncode != 0:
         raise CarnetError(say("publish_no_git", dir=repository))
     (html / ".nojekyll").touch()
@@ -40,7 +40,7 @@ def publish_site(repository: Path, html: Path, *, remote: str, branch: str, push
             ghp_import(str(html), mesg=message, remote=remote, branch=branch, push=push, force=True, nojekyll=True)
     except GhpError as err:
         reason = err.message.replace(remote, shown_remote(remote))
-        raise CarnetError(f"publishing to {shown_remote(remote)}/{branch} failed: {reason}") from err
+        raise CarnetError(say("publish_failed", remote=shown_remote(remote), branch=branch, reason=reason)) from err
 
 
 def run(args: argparse.Namespace) -> int:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .failures import strip_ansi
+from .i18n import translate
 
 ADDRESS = re.compile(r"0x[0-9a-fA-F]{4,}")
 TIMING = re.compile(r"\d+(?:[.,]\d+)?\s*(?:ns|µs|μs|us|ms|s|sec)\b")
@@ -95,31 +96,35 @@ class Verdict:
     expected: list[str] = field(default_factory=list)
     got: list[str] = field(default_factory=list)
 
-    def message(self) -> str:
-        """One line for the terminal and the status page."""
-        where = f"cell {self.cell}: " if self.cell else ""
-        return f"{self.status}: {where}{self.detail}".rstrip(": ")
+    def message(self, language: str | None = None) -> str:
+        """One line for the terminal: ``fails, cell 1: threads (…)``."""
+        status = translate(language, f"status.browser.{self.status}")
+        where = f", {translate(language, 'failure.cell', cell=self.cell)}" if self.cell else ""
+        return f"{status}{where}" + (f": {self.detail}" if self.detail else "")
 
 
-def failure_cause(error: Mapping[str, Any], messages: Mapping[str, str]) -> str:
+def failure_cause(error: Mapping[str, Any], messages: Mapping[str, str], language: str | None = None) -> str:
     """Why a cell that runs at build time raises in the browser, in words an author can act on."""
     ename, evalue = str(error.get("ename", "")), str(error.get("evalue", ""))
+    error_text = f"{ename}: {evalue}"
     if ename in ("ModuleNotFoundError", "ImportError"):
-        return f"a module Pyodide does not have ({evalue})"
+        return translate(language, "browser.cause.module", error=evalue)
     if evalue == messages.get("input"):
-        return "input() (a page cannot wait for the keyboard)"
+        return translate(language, "browser.cause.input")
     if "thread" in evalue.lower():
-        return f"threads ({ename}: {evalue})"
+        return translate(language, "browser.cause.threads", error=error_text)
     if "socket" in evalue.lower() or ename in ("ConnectionError", "URLError", "gaierror"):
-        return f"network sockets ({ename}: {evalue})"
+        return translate(language, "browser.cause.sockets", error=error_text)
     if ename == "FileNotFoundError":
-        return f"a file the book does not publish ({evalue})"
+        return translate(language, "browser.cause.file", error=evalue)
     if evalue == messages.get("system"):
-        return "a shell command (!cmd, %pip)"
-    return f"{ename}: {evalue}"
+        return translate(language, "browser.cause.shell")
+    return error_text
 
 
-def compare_page(expected: list[list[str]], cells: list[dict[str, Any]], messages: Mapping[str, str]) -> Verdict:
+def compare_page(
+    expected: list[list[str]], cells: list[dict[str, Any]], messages: Mapping[str, str], language: str | None = None
+) -> Verdict:
     """The verdict for a page: ``expected`` views per code cell, ``cells`` what the browser run gave.
 
     Each entry of ``cells``: ``outputs`` ((kind, payload) pairs) and ``missing`` (lock packages that
@@ -131,11 +136,15 @@ def compare_page(expected: list[list[str]], cells: list[dict[str, Any]], message
         if got == want:
             continue
         if cell.get("missing"):
-            return Verdict("offline", number, f"could not download {', '.join(cell['missing'])}", want, got)
+            missing = ", ".join(cell["missing"])
+            return Verdict(
+                "offline", number, translate(language, "browser.cause.download", packages=missing), want, got
+            )
         errors = [payload for kind, payload in cell["outputs"] if kind == "error"]
         if errors and not any(item.startswith("error: ") for item in want):
-            return Verdict("fails", number, failure_cause(errors[0], messages), want, got)
-        return Verdict("differs", number, f"expected {want!r}, got {got!r}", want, got)
+            return Verdict("fails", number, failure_cause(errors[0], messages, language), want, got)
+        return Verdict("differs", number, translate(language, "browser.cause.differs", want=repr(want), got=repr(got)))
     if len(cells) < len(expected):
-        return Verdict("fails", len(cells) + 1, cells[-1].get("stopped", "did not run") if cells else "did not run")
+        did_not_run = translate(language, "browser.cause.did_not_run")
+        return Verdict("fails", len(cells) + 1, cells[-1].get("stopped", did_not_run) if cells else did_not_run)
     return Verdict("same")

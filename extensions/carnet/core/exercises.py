@@ -20,6 +20,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .errors import CarnetError
+from .i18n import said
+
 SETUP, ANSWER, TESTS = "exercise-setup", "exercise-answer", "exercise-tests"
 BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
@@ -27,7 +30,7 @@ ONE_LINE = re.compile(r"^(?P<indent>\s*)(?P<code>.*?)\s*#\s*SOLUTION\s*$")
 ASSIGNMENT = re.compile(r"^(?P<target>[A-Za-z_][\w.\[\], ]*?)\s*(?P<op>[-+*/%@&|^]?=)\s*(?!=)")
 
 
-class ExerciseError(ValueError):
+class ExerciseError(CarnetError, ValueError):
     """An exercise written wrongly (a marker without its pair, an answer without tests…)."""
 
 
@@ -63,45 +66,46 @@ def find_exercises(cells: Sequence[Mapping[str, Any]]) -> list[Exercise]:
             setup.append(index)
         if ANSWER in tags:
             if answer is not None:
-                raise ExerciseError(f"cell {answer + 1}: an exercise-answer cell with no exercise-tests cell after it")
+                raise ExerciseError(said("exercise.answer_alone", cell=answer + 1))
             answer = index
         if TESTS in tags:
             if answer is None:
-                raise ExerciseError(f"cell {index + 1}: an exercise-tests cell with no exercise-answer cell before it")
+                raise ExerciseError(said("exercise.tests_alone", cell=index + 1))
             found.append(Exercise(len(found) + 1, answer, index, tuple(setup)))
             answer, setup = None, []
     if answer is not None:
-        raise ExerciseError(f"cell {answer + 1}: an exercise-answer cell with no exercise-tests cell after it")
+        raise ExerciseError(said("exercise.answer_alone", cell=answer + 1))
     return found
 
 
-def _blocks(source: str, begin: str, end: str, replace: Any, where: str) -> str:
+def _blocks(source: str, begin: str, end: str, replace: Any, cell: int | None) -> str:
     """``source`` with each ``begin``…``end`` block replaced by ``replace(indent)`` lines."""
     lines, out, inside = source.splitlines(keepends=True), [], None
+    where = said("exercise.where", cell=cell) if cell else said("exercise.where_unknown")
     for number, line in enumerate(lines, start=1):
         marker = line.strip()
         if marker == begin:
             if inside is not None:
-                raise ExerciseError(f"{where}, line {number}: {begin} inside another one (line {inside[0]})")
+                raise ExerciseError(said("exercise.nested", where=where, line=number, begin=begin, outer=inside[0]))
             inside = (number, line[: len(line) - len(line.lstrip())])
         elif marker == end:
             if inside is None:
-                raise ExerciseError(f"{where}, line {number}: {end} without {begin}")
+                raise ExerciseError(said("exercise.unpaired", where=where, line=number, marker=end, pair=begin))
             out.extend(replace(inside[1]))
             inside = None
         elif inside is None:
             out.append(line)
     if inside is not None:
-        raise ExerciseError(f"{where}, line {inside[0]}: {begin} without {end}")
+        raise ExerciseError(said("exercise.unpaired", where=where, line=inside[0], marker=begin, pair=end))
     return "".join(out)
 
 
-def starter(source: str, todo: str, where: str = "cell") -> str:
+def starter(source: str, todo: str, cell: int | None = None) -> str:
     """The pupil's code: each solution replaced by ``...`` and the book's "to do" comment.
 
     ``todo`` is that comment's text in the book's language (``à compléter``).
     """
-    code = _blocks(source, BEGIN_SOLUTION, END_SOLUTION, lambda indent: [f"{indent}...  # {todo}\n"], where)
+    code = _blocks(source, BEGIN_SOLUTION, END_SOLUTION, lambda indent: [f"{indent}...  # {todo}\n"], cell)
     lines = []
     for line in code.splitlines(keepends=True):
         match = ONE_LINE.match(line.rstrip("\n"))
@@ -128,9 +132,9 @@ def solution_code(source: str) -> str:
     return "".join(lines)
 
 
-def public_tests(source: str, where: str = "cell") -> str:
+def public_tests(source: str, cell: int | None = None) -> str:
     """The tests a pupil's page may hold: the hidden block removed."""
-    return _blocks(source, BEGIN_HIDDEN, END_HIDDEN, lambda indent: [], where)
+    return _blocks(source, BEGIN_HIDDEN, END_HIDDEN, lambda indent: [], cell)
 
 
 def has_hidden_tests(source: str) -> bool:
@@ -151,6 +155,6 @@ def starter_notebook_cells(cells: Sequence[Mapping[str, Any]], todo: str) -> lis
         if cell.get("cell_type") == "code":
             copy["outputs"], copy["execution_count"] = [], None
             if ANSWER in _tags(cell):
-                copy["source"] = starter(_source(cell), todo, f"cell {index + 1}")
+                copy["source"] = starter(_source(cell), todo, index + 1)
         result.append(copy)
     return result

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
+from .i18n import translate
 from .notebooks import cell_error
 
 #: Terminal control sequences: colours (kernels colour their tracebacks, Sphinx its messages), but
@@ -34,6 +35,7 @@ class PageFailure:
     """
 
     source: str
+    #: In the author's language (a Python error's own text is not translated).
     cause: str
     cell: int | None = None
     first_line: str = ""
@@ -42,27 +44,32 @@ class PageFailure:
     #: The page's other failing cells, after this one: a page's failures are all reported at once.
     also: tuple[PageFailure, ...] = ()
 
-    def message(self) -> str:
+    def message(self, language: str | None = None) -> str:
         """The file, the cell and the cause on one line, then one line for each other failing cell."""
-        lines = [f"{self.where()}: {self.cause}"]
+        lines = [f"{self.where(language)}: {self.cause}"]
         for other in self.also:
-            follows = f" (may follow from cell {other.follows})" if other.follows else ""
-            lines.append(f"      also {other._cell()}: {other.cause}{follows}")
+            follows = f" ({translate(language, 'failure.follows', cell=other.follows)})" if other.follows else ""
+            lines.append(
+                f"      {translate(language, 'failure.also', cell=other._cell(language))}: {other.cause}{follows}"
+            )
         return strip_ansi("\n".join(lines))
 
-    def where(self) -> str:
+    def where(self, language: str | None = None) -> str:
         """The file and, when there is one, the cell with its first line: ``a.ipynb, cell 3 ('y = x / 0')``."""
-        return self.source + (f", {self._cell()}" if self.cell is not None else "")
+        return self.source + (f", {self._cell(language)}" if self.cell is not None else "")
 
-    def _cell(self) -> str:
-        return f"cell {self.cell}" + (f" ({self.first_line!r})" if self.first_line else "")
+    def _cell(self, language: str | None) -> str:
+        cell = translate(language, "failure.cell", cell=self.cell)
+        return cell + (f" ({self.first_line!r})" if self.first_line else "")
 
 
 #: Tag of a cell that shows an error on purpose.
 RAISES = "raises-exception"
 
 
-def cell_failures(source: str, cells: list[Any], errors_allowed: bool = False) -> list[PageFailure]:
+def cell_failures(
+    source: str, cells: list[Any], errors_allowed: bool = False, language: str | None = None
+) -> list[PageFailure]:
     """Every failing cell of an executed notebook, in order.
 
     A cell fails when it raised without the ``raises-exception`` tag (unless the page allows errors),
@@ -76,7 +83,7 @@ def cell_failures(source: str, cells: list[Any], errors_allowed: bool = False) -
         tagged = RAISES in cell.get("metadata", {}).get("tags", [])
         error = cell_error(cell)
         if tagged and error is None:
-            cause = f"the cell is tagged {RAISES} but raised nothing (remove the tag, or fix the example)"
+            cause = translate(language, "failure.raised_nothing", tag=RAISES)
         elif error is not None and not tagged and not errors_allowed:
             cause = f"{error['ename']}: {first_text_line(error['evalue'])}".rstrip(": ")
         else:
@@ -127,12 +134,11 @@ def first_source_line(source: str) -> str:
     return ""
 
 
-def summary(failures: list[PageFailure]) -> str:
+def summary(failures: list[PageFailure], language: str | None = None) -> str:
     """The closing report of a build: every failing page, in source order, one per line."""
     count = len(failures)
-    noun = "page" if count == 1 else "pages"
-    lines = [f"{count} {noun} failed to execute:"]
-    lines += [f"  - {failure.message()}" for failure in sorted(failures, key=lambda f: f.source)]
+    lines = [translate(language, "failure.summary_one" if count == 1 else "failure.summary", count=count)]
+    lines += [f"  - {failure.message(language)}" for failure in sorted(failures, key=lambda f: f.source)]
     return "\n".join(lines)
 
 

@@ -8,6 +8,9 @@ compiled ``.mo`` files in the package for a few dozen strings.
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -26,7 +29,7 @@ def language_code(language: str | None) -> str:
     return (language or "en").replace("-", "_").split("_")[0].lower()
 
 
-def translate(language: str | None, key: str, **values: object) -> str:
+def translate(language: str | None, key: str, /, **values: object) -> str:
     """The message ``key`` in ``language``, falling back to English, with ``values`` filled in."""
     message = catalog(language_code(language)).get(key) or catalog("en")[key]
     return message.format(**values) if values else message
@@ -40,3 +43,39 @@ def translated(language: str | None, key: str, english: str) -> str:
 def messages(language: str | None, prefix: str) -> dict[str, str]:
     """Every message whose key starts with ``prefix``, without it (for the page's scripts)."""
     return {key[len(prefix) :]: translate(language, key) for key in catalog("en") if key.startswith(prefix)}
+
+
+def author_language(book_language: str | None) -> str:
+    """The language Carnet speaks to the author in: ``CARNET_LANG`` when set, else the book's.
+
+    One language per run: the ``carnet`` command sets ``CARNET_LANG`` to the book's language for
+    its own lines, so that they and the build's messages never mix French and English.
+    """
+    return language_code(os.environ.get("CARNET_LANG") or book_language)
+
+
+@dataclass(frozen=True)
+class Said:
+    """A message as data, its catalog key and values: put into words where it is shown.
+
+    Code that knows nothing of the book (settings, notebooks) says what is wrong with a ``Said``;
+    the caller, who knows the author's language, turns it into text. Values may be ``Said`` too.
+    """
+
+    key: str
+    values: Mapping[str, object] = field(default_factory=dict)
+
+    def text(self, language: str | None) -> str:
+        """The message in ``language``."""
+        values = {
+            name: value.text(language) if isinstance(value, Said) else value for name, value in self.values.items()
+        }
+        return translate(language, self.key, **values)
+
+    def __str__(self) -> str:
+        return self.text("en")
+
+
+def said(key: str, /, **values: object) -> Said:
+    """A message ``key`` with its values, to be put into words later (see :class:`Said`)."""
+    return Said(key, values)

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .i18n import Said, said
+
 #: The kernel Jupyter installs with ipykernel; preferred when several Python kernels exist.
 NATIVE_PYTHON_KERNEL = "python3"
 
@@ -21,7 +23,7 @@ class KernelChoice:
     """The kernel to start (``None``: none can run this notebook), and why it differs, if it does."""
 
     name: str | None
-    note: str = ""
+    note: Said | None = None
 
 
 def notebook_language(metadata: Mapping[str, Any]) -> str:
@@ -46,18 +48,14 @@ def choose_kernel(metadata: Mapping[str, Any], available: Mapping[str, str]) -> 
         return KernelChoice(wanted)
     language = notebook_language(metadata)
     if language not in ("", "python"):
-        installed = ", ".join(sorted(available)) or "none"
-        return KernelChoice(
-            None, f"no Jupyter kernel named {wanted!r} (language {language}) is installed; installed: {installed}"
-        )
+        installed = ", ".join(sorted(available)) or "—"
+        return KernelChoice(None, said("kernel.missing", wanted=repr(wanted), language=language, installed=installed))
     fallback = python_kernel(available)
     if fallback is None:
-        return KernelChoice(None, "no Python Jupyter kernel is installed (install ipykernel)")
+        return KernelChoice(None, said("kernel.no_python"))
     if wanted:
-        return KernelChoice(
-            fallback, f"kernel {wanted!r} is not installed; running this Python notebook with {fallback!r}"
-        )
-    return KernelChoice(fallback, f"notebook has no kernelspec; running it with {fallback!r}")
+        return KernelChoice(fallback, said("kernel.fallback", wanted=repr(wanted), fallback=repr(fallback)))
+    return KernelChoice(fallback, said("kernel.no_kernelspec", fallback=repr(fallback)))
 
 
 def installed_kernels() -> dict[str, str]:

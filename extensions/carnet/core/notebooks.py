@@ -13,6 +13,8 @@ from typing import Any
 import nbformat
 import yaml
 
+from .i18n import Said, said
+
 CELL_TYPES = ("code", "markdown", "raw")
 #: What each kind of output must hold (key → expected type), as nbformat 4 defines them.
 OUTPUT_KEYS: dict[str, dict[str, type | tuple[type, ...]]] = {
@@ -25,7 +27,7 @@ OUTPUT_KEYS: dict[str, dict[str, type | tuple[type, ...]]] = {
 CODE_CELL = re.compile(r"^(```+|~~~+)\s*\{code-cell\}", re.MULTILINE)
 
 
-def notebook_problem(text: str) -> str | None:
+def notebook_problem(text: str) -> Said | None:
     """Why ``text`` is not a readable notebook, or ``None`` when it is one.
 
     Only what stops a notebook from being read is a problem here: Jupyter itself opens notebooks
@@ -34,34 +36,34 @@ def notebook_problem(text: str) -> str | None:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as err:
-        return f"invalid JSON at line {err.lineno}, column {err.colno}: {err.msg}"
+        return said("notebook.json", line=err.lineno, column=err.colno, problem=err.msg)
     if isinstance(data, dict) and data.get("nbformat") == 3 and isinstance(data.get("worksheets"), list):
         return None  # an old notebook: read_notebook upgrades it
     if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
-        return "not a Jupyter notebook (no 'cells' list)"
+        return said("notebook.no_cells")
     for number, cell in enumerate(data["cells"], start=1):
         if not isinstance(cell, dict) or cell.get("cell_type") not in CELL_TYPES:
-            return f"cell {number} has no valid 'cell_type' (one of {', '.join(CELL_TYPES)})"
+            return said("notebook.cell_type", cell=number, types=", ".join(CELL_TYPES))
         source = cell.get("source")
         if not isinstance(source, str | list):
-            return f"cell {number} has no 'source'"
+            return said("notebook.no_source", cell=number)
         if isinstance(source, list) and (odd := next((item for item in source if not isinstance(item, str)), None)):
-            return f"cell {number}: its 'source' holds something other than text ({odd!r})"
+            return said("notebook.odd_source", cell=number, odd=repr(odd))
     return None
 
 
-def output_problem(output: Any) -> str | None:
+def output_problem(output: Any) -> Said | None:
     """Why a stored output cannot be shown (``None`` when it is a valid nbformat 4 output)."""
     if not isinstance(output, dict) or output.get("output_type") not in OUTPUT_KEYS:
         kinds = ", ".join(OUTPUT_KEYS)
-        return f"not an output (its 'output_type' must be one of {kinds})"
+        return said("notebook.not_output", kinds=kinds)
     for key, kind in OUTPUT_KEYS[output["output_type"]].items():
         if not isinstance(output.get(key), kind):
-            return f"a {output['output_type']} output without a valid '{key}'"
+            return said("notebook.output_key", kind=output["output_type"], key=key)
     return None
 
 
-def read_notebook(text: str) -> tuple[str, list[str]]:
+def read_notebook(text: str) -> tuple[str, list[Said]]:
     """A readable notebook's text, upgraded to nbformat 4 and without malformed stored outputs.
 
     Return the text to build and one message per output dropped (``cell N: …``). Call only on a
@@ -82,27 +84,26 @@ def read_notebook(text: str) -> tuple[str, list[str]]:
             if problem is None:
                 kept.append(output)
             else:
-                dropped.append(f"cell {number}: stored output {position} dropped, {problem}")
+                dropped.append(said("notebook.dropped", cell=number, output=position, problem=problem))
         cell["outputs"] = kept
     return json.dumps(data, ensure_ascii=False), dropped
 
 
-def front_matter_problem(text: str) -> str | None:
+def front_matter_problem(text: str) -> Said | None:
     """Why a MyST page's front matter cannot be read (``None`` when it has none or it is valid YAML)."""
     lines = text.splitlines()
     if not lines or lines[0].rstrip() != "---":
         return None
     end = next((i for i, line in enumerate(lines[1:], start=1) if line.rstrip() in ("---", "...")), None)
     if end is None:
-        return "its front matter (starting with ---) has no closing ---"
+        return said("notebook.front_matter_open")
     try:
         data = yaml.safe_load("\n".join(lines[1:end]))
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark
-        where = f" at line {mark.line + 2}" if mark else ""
-        return f"its front matter is not valid YAML{where}: {err.problem}"
+        return said("notebook.front_matter_yaml", line=mark.line + 2 if mark else "?", problem=err.problem)
     if data is not None and not isinstance(data, dict):
-        return "its front matter is not a mapping of settings (key: value)"
+        return said("notebook.front_matter_mapping")
     return None
 
 
@@ -132,20 +133,25 @@ def execution_settings(metadata: dict, timeout: int | None, allow_errors: bool) 
     if settings is None:
         return timeout, allow_errors
     if not isinstance(settings, dict):
-        raise SettingError(
-            f"execution: expected a mapping of settings (e.g. execution: {{timeout: 60}}), got {settings!r}"
-        )
+        raise SettingError(said("config.execution_mapping", value=repr(settings)))
     if "timeout" in settings and (problem := timeout_problem(settings["timeout"])):
-        raise SettingError(f"execution.timeout: {problem}")
+        raise SettingError(said("config.execution_problem", path="execution.timeout", problem=problem))
     if "allow_errors" in settings and not isinstance(settings["allow_errors"], bool):
-        raise SettingError(f"execution.allow_errors: expected true or false, got {settings['allow_errors']!r}")
+        raise SettingError(
+            said(
+                "config.expected",
+                path="execution.allow_errors",
+                expected=said("config.kind.bool"),
+                value=repr(settings["allow_errors"]),
+            )
+        )
     return settings.get("timeout", timeout), settings.get("allow_errors", allow_errors)
 
 
-def timeout_problem(value: object) -> str | None:
+def timeout_problem(value: object) -> Said | None:
     """Why a cell time-out is wrong: it is a number of seconds, or -1 for none."""
     if isinstance(value, bool) or not isinstance(value, int | float) or (value <= 0 and value != -1):
-        return f"expected a number of seconds (or -1 for none), got {value!r}"
+        return said("config.timeout", value=repr(value))
     return None
 
 

@@ -20,6 +20,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 
 from .errors import CarnetError
+from .i18n import Said, said
 
 
 class SettingError(CarnetError):
@@ -27,7 +28,7 @@ class SettingError(CarnetError):
 
 
 def setting(
-    default: Any, help: str, *, choices: tuple[str, ...] = (), check: Callable[[Any], str | None] | None = None
+    default: Any, help: str, *, choices: tuple[str, ...] = (), check: Callable[[Any], Said | None] | None = None
 ) -> Any:
     """A dataclass field holding one setting: its default, one line of help, and what values it accepts.
 
@@ -36,7 +37,7 @@ def setting(
     return field(default=default, metadata={"help": help, "choices": choices, "check": check})
 
 
-def site_folder(value: str) -> str | None:
+def site_folder(value: str) -> Said | None:
     """Refuse anything but a plain relative folder inside the built site.
 
     Carnet replaces what it writes there: ``""``, ``..`` or an absolute path would point it at the
@@ -45,31 +46,31 @@ def site_folder(value: str) -> str | None:
     """
     parts = PurePosixPath(value.replace("\\", "/")).parts
     if not value.strip() or PurePosixPath(value).is_absolute() or PureWindowsPath(value).is_absolute():
-        return "expected a relative folder inside the site (e.g. 'lite')"
+        return said("config.site_folder")
     for part in parts:
         if part in (".", "..") or part.startswith((".", "_")):
-            return f"expected a relative folder inside the site (e.g. 'lite'); {part!r} is not allowed"
+            return said("config.site_folder_part", part=repr(part))
     return None
 
 
-def positive(value: int) -> str | None:
+def positive(value: int) -> Said | None:
     """Refuse zero and negative numbers."""
-    return None if value > 0 else "expected a positive number"
+    return None if value > 0 else said("config.positive")
 
 
 #: Plain HTTP is accepted only from this machine (a local mirror): pages on HTTPS cannot load it elsewhere.
 LOCAL_HTTP = ("http://127.0.0.1:", "http://127.0.0.1/", "http://localhost:", "http://localhost/")
 
 
-def https_url(value: str) -> str | None:
+def https_url(value: str) -> Said | None:
     """Refuse a CDN address that is not HTTPS (pages served over HTTPS cannot load it)."""
-    return None if value.startswith(("https://", *LOCAL_HTTP)) else "expected an https:// address"
+    return None if value.startswith(("https://", *LOCAL_HTTP)) else said("config.https")
 
 
-def package_names(value: tuple[str, ...]) -> str | None:
+def package_names(value: tuple[str, ...]) -> Said | None:
     """Refuse a package list with an empty name."""
     if any(not name.strip() for name in value):
-        return "expected package names, got an empty one"
+        return said("config.empty_package")
     return None
 
 
@@ -207,15 +208,20 @@ def _optional(kind: Any) -> Any:
     return None
 
 
-def describe(kind: Any) -> str:
-    """How a type reads in a message or in the documentation."""
+def kind_name(kind: Any) -> str:
+    """The name of a setting's type in the catalogs (``config.kind.<name>``)."""
     if _optional(kind) is not None:
-        return describe(_optional(kind))
+        return kind_name(_optional(kind))
     if kind is bool:
-        return "true or false"
+        return "bool"
     if typing.get_origin(kind) is tuple:
-        return "a list of strings"
-    return {str: "a string", int: "an integer"}.get(kind, str(kind))
+        return "strings"
+    return {str: "string", int: "integer"}[kind]
+
+
+def describe(kind: Any) -> str:
+    """How a type reads in the (English) documentation."""
+    return str(said(f"config.kind.{kind_name(kind)}"))
 
 
 def _parse(kind: Any, value: Any, path: str, meta: typing.Mapping[str, Any]) -> Any:
@@ -231,13 +237,15 @@ def _parse(kind: Any, value: Any, path: str, meta: typing.Mapping[str, Any]) -> 
     else:
         ok = isinstance(value, kind) and not isinstance(value, bool)
     if not ok:
-        raise SettingError(f"{path}: expected {describe(kind)}, got {value!r}")
+        raise SettingError(
+            said("config.expected", path=path, expected=said(f"config.kind.{kind_name(kind)}"), value=repr(value))
+        )
     choices = meta.get("choices")
     if choices and value not in choices:
-        raise SettingError(f"{path}: expected one of {', '.join(choices)}, got {value!r}")
+        raise SettingError(said("config.choices", path=path, choices=", ".join(choices), value=repr(value)))
     problem = meta["check"](value) if meta.get("check") else None
     if problem:
-        raise SettingError(f"{path}: {problem}, got {value!r}")
+        raise SettingError(said("config.problem", path=path, problem=problem, value=repr(value)))
     return value
 
 
@@ -246,12 +254,12 @@ def parse_section(cls: type, data: Any, path: str) -> Any:
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise SettingError(f"{path}: expected a mapping of settings, got {data!r}")
+        raise SettingError(said("config.mapping", path=path, value=repr(data)))
     hints = typing.get_type_hints(cls)
     fields = {f.name: f for f in dataclasses.fields(cls)}
     unknown = sorted(set(data) - set(fields), key=str)
     if unknown:
-        raise SettingError(f"{path}.{unknown[0]}: unknown setting (known: {', '.join(sorted(fields))})")
+        raise SettingError(said("config.unknown", path=f"{path}.{unknown[0]}", known=", ".join(sorted(fields))))
     return cls(
         **{name: _parse(hints[name], value, f"{path}.{name}", fields[name].metadata) for name, value in data.items()}
     )
@@ -261,7 +269,7 @@ def parse_config(data: Any) -> CarnetConfig:
     """The book's ``carnet`` settings, each checked, then checked together."""
     config = parse_section(CarnetConfig, data, "carnet")
     if config.runtime.packages and config.runtime.source == "cdn":
-        raise SettingError("carnet.runtime.packages: hosting packages needs carnet.runtime.source: self, got 'cdn'")
+        raise SettingError(said("config.packages_cdn"))
     return config
 
 

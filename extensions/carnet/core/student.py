@@ -79,7 +79,7 @@ def pupil_cells(cells: Sequence[Mapping[str, Any]], todo: str) -> list[dict[str,
         elif stripper.gated:
             continue
         elif cell.get("cell_type") == "code" and (ANSWER in tags or TESTS in tags):
-            where = f"cell {index + 1}"
+            where = index + 1
             code = _source(cell)
             copy["source"] = starter(code, todo, where) if ANSWER in tags else public_tests(code, where)
             copy["outputs"], copy["execution_count"] = [], None

@@ -16,6 +16,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.logging import is_suppressed_warning
 
+from ..core.i18n import author_language, translate
 from ..core.requirements import declared_distributions, imported_modules, provided_distributions, undeclared
 from .envdata import env_dict
 from .pages import notebook_pages
@@ -86,8 +87,13 @@ def check_binder_environment(app: Sphinx, exception: Exception | None) -> None:
         if missing:
             problems[docname] = missing
             LOGGER.warning(
-                f"imports {', '.join(missing)}, which {env_file.name} does not declare: "
-                f"this page would fail on Binder [carnet.binder]",
+                translate(
+                    author_language(app.config.language),
+                    "binder.undeclared",
+                    modules=", ".join(missing),
+                    file=env_file.name,
+                )
+                + " [carnet.binder]",
                 location=docname,
                 type="carnet",
                 subtype="binder",

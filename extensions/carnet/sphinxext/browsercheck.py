@@ -35,7 +35,7 @@ from sphinx.util import logging
 from ..assets.runtime import runtime_root
 from ..core import compare
 from ..core.compare import Verdict, compare_page, notebook_cell_view
-from ..core.i18n import messages
+from ..core.i18n import author_language, messages, translate
 from ..core.urls import RUNTIME_PATH
 from .config import carnet_config
 from .live import browser_refused, live_pages, pyodide_page
@@ -212,27 +212,32 @@ def check_pages(app: Sphinx, env: BuildEnvironment) -> None:
             todo.append(job)
     runtime = runtime_root(settings.runtime) / RUNTIME_PATH
     early, app.carnet_browser_node = getattr(app, "carnet_browser_node", None), None
+    language = author_language(app.config.language)
     if todo and can_run(app):
         texts = {key.removeprefix("live."): value for key, value in messages(app.config.language, "live.").items()}
         ran = _run_node(runtime, texts, todo, float(app.config.nb_execution_timeout), early)
         for job in todo:
-            outcome = ran.get(job["page"], Verdict("fails", None, "did not run"))
-            verdict = outcome if isinstance(outcome, Verdict) else compare_page(job["expected"], outcome, texts)
+            did_not_run = Verdict("fails", None, translate(language, "browser.cause.did_not_run"))
+            outcome = ran.get(job["page"], did_not_run)
+            verdict = (
+                outcome if isinstance(outcome, Verdict) else compare_page(job["expected"], outcome, texts, language)
+            )
             results[job["page"]] = {**asdict(verdict), "key": f"{shared}:{job['fingerprint']}"}
     else:
         _stop(early)
     if todo and not can_run(app):
-        why = "the runtime comes from a CDN" if settings.runtime.source != "self" else "Node is not installed"
-        LOGGER.warning(f"the browser check did not run: {why} [carnet.browser]", type="carnet", subtype="browser")
+        why = translate(language, "browser.why_cdn" if settings.runtime.source != "self" else "browser.why_node")
+        said = translate(language, "browser.not_run", why=why)
+        LOGGER.warning(f"{said} [carnet.browser]", type="carnet", subtype="browser")
     env.carnet_browser = results
     store.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
     # Only a failure warns (a `--strict` build stops); a difference is reported by `carnet check`.
     for name, verdict in sorted(results.items()):
         if verdict["status"] == "fails":
-            message = Verdict(verdict["status"], verdict.get("cell"), verdict.get("detail", "")).message()
+            message = Verdict(verdict["status"], verdict.get("cell"), verdict.get("detail", "")).message(language)
+            said = translate(language, "browser.fails", message=message)
             LOGGER.warning(
-                f"in the browser, {message} (mark the page carnet: {{browser: false}} if it cannot run there) "
-                "[carnet.browser]",
+                f"{said} [carnet.browser]",
                 location=name,
                 type="carnet",
                 subtype="browser",

@@ -13,6 +13,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ConfigError
 
+from ..core.i18n import author_language
 from ..core.settings import CarnetConfig, SettingError, parse_config
 
 
@@ -26,7 +27,7 @@ def validate(app: Sphinx, config: Config) -> None:
     try:
         settings = parse_config(config.carnet)
     except SettingError as err:
-        raise ConfigError(str(err)) from None
+        raise ConfigError(err.text(author_language(config.language))) from None
     if config.carnet_student:  # `carnet build --student`
         settings = replace(settings, exercises=replace(settings.exercises, edition="student"))
     config.carnet_settings = settings

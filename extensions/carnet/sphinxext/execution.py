@@ -32,7 +32,7 @@ from sphinx.errors import ConfigError, ExtensionError
 from sphinx.util import logging
 
 from ..core.failures import PageFailure, strip_ansi, summary
-from ..core.i18n import translate
+from ..core.i18n import author_language, translate
 from ..core.notebooks import timeout_problem
 from ..core.paths import tracebacks_path
 from .config import carnet_config
@@ -107,10 +107,11 @@ def remember_byproducts(app: Sphinx, exception: Exception | None) -> None:
 def record_failure(app: Sphinx, docname: str, failure: PageFailure, detail: str) -> None:
     """Keep a page's failure for the final summary, say it now, and write its full traceback."""
     failures_of(app.env)[docname] = failure
-    LOGGER.warning(f"{failure.message()} [carnet.execution]", location=docname, type="carnet", subtype="execution")
+    message = failure.message(author_language(app.config.language))
+    LOGGER.warning(f"{message} [carnet.execution]", location=docname, type="carnet", subtype="execution")
     path = traceback_path(app, docname)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f"{failure.message()}\n\n{strip_ansi(detail)}\n", encoding="utf-8")
+    path.write_text(f"{message}\n\n{strip_ansi(detail)}\n", encoding="utf-8")
 
 
 class FailureCollector(EnvironmentCollector):
@@ -158,10 +159,7 @@ def executing_modules() -> list[Any]:
             calls = False
         current = getattr(module, "single_nb_execution", None) if calls else None
         if current is not single_nb_execution and not isinstance(current, Executor):
-            raise ExtensionError(
-                f"this myst-nb version no longer executes notebooks through {module_name}.single_nb_execution: "
-                "Carnet cannot validate execution with it (install a myst-nb version Carnet supports)"
-            )
+            raise ExtensionError(translate(author_language(None), "config.mystnb_version", module=module_name))
         modules.append(module)
     return modules
 
@@ -203,13 +201,10 @@ def set_defaults(app: Sphinx, config: Any) -> None:
     Refuse myst-nb's ``inline`` mode: it bypasses Carnet's executor, so failures would go unreported.
     """
     if config.nb_execution_mode == "inline":
-        raise ConfigError(
-            "execute.execute_notebooks: 'inline' is not supported by Carnet (its failures would go unreported); "
-            "use cache, auto, force or off"
-        )
+        raise ConfigError(translate(author_language(config.language), "config.inline"))
     problem = timeout_problem(config.nb_execution_timeout)
     if problem:
-        raise ConfigError(f"execute.timeout: {problem}")
+        raise ConfigError(f"execute.timeout: {problem.text(author_language(config.language))}")
     if config.nb_execution_timeout == UPSTREAM_DEFAULT_TIMEOUT:
         config.nb_execution_timeout = DEFAULT_TIMEOUT
     # Carnet reports each failing page itself, naming the cell; myst-nb's line only names the class.
@@ -255,8 +250,10 @@ def report_failures(app: Sphinx, exception: Exception | None) -> None:
         return
     failures = list(failures_of(app.env).values())
     if failures:
+        language = author_language(app.config.language)
+        tracebacks = translate(language, "failure.tracebacks", folder=tracebacks_path(Path(app.outdir)))
         LOGGER.error(
-            f"{summary(failures)}\nFull tracebacks: {tracebacks_path(Path(app.outdir))}",
+            f"{summary(failures, language)}\n{tracebacks}",
             type="carnet",
             subtype="execution",
         )

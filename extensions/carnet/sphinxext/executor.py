@@ -43,6 +43,7 @@ from ..core.failures import (
     page_failure,
     strip_ansi,
 )
+from ..core.i18n import author_language, translate
 from ..core.kernels import choose_kernel, installed_kernels
 from ..core.notebooks import cap_outputs, execution_settings
 from ..core.progress import Ticker
@@ -141,23 +142,26 @@ class Executor:
         docname = self.env.docname
         source = str(self.env.doc2path(docname, False))
         start = time.perf_counter()
+        language = author_language(self.env.config.language)
         if meta_override:
             try:
                 timeout, allow_errors = execution_settings(nb.metadata, timeout, allow_errors)
             except SettingError as err:
-                return self._failed(nb, cwd, start, docname, PageFailure(source, str(err)), str(err))
+                problem = err.text(language)
+                return self._failed(nb, cwd, start, docname, PageFailure(source, problem), problem)
 
         choice = choose_kernel(nb.metadata, self.kernels())
+        note = choice.note.text(language) if choice.note else ""
         if choice.name is None:
-            return self._failed(nb, cwd, start, docname, PageFailure(source, choice.note), choice.note)
-        if choice.note:
-            LOGGER.warning(f"{choice.note} [carnet.kernel]", location=docname, type="carnet", subtype="kernel")
+            return self._failed(nb, cwd, start, docname, PageFailure(source, note), note)
+        if note:
+            LOGGER.warning(f"{note} [carnet.kernel]", location=docname, type="carnet", subtype="kernel")
 
         running: list[int] = []
         limited = timeout is not None and timeout > 0
 
         def still_running(index: int, seconds: float) -> None:
-            where = PageFailure(source, "", index + 1, first_source_line(nb.cells[index].source)).where()
+            where = PageFailure(source, "", index + 1, first_source_line(nb.cells[index].source)).where(language)
             LOGGER.info(f"[carnet] running: {where} — {seconds:.0f} s{f' / {timeout} s' if limited else ''}")
 
         # A hung cell is not silence: its page, cell and time show while it runs.
@@ -184,10 +188,10 @@ class Executor:
             with watch:
                 client.execute()
         except CellTimeoutError as err:
-            cause = f"TimeoutError: the cell was still running after {timeout} s (execute.timeout)"
+            cause = f"TimeoutError: {translate(language, 'failure.timeout', timeout=timeout)}"
             stopped, detail = [self._at_cell(source, nb, running, cause)], str(err)
         except DeadKernelError as err:
-            cause = "DeadKernelError: the kernel died while running this cell"
+            cause = f"DeadKernelError: {translate(language, 'failure.dead_kernel')}"
             stopped, detail = [self._at_cell(source, nb, running, cause)], str(err)
         except Exception as err:  # the kernel could not start or talk: fail this page only
             cause = f"{type(err).__name__}: {first_text_line(str(err))}"
@@ -197,7 +201,7 @@ class Executor:
                 self._record_writes(docname, folder, before)
             self._cap_outputs(docname, nb)
         ran = running[-1] if stopped and running else len(nb.cells)
-        failures = [*cell_failures(source, nb.cells[:ran], allow_errors), *stopped]
+        failures = [*cell_failures(source, nb.cells[:ran], allow_errors, language), *stopped]
         if failures:
             detail = "\n\n".join([*(_traceback(nb.cells[f.cell - 1]) for f in failures if f not in stopped), detail])
             return self._failed(nb, cwd, start, docname, page_failure(failures), detail.strip())
@@ -208,10 +212,11 @@ class Executor:
     def _cap_outputs(self, docname: str, nb: NotebookNode) -> None:
         """Keep a page light however much a cell printed; say which cell was cut."""
         limit, note = self.output_limit
+        language = author_language(self.env.config.language)
         for number, size in cap_outputs(nb.cells, limit, note):
+            message = translate(language, "output.capped", cell=number, size=f"{size / 1e6:.1f}", kb=limit // 2000)
             LOGGER.warning(
-                f"cell {number} printed {size / 1e6:.1f} MB of output; the page shows its first and last "
-                f"{limit // 2000} kB (carnet.output.max_kb) [carnet.output]",
+                f"{message} [carnet.output]",
                 location=docname,
                 type="carnet",
                 subtype="output",

@@ -39,7 +39,7 @@ from ..core.exercises import (
     solution_code,
     starter,
 )
-from ..core.i18n import translate
+from ..core.i18n import author_language, translate
 from ..core.settings import ExerciseRules, SettingError, parse_section
 from .config import carnet_config
 from .live import has_live_cells
@@ -135,15 +135,17 @@ def prepare_exercises(app: Sphinx, doctree: nodes.document) -> None:
     try:
         found = find_exercises([{"cell_type": "code", "metadata": {"tags": _tags(cell)}} for cell in cells])
     except ExerciseError as err:
-        LOGGER.warning(f"{err} [carnet.exercise]", location=docname, type="carnet", subtype="exercise")
+        problem = err.text(author_language(app.config.language))
+        LOGGER.warning(f"{problem} [carnet.exercise]", location=docname, type="carnet", subtype="exercise")
         found = []
     positions = [(items.index(cells[e.answer]), items.index(cells[e.tests])) for e in found]
     for exercise in found:
         try:
             _prepare(app, exercise, cells, student)
         except (ExerciseError, SettingError) as err:
-            page_problems(app.env)[docname] = str(err)
-            LOGGER.error(f"{err} [carnet.exercise]", location=docname, type="carnet", subtype="exercise")
+            problem = err.text(author_language(app.config.language))
+            page_problems(app.env)[docname] = problem
+            LOGGER.error(f"{problem} [carnet.exercise]", location=docname, type="carnet", subtype="exercise")
     labels = {node.get("label"): items.index(node) for node in items if _is_exercise_directive(node)}
     for position, node in enumerate(items):
         if student and _is_solution(node):
@@ -159,11 +161,12 @@ def prepare_exercises(app: Sphinx, doctree: nodes.document) -> None:
 def _prepare(app: Sphinx, exercise: Exercise, cells: list[nodes.container], student: bool) -> None:
     """One exercise's cells as the pupil sees them, and its data after its tests cell."""
     answer, tests = cells[exercise.answer], cells[exercise.tests]
-    where = f"cell {answer.get('cell_index', exercise.answer) + 1}"
+    number = answer.get("cell_index", exercise.answer) + 1
     solution, checks = _code(answer), _code(tests)
+    where = translate(author_language(app.config.language), "failure.cell", cell=number)
     rules = _rules(app, answer, where)
-    _replace_code(answer, starter(solution, translate(app.config.language, "exercise.todo"), where))
-    _replace_code(tests, public_tests(checks, f"cell {tests.get('cell_index', exercise.tests) + 1}"))
+    _replace_code(answer, starter(solution, translate(app.config.language, "exercise.todo"), number))
+    _replace_code(tests, public_tests(checks, tests.get("cell_index", exercise.tests) + 1))
     setup = [_code(cells[index]) for index in exercise.setup]
     for index in exercise.setup:
         cells[index].parent.remove(cells[index])

@@ -33,7 +33,7 @@ from sphinx.util import logging
 from ..assets.lite_app import LITE_JSON, build_app
 from ..assets.npm import AssetError
 from ..assets.runtime import pyodide_cdn
-from ..core.i18n import language_code, translate
+from ..core.i18n import author_language, language_code, translate
 from ..core.manifest import read_manifest, remove_unlisted, write_if_changed, write_manifest
 from ..core.student import pupil_notebook
 from ..core.urls import lite_kernel_settings
@@ -187,8 +187,7 @@ def refuse_a_lite_dir_over_pages(app: Sphinx, env: BuildEnvironment, docnames: l
     clash = sorted(name for name in env.found_docs if name == lite_dir or name.startswith(f"{lite_dir}/"))
     if clash:
         raise ExtensionError(
-            f"carnet.launch.lite_dir: {lite_dir!r} is a folder of the book ({clash[0]}): "
-            "choose another folder for the JupyterLite site"
+            translate(author_language(app.config.language), "config.lite_dir", folder=repr(lite_dir), page=clash[0])
         )
 
 

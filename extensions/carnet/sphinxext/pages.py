@@ -19,6 +19,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.util import logging
 
+from ..core.i18n import author_language, translate
 from ..core.kernels import notebook_language
 from ..core.settings import PageConfig, SettingError, parse_section
 from .envdata import env_dict
@@ -86,11 +87,11 @@ def read_page_settings(app: Sphinx, doctree: nodes.document) -> None:
     try:
         _page_configs(env)[docname] = parse_section(PageConfig, raw_page_settings(env.metadata[docname]), "carnet")
     except SettingError as err:
-        problem = str(err)
+        problem = err.text(author_language(app.config.language))
     from myst_nb.sphinx_ import NbMetadataCollector
 
     if (NbMetadataCollector.get_exec_data(env, docname) or {}).get("method") == "inline":
-        problem = "mystnb.execution_mode: 'inline' is not supported by Carnet (its failures would go unreported)"
+        problem = translate(author_language(app.config.language), "config.page_inline")
     if problem:
         page_problems(env)[docname] = problem
         LOGGER.error(f"{problem} [carnet.metadata]", location=docname, type="carnet", subtype="metadata")

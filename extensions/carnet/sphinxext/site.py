@@ -17,7 +17,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
-from ..core.i18n import translate
+from ..core.i18n import author_language, translate
 from ..core.urls import site_path
 
 LOGGER = logging.getLogger(__name__)
@@ -96,8 +96,7 @@ def warn_placeholder_repository(app: Sphinx) -> None:
     url = str((app.config.html_theme_options or {}).get("repository_url", ""))
     if PLACEHOLDER_REPOSITORY in url:
         LOGGER.warning(
-            f"_config.yml: repository.url is still the placeholder {url}: write your repository's address "
-            "(https://github.com/<account>/<repository>); Binder and the repository button use it [carnet.placeholder]",
+            translate(author_language(app.config.language), "site.placeholder", url=url) + " [carnet.placeholder]",
             type="carnet",
             subtype="placeholder",
         )

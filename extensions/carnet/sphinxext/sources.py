@@ -21,6 +21,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from ..core.failures import PageFailure
+from ..core.i18n import Said, author_language, said
 from ..core.notebooks import front_matter_problem, has_code_cells, notebook_problem, read_notebook, stub_notebook
 from .execution import record_failure
 
@@ -30,19 +31,16 @@ LOGGER = logging.getLogger(__name__)
 NOTEBOOK_HEADER = "jupytext: {text_representation: {format_name: myst}} and a kernelspec"
 
 
-def encoding_problem(path: Path) -> str | None:
+def encoding_problem(path: Path) -> Said | None:
     """Why a page's bytes are not UTF-8 text (``None`` when they are)."""
     try:
         path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as err:
-        return (
-            f"not saved as UTF-8 (byte {err.start + 1} is not UTF-8; the file looks like Latin-1 / Windows-1252): "
-            "save it again as UTF-8"
-        )
+        return said("notebook.not_utf8", byte=err.start + 1)
     return None
 
 
-def markdown_problem(text: str) -> str | None:
+def markdown_problem(text: str) -> Said | None:
     """Why a ``.md`` page would not build as its author meant (``None`` when it is fine)."""
     problem = front_matter_problem(text)
     if problem:
@@ -50,13 +48,14 @@ def markdown_problem(text: str) -> str | None:
     from myst_nb.core.read import is_myst_markdown_notebook
 
     if has_code_cells(text) and not is_myst_markdown_notebook(text):
-        return f"it has {{code-cell}} blocks but no notebook header, so they would never run: add {NOTEBOOK_HEADER}"
+        return said("notebook.no_header", header=NOTEBOOK_HEADER)
     return None
 
 
 def check_source(app: Sphinx, docname: str, source: list[str]) -> None:
     """Record a page that cannot be built as written; repair what can be repaired."""
     path = str(app.env.doc2path(docname, False))
+    language = author_language(app.config.language)
     problem = encoding_problem(Path(app.env.doc2path(docname)))
     if problem is None and path.endswith(".md"):
         problem = markdown_problem(source[0])
@@ -65,13 +64,15 @@ def check_source(app: Sphinx, docname: str, source: list[str]) -> None:
         if problem is None:
             source[0], dropped = read_notebook(source[0])
             for message in dropped:
-                LOGGER.warning(f"{message} [carnet.notebook]", location=docname, type="carnet", subtype="notebook")
+                LOGGER.warning(
+                    f"{message.text(language)} [carnet.notebook]", location=docname, type="carnet", subtype="notebook"
+                )
     if problem is None:
         return
-    failure = PageFailure(path, problem)
-    record_failure(app, docname, failure, problem)
+    failure = PageFailure(path, problem.text(language))
+    record_failure(app, docname, failure, failure.cause)
     if path.endswith(".ipynb"):
-        source[0] = stub_notebook(PurePosixPath(path).stem, failure.message())
+        source[0] = stub_notebook(PurePosixPath(path).stem, failure.message(language))
 
 
 def setup_sources(app: Sphinx) -> None:

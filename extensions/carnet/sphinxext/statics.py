@@ -20,6 +20,7 @@ from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
 from ..assets.npm import AssetError, cache_root
+from ..core.i18n import author_language, translate
 from ..core.progress import Ticker
 
 LOGGER = logging.getLogger(__name__)
@@ -34,13 +35,15 @@ def serve_static(app: Sphinx, what: str, prepare: Callable[[], Path], required: 
     ``required`` is a file the pages load, relative to the folder; ``what`` names the feature in
     the error message.
     """
+    language = author_language(app.config.language)
     try:
         with downloading(what):
             folder = prepare()
     except AssetError as err:
-        raise ExtensionError(f"{what} could not be prepared: {err}") from err
+        raise ExtensionError(translate(language, "assets.failed", what=what, problem=err)) from err
     if not (folder / required).is_file():
-        raise ExtensionError(f"{what} could not be prepared: {folder / required} is missing")
+        problem = translate(language, "assets.missing", file=folder / required)
+        raise ExtensionError(translate(language, "assets.failed", what=what, problem=problem))
     app.config.html_static_path = [*app.config.html_static_path, str(folder)]
 
 

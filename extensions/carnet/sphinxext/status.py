@@ -124,7 +124,7 @@ def status_table(env: BuildEnvironment, fromdoc: str) -> list[nodes.Node]:
         failed += not succeeded
         result = translate(language, "status.passed" if succeeded else "status.failed")
         if not succeeded and docname in failures:
-            result += f" — {failures[docname].message()}"
+            result += f" — {failures[docname].message(language)}"
         runtime = data.get("runtime")
         executed = data.get("mtime")
         body += _row(

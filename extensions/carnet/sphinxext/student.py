@@ -20,7 +20,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ExtensionError
 
-from ..core.i18n import translate
+from ..core.i18n import author_language, translate
 from ..core.student import pupil_file
 from .config import carnet_config
 
@@ -76,10 +76,10 @@ def publish_pupil_copies(app: Sphinx, exception: Exception | None) -> None:
                 pupil = pupil_file(path.name, data, todo)
             except (ValueError, UnicodeDecodeError) as err:
                 path.unlink()  # a file the build copied; published as it is, it could hold solutions
-                raise ExtensionError(
-                    f"{path.relative_to(outdir)}: cannot be made into the pupil's copy ({err}); "
-                    "the student edition cannot publish it"
-                ) from None
+                said = translate(
+                    author_language(app.config.language), "student.no_copy", file=path.relative_to(outdir), problem=err
+                )
+                raise ExtensionError(said) from None
             if pupil != data:
                 path.write_bytes(pupil)
 

@@ -16,7 +16,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
-from ..core.i18n import translate
+from ..core.i18n import author_language, translate
 from ..core.toc import meant, missing_entries
 
 LOGGER = logging.getLogger(__name__)
@@ -30,13 +30,15 @@ def refuse_missing_entries(app: Sphinx, env: BuildEnvironment, docnames: list[st
     missing = missing_entries(list(site_map), set(env.found_docs), list(app.config.source_suffix))
     if missing:
         toc = PurePosixPath(str(app.config.external_toc_path)).name
+        language = author_language(app.config.language)
         suffixes = "/".join(app.config.source_suffix)
         lines = []
         for name in missing:
             guess = meant(name, set(env.found_docs) - set(missing))
-            lines.append(f"  - {name} (no {name}{{{suffixes}}}{f'; did you mean {guess}?' if guess else ''})")
+            key = "toc.missing_entry_guess" if guess else "toc.missing_entry"
+            lines.append("  - " + translate(language, key, page=name, suffixes=suffixes, guess=guess))
         lines = "\n".join(lines)
-        raise ExtensionError(f"{toc} names pages that do not exist (or are excluded):\n{lines}")
+        raise ExtensionError(translate(language, "toc.missing", toc=toc) + "\n" + lines)
 
 
 def remember_exclusions(app: Sphinx, config: Config) -> None:
@@ -49,7 +51,7 @@ def warn_left_out_pages(app: Sphinx, config: Config) -> None:
     before = set(getattr(app, "carnet_author_exclusions", []))
     toc = PurePosixPath(str(config.external_toc_path)).name
     for page in [pattern for pattern in config.exclude_patterns if pattern not in before]:
-        message = translate(config.language, "toc.left_out", page=page, toc=toc)
+        message = translate(author_language(config.language), "toc.left_out", page=page, toc=toc)
         LOGGER.warning(f"{message} [carnet.toc]", type="carnet", subtype="toc")
 
 
