@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -343,7 +344,7 @@ def test_files_a_page_writes_are_not_published(tmp_path: Path):
 def test_a_full_disk_fails_the_build_and_keeps_the_published_site(tmp_path: Path):
     disk = tmp_path / "disk"
     disk.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=160m", "tmpfs", str(disk)], capture_output=True)
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=300m", "tmpfs", str(disk)], capture_output=True)
     if mounted.returncode != 0:
         pytest.skip(f"a small filesystem cannot be mounted here: {mounted.stderr.decode().strip()}")
     try:
@@ -351,14 +352,22 @@ def test_a_full_disk_fails_the_build_and_keeps_the_published_site(tmp_path: Path
         assert carnet_build(book).returncode == 0
         html = book / "_build" / "html"
         before = _tree_digest(html)
-        (book / "intro.md").write_text((book / "intro.md").read_text() + "\nUne phrase de plus.\n")
+        # A 20 MB figure: Sphinx and JupyterLite can stage it, but there is no room left for the new site's copies
+        # (the unchanged files of the new site are hard links to the published ones and take no room).
+        (book / "grand.png").write_bytes(os.urandom(20_000_000))
+        (book / "intro.md").write_text((book / "intro.md").read_text() + "\n![Une grande figure](grand.png)\n")
         free = shutil.disk_usage(disk).free
-        (disk / "remplissage").write_bytes(b"\0" * (free - 4 * 1024 * 1024))
+        (disk / "remplissage").write_bytes(b"\0" * (free - 60_000_000))
         full = carnet_build(book)
         assert full.returncode != 0
         assert "No space left on device" in full.output and "Traceback" not in full.output, full.output[-3000:]
+        assert "could not write the new site beside" in full.output, full.output[-3000:]
         assert _tree_digest(html) == before
         assert not (book / "_build" / "html.carnet-new").exists()
+        # A disk with no room at all: Sphinx itself cannot write; the site is still as it was.
+        (disk / "remplissage-2").write_bytes(b"\0" * shutil.disk_usage(disk).free)
+        assert carnet_build(book).returncode != 0
+        assert _tree_digest(html) == before
     finally:
         subprocess.run(["umount", "-l", str(disk)], check=False)
 
@@ -410,3 +419,23 @@ def test_every_failing_cell_of_a_page_is_reported_in_one_build(bad_build):
     report = json.loads(build.build_report.read_text())
     [failure] = report["failures"]
     assert [(other["cell"], other["follows"]) for other in failure["also"]] == [(3, 2), (5, None), (6, None)]
+
+
+def test_pages_execute_in_parallel_with_every_guarantee(tmp_path):
+    """``-j 2``: two reader processes each run kernels; failures, times and by-products are as in a serial build."""
+    book = copy_book("parallel", tmp_path)
+    build = build_in_process(book, "-j", "2")
+    assert build.returncode == 1
+    assert len(_summary_lines(build.output)) == 3
+    # Every execution is announced while it happens, relayed from the reader processes.
+    assert sorted(re.findall(r"  execute\s+(\w)\.md", build.output)) == list("abcdef")
+    executed = {page: (build.staging / f"{page}.html").read_text() for page in "abcdef"}
+    readers = {re.search(r"reader (\d+)", html)[1] for html in executed.values()}
+    assert len(readers) >= 2, "the executions were shared by reader processes (one per chunk of pages)"
+    assert "fine" in executed["a"] and "fine too" in executed["e"]
+    report = json.loads((book / "_build/carnet-build.json").read_text())
+    assert sorted(report["executed"]) == list("abcdef")
+    assert all(seconds > 0.5 for seconds in report["executed"].values())  # each page's own run time
+    assert {failure["page"] for failure in report["failures"]} == {"b", "c", "f"}
+    byproducts = json.loads((book / "_build/.carnet-byproducts.json").read_text())
+    assert byproducts["d"] == ["sortie-d.txt"]

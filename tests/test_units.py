@@ -371,17 +371,20 @@ def test_written_solutions_go_from_markdown_fenced_or_gated_across_cells():
     assert "SECRET" not in json.dumps(pupil)
 
 
-def test_progress_lines_show_whole_file_names(tmp_path):
+def test_progress_lines_show_whole_file_names():
     out = io.StringIO()
-    printer = ProgressPrinter(out, {"read": "lire", "execute": "exécuter", "write": "écrire", "lite": "lite"}, tmp_path)
-    page = tmp_path / "notebooks" / "Exemple de notebook avec Python.ipynb"
+    printer = ProgressPrinter(out, {"read": "lire", "execute": "exécuter", "write": "écrire", "lite": "lite"})
     printer.write("reading sources... [ 50%] notebooks/Exemple de notebook avec Python\n")
-    printer.write(f"{page}: Executing notebook using local CWD [mystnb]\n")
+    printer.write("[carnet] execute: notebooks/Exemple de notebook avec Python.ipynb\n")
     printer.write("writing output... [100%] notebooks/Exemple de notebook avec Python \n")
+    # A line relayed from a parallel reader, landed inside Sphinx's unfinished progress line.
+    printer.write("reading sources... [ 33%] a .. f[carnet] execute: chapitres/b.md\n")
     assert out.getvalue().splitlines() == [
         "  lire         [ 50%] notebooks/Exemple de notebook avec Python",
         "  exécuter     notebooks/Exemple de notebook avec Python.ipynb",
         "  écrire       [100%] notebooks/Exemple de notebook avec Python",
+        "  lire         [ 33%] a .. f",
+        "  exécuter     chapitres/b.md",
     ]
 
 
@@ -418,3 +421,18 @@ def test_the_link_check_reports_its_progress_and_keeps_its_errors():
     ]
     read_status(iter(lines), lambda checked, queued: seen.append((checked, queued)), errors)
     assert seen == [(171, 12), (1, 0)] and errors == ["Error: the configuration file is broken"]
+
+
+def test_pages_are_ordered_so_that_each_reader_gets_its_share_of_the_executions():
+    from carnet.core.schedule import balanced_order
+
+    pages = ["annexe", "intro", "nb1", "nb2", "nb3", "nb4", "z1", "z2"]
+    costs = {"nb1": 1.0, "nb2": 1.0, "nb3": 1.0, "nb4": 1.0, "intro": 0.05, "annexe": 0.05}
+    order = balanced_order(pages, costs, [4, 4])
+    assert sorted(order) == sorted(pages)
+    first, second = order[:4], order[4:]
+    assert sum(costs.get(p, 0) for p in first) == sum(costs.get(p, 0) for p in second)
+    assert order == balanced_order(list(reversed(pages)), costs, [4, 4])  # the same at every build
+    # The long page and a short one on one side, the two others on the other: 12 s and 6 s, the best two by two.
+    order = balanced_order(["a", "b", "c", "d"], {"a": 9.0, "b": 3.0, "c": 3.0, "d": 3.0}, [2, 2])
+    assert order == ["a", "d", "b", "c"]

@@ -13,8 +13,10 @@ import argparse
 import contextlib
 import io
 import json
+import os
 import re
 import shutil
+import stat
 import sys
 import time
 from pathlib import Path
@@ -38,17 +40,16 @@ class ProgressPrinter(io.TextIOBase):
     #: Page names are whole, spaces included (``notebooks/Exemple de notebook avec Python``).
     STEPS = (
         (re.compile(r"reading sources\.\.\. \[\s*(\d+)%\] (.+?)\s*$"), "read"),
-        (re.compile(r"^\s*(.+?\.(?:ipynb|md)): Executing notebook"), "execute"),
+        (re.compile(r"\[carnet\] execute: (.*)"), "execute"),
         (re.compile(r"writing output\.\.\. \[\s*(\d+)%\] (.+?)\s*$"), "write"),
         (re.compile(r"\[carnet\] JupyterLite site: (.*)"), "lite"),
         (re.compile(r"\[carnet\] running: (.*)"), "running"),
         (re.compile(r"\[carnet\] download: (.*)"), "download"),
     )
 
-    def __init__(self, out: TextIO, labels: dict[str, str], root: Path) -> None:
+    def __init__(self, out: TextIO, labels: dict[str, str]) -> None:
         self.out = out
         self.labels = labels
-        self.root = root
         self.pending = ""
 
     def writable(self) -> bool:
@@ -60,7 +61,9 @@ class ProgressPrinter(io.TextIOBase):
         self.pending += strip_ansi(text)
         *lines, self.pending = self.pending.split("\n")
         for line in lines:
-            self.step(line)
+            # A line relayed from a parallel reader can land inside Sphinx's unfinished progress line.
+            for part in re.split(r"(?=\[carnet\] )", line):
+                self.step(part)
         return len(text)
 
     def step(self, line: str) -> None:
@@ -71,9 +74,6 @@ class ProgressPrinter(io.TextIOBase):
                 continue
             if kind in ("read", "write"):
                 detail = f"[{int(match.group(1)):3d}%] {match.group(2)}"
-            elif kind == "execute":
-                source = Path(match.group(1))
-                detail = source.relative_to(self.root).as_posix() if source.is_relative_to(self.root) else str(source)
             else:
                 detail = match.group(1)
             print(f"  {self.labels[kind]:<12} {detail}", file=self.out, flush=True)
@@ -87,16 +87,18 @@ def run_sphinx(
     fresh: bool = False,
     progress: dict[str, str] | None = None,
     browser_check: bool = False,
+    jobs: int | None = None,
 ) -> int:
     """Run Jupyter Book's Sphinx build into the staging folder; return its exit status.
 
     With ``progress`` (labels for the steps), Sphinx's own status output is condensed to one line
     per step; warnings and errors are always printed in full. ``browser_check`` runs every page in
-    the browser's runtime too (``carnet check``).
+    the browser's runtime too (``carnet check``). ``jobs`` processes read and execute pages (default:
+    one per core).
     """
     from jupyter_book.sphinx import build_sphinx
 
-    status = ProgressPrinter(sys.stdout, progress, paths.source) if progress else sys.stdout
+    status = ProgressPrinter(sys.stdout, progress) if progress else sys.stdout
     with contextlib.redirect_stdout(status):
         result = build_sphinx(
             paths.source,
@@ -115,36 +117,83 @@ def run_sphinx(
             keep_going=True,
             freshenv=fresh,
             force_all=fresh,
+            jobs=jobs or default_jobs(),
         )
     return 1 if isinstance(result, BaseException) else int(result)
 
 
+def default_jobs() -> int:
+    """One process per core this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 def swap_in(staging: Path, html: Path) -> None:
-    """Replace ``html`` by a copy of ``staging`` with two renames, so it is never half-written."""
+    """Replace ``html`` by a copy of ``staging`` with two renames, so it is never half-written.
+
+    Files the last published site already holds unchanged are hard-linked from it, not copied: a
+    rebuild that changed one page writes one page (Pyodide, JupyterLite and the other pages are
+    linked). Staging and site never share a file, so Sphinx rewriting a staged file in place cannot
+    change the published site.
+    """
     fresh = html.with_name(html.name + ".carnet-new")
     old = html.with_name(html.name + ".carnet-old")
     for leftover in (fresh, old):
         shutil.rmtree(leftover, ignore_errors=True)
     try:
-        shutil.copytree(staging, fresh, ignore=shutil.ignore_patterns(".buildinfo"))
+        copy_tree(staging, fresh, html)
     except OSError as err:  # a full disk, a quota: the published site stays as it was
         shutil.rmtree(fresh, ignore_errors=True)
-        reason = err.strerror or (str(err.args[0][0][2]) if isinstance(err, shutil.Error) else str(err))
-        raise CarnetError(say("swap_failed", html=html, reason=reason)) from None
+        raise CarnetError(say("swap_failed", html=html, reason=err.strerror or str(err))) from None
     if html.exists():
         html.rename(old)
     fresh.rename(html)
     shutil.rmtree(old, ignore_errors=True)
 
 
+def copy_tree(source: Path, target: Path, previous: Path) -> None:
+    """Copy ``source`` to ``target``, hard-linking each file ``previous`` holds with the same size and time.
+
+    ``shutil.copy2`` keeps a file's modification time, so a file Sphinx did not rewrite since the
+    last publication has the time and size of its published copy. Sphinx's ``.buildinfo`` stays out.
+    """
+    for folder, _, files in os.walk(source):
+        relative = Path(folder).relative_to(source)
+        (target / relative).mkdir(parents=True, exist_ok=True)
+        for name in files:
+            if relative == Path(".") and name == ".buildinfo":
+                continue
+            src, dst, old = Path(folder) / name, target / relative / name, previous / relative / name
+            if _same_file(src, old):
+                try:
+                    os.link(old, dst)
+                    continue
+                except OSError:  # another file system, too many links: copy it
+                    pass
+            shutil.copy2(src, dst)
+
+
+def _same_file(source: Path, published: Path) -> bool:
+    """Whether ``published`` is an unchanged copy of ``source`` (same size and modification time)."""
+    try:
+        mine, theirs = source.stat(), published.stat(follow_symlinks=False)
+    except OSError:
+        return False
+    return stat.S_ISREG(theirs.st_mode) and (mine.st_size, mine.st_mtime_ns) == (theirs.st_size, theirs.st_mtime_ns)
+
+
 def build_book(
-    paths: BookPaths, *, strict: bool = False, fresh: bool = False, progress: dict[str, str] | None = None
+    paths: BookPaths,
+    *,
+    strict: bool = False,
+    fresh: bool = False,
+    progress: dict[str, str] | None = None,
+    jobs: int | None = None,
 ) -> int:
     """Build a book (checked by :func:`.book.book_paths`); swap it into ``_build/html`` on success.
 
     Return the exit status.
     """
-    status = run_sphinx(paths, strict=strict, fresh=fresh, progress=progress)
+    status = run_sphinx(paths, strict=strict, fresh=fresh, progress=progress, jobs=jobs)
     if status == 0:
         swap_in(paths.staging, paths.html)
     return status
@@ -156,7 +205,7 @@ def run(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     progress = None if args.verbose else messages(cli_language(), "cli.step.")
     paths.build_report.unlink(missing_ok=True)
-    status = build_book(paths, strict=args.strict, fresh=args.all, progress=progress)
+    status = build_book(paths, strict=args.strict, fresh=args.all, progress=progress, jobs=args.jobs)
     if paths.build_report.is_file():
         report = json.loads(paths.build_report.read_text(encoding="utf-8"))
         print(

@@ -63,10 +63,12 @@ def links_progress(labels: dict[str, str]) -> Callable[[int, int], None]:
     return show
 
 
-def run_check(paths: BookPaths, progress: dict[str, str] | None, browser: bool = True) -> dict[str, Any]:
+def run_check(
+    paths: BookPaths, progress: dict[str, str] | None, browser: bool = True, jobs: int | None = None
+) -> dict[str, Any]:
     """Build and check the book; return the full result (``ok`` is the verdict)."""
     paths.build_report.unlink(missing_ok=True)
-    status = run_sphinx(paths, progress=progress, browser_check=browser)
+    status = run_sphinx(paths, progress=progress, browser_check=browser, jobs=jobs)
     report = json.loads(paths.build_report.read_text(encoding="utf-8")) if paths.build_report.is_file() else None
     result: dict[str, Any] = {
         "book": str(paths.source),
@@ -105,7 +107,8 @@ def run_check(paths: BookPaths, progress: dict[str, str] | None, browser: bool =
 def run(args: argparse.Namespace) -> int:
     """``carnet check``: build and check everything CI gates on; write a JSON report."""
     paths = book_paths(Path(args.dir), student=args.student)
-    result = run_check(paths, None if args.verbose else messages(cli_language(), "cli.step."), not args.no_browser)
+    labels = None if args.verbose else messages(cli_language(), "cli.step.")
+    result = run_check(paths, labels, not args.no_browser, args.jobs)
     output = Path(args.json) if args.json else paths.build / "carnet-check.json"
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")

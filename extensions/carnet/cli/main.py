@@ -43,12 +43,14 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--all", action="store_true", help=say("all_help"))
     build.add_argument("--verbose", action="store_true", help=say("verbose_help"))
     build.add_argument("--student", action="store_true", help=say("student_help"))
+    build.add_argument("-j", "--jobs", type=positive, help=say("jobs_help"))
 
     check = command("check")
     check.add_argument("--json", help=say("json_help"))
     check.add_argument("--verbose", action="store_true", help=say("verbose_help"))
     check.add_argument("--no-browser", action="store_true", help=say("no_browser_help"))
     check.add_argument("--student", action="store_true", help=say("student_help"))
+    check.add_argument("-j", "--jobs", type=positive, help=say("jobs_help"))
 
     serve = command("serve")
     serve.add_argument("--port", type=int, default=8000, help=say("port_help"))
@@ -67,6 +69,13 @@ def parser() -> argparse.ArgumentParser:
     publish.add_argument("--branch", default="gh-pages", help=say("branch_help"))
     publish.add_argument("--no-push", action="store_true", help=say("no_push_help"))
     return root
+
+
+def positive(text: str) -> int:
+    """A whole number of at least 1 (``-j``)."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(say("jobs_invalid", value=text))
+    return int(text)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

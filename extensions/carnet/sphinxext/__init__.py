@@ -31,6 +31,7 @@ from .live import setup_live
 from .mathjax import setup_mathjax
 from .pagefiles import setup_pagefiles
 from .pages import setup_pages
+from .parallel import setup_parallel
 from .report import setup_report
 from .site import setup_site
 from .sources import setup_sources
@@ -47,6 +48,7 @@ def setup_extension(app: Sphinx) -> None:
     setup_toc(app)
     setup_sources(app)
     setup_execution(app)
+    setup_parallel(app)
     setup_pages(app)
     setup_exercises(app)
     setup_student(app)

@@ -49,6 +49,7 @@ from ..core.notebooks import cap_outputs, execution_settings
 from ..core.progress import Ticker
 from ..core.settings import SettingError
 from ..core.snapshots import folder_state, written_since
+from .parallel import announce
 from .statics import STATIC
 
 LOGGER = logging.getLogger(__name__)
@@ -142,6 +143,7 @@ class Executor:
         docname = self.env.docname
         source = str(self.env.doc2path(docname, False))
         start = time.perf_counter()
+        announce(f"[carnet] execute: {source}")
         language = author_language(self.env.config.language)
         if meta_override:
             try:
@@ -162,7 +164,7 @@ class Executor:
 
         def still_running(index: int, seconds: float) -> None:
             where = PageFailure(source, "", index + 1, first_source_line(nb.cells[index].source)).where(language)
-            LOGGER.info(f"[carnet] running: {where} — {seconds:.0f} s{f' / {timeout} s' if limited else ''}")
+            announce(f"[carnet] running: {where} — {seconds:.0f} s{f' / {timeout} s' if limited else ''}")
 
         # A hung cell is not silence: its page, cell and time show while it runs.
         watch = Ticker(still_running, first=min(10, timeout / 2) if limited else 10, every=30)

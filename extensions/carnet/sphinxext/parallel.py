@@ -1,0 +1,140 @@
+"""Execute pages on every core: Sphinx's parallel read, with the executions spread and the progress live.
+
+``carnet build -j N`` runs Sphinx with N processes. Each reads (and so executes) its share of the
+pages, one kernel at a time: at most N kernels are alive, and while one process starts a kernel the
+other runs cells. Everything Carnet records while executing lives in the environment and is merged
+back by its collectors, so failures, times and by-products are the same as in a serial build.
+
+Two things make this work well:
+
+- the pages are reordered before Sphinx cuts them into chunks, so that each chunk gets its share
+  of the executions (see :mod:`carnet.core.schedule`);
+- Sphinx holds back a reader process's messages until its chunk ends; the lines an author watches
+  while pages run ("execute …", "running … cell 3 — 20 s") are relayed to the main process as they
+  happen, through a queue read by a thread there.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
+from sphinx.util.parallel import make_chunks, parallel_available
+
+from ..core.schedule import balanced_order
+
+LOGGER = logging.getLogger(__name__)
+
+#: What a page that is not a notebook costs to read, against a notebook never executed before (1 s).
+PLAIN_PAGE_COST = 0.05
+
+
+class Relay:
+    """Lines said in reader processes, printed by the main process as they come."""
+
+    def __init__(self) -> None:
+        self.pid = os.getpid()
+        self.queue: Any = multiprocessing.get_context("fork").SimpleQueue()
+        self.thread = threading.Thread(target=self._print, daemon=True)
+        self.thread.start()
+
+    def _print(self) -> None:
+        while (line := self.queue.get()) is not None:
+            LOGGER.info(line)
+
+    def close(self) -> None:
+        """Print what is left and stop the thread."""
+        self.queue.put(None)
+        self.thread.join(timeout=10)
+
+
+_relay: Relay | None = None
+
+
+def announce(line: str) -> None:
+    """Print a progress line now, from the main process or from a parallel reader."""
+    if _relay is not None and os.getpid() != _relay.pid:
+        _relay.queue.put(line)
+    else:
+        LOGGER.info(line)
+
+
+def reads_in_parallel(app: Sphinx, docnames: list[str]) -> bool:
+    """Whether Sphinx will read these pages in parallel (its own test, minus the extensions' check)."""
+    return parallel_available and app.parallel > 1 and len(docnames) > 5
+
+
+def expected_cost(env: BuildEnvironment, docname: str) -> float:
+    """A page's expected read time: its last execution's run time, 1 s for a notebook never run, else little."""
+    from myst_nb.sphinx_ import NbMetadataCollector
+
+    if docname in env.all_docs:
+        data = NbMetadataCollector.get_doc_data(env).get(docname, {}).get("exec_data") or {}
+        if data.get("runtime"):
+            return float(data["runtime"])
+    path = Path(env.doc2path(docname))
+    if path.suffix == ".ipynb":
+        return 1.0
+    if path.suffix == ".md":
+        with path.open(encoding="utf-8", errors="replace") as page:
+            head = page.read(4000)
+        return 1.0 if "kernelspec" in head else PLAIN_PAGE_COST
+    return PLAIN_PAGE_COST
+
+
+def prepare_cache(env: BuildEnvironment) -> None:
+    """Create the execution cache's database now: readers creating it at once would clash."""
+    config = env.mystnb_config
+    if config.execution_mode == "cache":
+        from jupyter_cache import get_cache
+
+        get_cache(config.execution_cache_path or ".jupyter_cache").db.dispose()
+
+
+def spread_executions(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Reorder the pages to read so that Sphinx's chunks share the executions; start the relay."""
+    global _relay
+    if not reads_in_parallel(app, docnames):
+        return
+    prepare_cache(env)
+    sizes = [len(chunk) for chunk in make_chunks(docnames, app.parallel)]
+    costs = {name: expected_cost(env, name) for name in docnames}
+    docnames[:] = balanced_order(docnames, costs, sizes)
+    _relay = Relay()
+
+
+def stop_relay(app: Sphinx, env: BuildEnvironment) -> None:
+    """Every page is read: the relay has nothing more to carry."""
+    global _relay
+    if _relay is not None:
+        _relay.close()
+        _relay = None
+
+
+#: Extensions Jupyter Book loads that are safe to read in parallel but do not say so (Sphinx would
+#: then read serially, with a warning that fails ``--strict`` builds). sphinx-multitoc-numbering
+#: only replaces the toctree collector's section numbering, which runs in the main process;
+#: sphinx-jupyterbook-latex's transforms mark each doctree on its own and keep no state across pages.
+UNDECLARED_SAFE = ("sphinx_multitoc_numbering", "sphinx_jupyterbook_latex")
+
+
+def declare_safe_extensions(app: Sphinx) -> None:
+    """Say on their behalf that the extensions of :data:`UNDECLARED_SAFE` can read in parallel."""
+    for name in UNDECLARED_SAFE:
+        extension = app.extensions.get(name)
+        if extension is not None and extension.parallel_read_safe is None:
+            extension.parallel_read_safe = True
+
+
+def setup_parallel(app: Sphinx) -> None:
+    """Spread the executions over Sphinx's parallel readers and relay their progress."""
+    app.connect("builder-inited", declare_safe_extensions)
+    app.connect("env-before-read-docs", spread_executions, priority=900)
+    app.connect("env-updated", stop_relay)
+    app.connect("build-finished", lambda app, exception: stop_relay(app, app.env))
