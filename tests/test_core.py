@@ -224,27 +224,30 @@ def test_npm_pins_are_installed_only_with_their_integrity(tmp_path: Path, monkey
             assert not list((tmp_path / "cache" / "npm").glob("modules-*"))
 
 
-LINKCHECKER_XML = """<?xml version="1.0" encoding="utf-8"?>
-<linkchecker created="2026-11-23 12:00:00+000">
-<urldata><url>about.html</url><parent line="3" column="1">http://127.0.0.1:9/b/index.html</parent>
-<realurl>http://127.0.0.1:9/b/about.html</realurl><valid result="200 OK">1</valid></urldata>
-<urldata><url>#pas-ici</url><parent line="12" column="3">http://127.0.0.1:9/b/about.html</parent>
-<realurl>http://127.0.0.1:9/b/about.html#pas-ici</realurl><warnings>
-<warning tag="url-anchor-not-found">Anchor `pas-ici' (decoded: `pas-ici') not found. Available anchors: `top'.</warning>
-</warnings><valid result="200 OK">1</valid></urldata>
-<urldata><url>pas-de-page.html</url><parent line="14" column="5">http://127.0.0.1:9/b/about.html</parent>
-<realurl>http://127.0.0.1:9/b/pas-de-page.html</realurl><valid result="404 Not Found">0</valid></urldata>
-</linkchecker>
-"""
+def test_broken_links_include_same_page_anchors_named_by_page_and_target(tmp_path, monkeypatch):
+    from carnet.cli.linkcheck import ParsedSite, broken_links
 
-
-def test_broken_links_include_same_page_anchors_named_by_page_and_target():
-    from carnet.cli.linkcheck import broken_in_report
-
-    messages = [link.message() for link in broken_in_report(LINKCHECKER_XML, "http://127.0.0.1:9/b/")]
+    monkeypatch.setenv("CARNET_LANG", "en")
+    site = tmp_path / "html"
+    (site / "chapitre").mkdir(parents=True)
+    (site / "_static").mkdir()
+    (site / "_static" / "style.css").write_text("")
+    (site / "index.html").write_text(
+        '<link rel="stylesheet" href="_static/style.css"><link rel="preconnect" href="/ailleurs/">\n'
+        '<a href="chapitre/">ok</a> <a href="https://exemple.fr/absent">external</a>\n'
+        '<a href="/b/chapitre/page.html#deux">ok</a> <a href="/autre/">outside</a>'
+    )
+    (site / "chapitre" / "index.html").write_text('<h1 id="un">Un</h1><a href="../index.html">up</a>')
+    (site / "chapitre" / "page.html").write_text(
+        '<h2 id="deux">Deux</h2>\n<a href="#deux">ok</a>\n\n<a href="#pas-ici">x</a>\n'
+        '<a href="pas-de-page.html">y</a> <a href="index.html#un">ok</a> <a href="index.html#pas-d-ancre">z</a>'
+    )
+    messages = [link.message() for link in broken_links(ParsedSite(site), "/b/")]
     assert messages == [
-        "about.html (line 12): #pas-ici: Anchor `pas-ici' not found",
-        "about.html (line 14): pas-de-page.html: 404 Not Found",
+        "chapitre/page.html (line 4): #pas-ici: anchor 'pas-ici' not found",
+        "chapitre/page.html (line 5): pas-de-page.html: no such page or file in the site",
+        "chapitre/page.html (line 5): index.html#pas-d-ancre: anchor 'pas-d-ancre' not found",
+        "index.html (line 3): /autre/: outside the site (its pages are under /b/)",
     ]
 
 

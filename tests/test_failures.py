@@ -6,7 +6,9 @@ Books are built in this process (no interpreter start-up per build); the ``slow`
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import json
 import os
 import re
@@ -439,3 +441,22 @@ def test_pages_execute_in_parallel_with_every_guarantee(tmp_path):
     assert {failure["page"] for failure in report["failures"]} == {"b", "c", "f"}
     byproducts = json.loads((book / "_build/.carnet-byproducts.json").read_text())
     assert byproducts["d"] == ["sortie-d.txt"]
+
+
+def test_shards_split_the_pages_and_together_check_them_all(tmp_path):
+    """``carnet check --shard I/N``: each share executes its pages only, and the shares cover every page once."""
+    from carnet.cli.main import main
+
+    book = copy_book("parallel", tmp_path)
+    failing = {}
+    for index in (1, 2):
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+            status = main(["check", "--no-browser", "--shard", f"{index}/2", str(book)])
+        assert status == 1
+        report = json.loads((book / f"_build/shard-{index}-of-2/carnet-check.json").read_text())
+        failing[index] = {failure["page"] for failure in report["execution"]["failures"]}
+        executed = json.loads((book / f"_build/shard-{index}-of-2/carnet-build.json").read_text())["executed"]
+        assert sorted(executed) == (["a", "c", "e"] if index == 1 else ["b", "d", "f"])
+    assert failing == {1: {"c"}, 2: {"b", "f"}}
+    assert not (book / "_build/html").exists() and not (book / "_build/.carnet-staging").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -147,10 +148,15 @@ def damaged_site(sample_build: Build, tmp_path: Path) -> Path:
     return site
 
 
-def test_link_check_reports_dead_links_and_anchors(damaged_site: Path):
-    proc = subprocess.run([sys.executable, CHECK_LINKS, damaged_site], capture_output=True, text=True)
+def test_link_check_reports_dead_links_and_anchors(damaged_site: Path, sample_build: Build):
+    from carnet.cli.book import published_path
+    from carnet.core.paths import BookPaths
+
+    prefix = published_path(BookPaths(sample_build.book))
+    env = {**os.environ, "CARNET_LANG": "en"}
+    proc = subprocess.run([sys.executable, CHECK_LINKS, damaged_site, prefix], capture_output=True, text=True, env=env)
     assert proc.returncode == 1
     assert "pas-de-page.html" in proc.stdout
     assert "pas-d-ancre" in proc.stdout
-    assert "book/about.html (line" in proc.stdout and "#pas-ici: Anchor `pas-ici' not found" in proc.stdout
+    assert "book/about.html (line" in proc.stdout and "#pas-ici: anchor 'pas-ici' not found" in proc.stdout
     assert "3 broken internal link(s)" in proc.stdout

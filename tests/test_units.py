@@ -7,7 +7,6 @@ import json
 
 import pytest
 from carnet.cli.build import ProgressPrinter
-from carnet.cli.linkcheck import read_status
 from carnet.core.failures import PageFailure, first_source_line, summary
 from carnet.core.i18n import translate
 from carnet.core.kernels import choose_kernel
@@ -411,18 +410,6 @@ def test_a_toc_of_the_wrong_shape_is_named_with_its_line_and_fix(toc, problem):
     assert toc_problem(toc) == problem
 
 
-def test_the_link_check_reports_its_progress_and_keeps_its_errors():
-    seen: list[tuple[int, int]] = []
-    errors: list[str] = []
-    lines = [
-        " 4 threads active,    12 links queued,  171 links in  40 URLs checked, runtime 1 seconds\n",
-        "Error: the configuration file is broken\n",
-        " 0 threads active,     0 links queued,    1 link in   1 URL checked, runtime 6 seconds\n",
-    ]
-    read_status(iter(lines), lambda checked, queued: seen.append((checked, queued)), errors)
-    assert seen == [(171, 12), (1, 0)] and errors == ["Error: the configuration file is broken"]
-
-
 def test_pages_are_ordered_so_that_each_reader_gets_its_share_of_the_executions():
     from carnet.core.schedule import balanced_order
 
@@ -436,3 +423,17 @@ def test_pages_are_ordered_so_that_each_reader_gets_its_share_of_the_executions(
     # The long page and a short one on one side, the two others on the other: 12 s and 6 s, the best two by two.
     order = balanced_order(["a", "b", "c", "d"], {"a": 9.0, "b": 3.0, "c": 3.0, "d": 3.0}, [2, 2])
     assert order == ["a", "d", "b", "c"]
+
+
+def test_shards_are_a_deterministic_partition_of_the_pages():
+    from carnet.core.shard import parse_shard, shard_pages
+
+    pages = [f"chapitre-{n:02d}" for n in range(10)]
+    shares = [shard_pages(reversed(pages), index, 3) for index in (1, 2, 3)]
+    assert set().union(*shares) == set(pages) and sum(map(len, shares)) == len(pages)
+    assert [len(share) for share in shares] == [4, 3, 3]
+    assert shares[0] == shard_pages(pages, 1, 3)  # the same split whatever the order found
+    assert parse_shard("2/3") == (2, 3)
+    for wrong in ("0/3", "4/3", "2", "a/b"):
+        with pytest.raises(ValueError):
+            parse_shard(wrong)

@@ -88,7 +88,7 @@ def book_edition(config: dict[str, Any], student: bool) -> str:
     return "student" if student or edition == "student" else "teacher"
 
 
-def book_paths(source: Path, student: bool = False) -> BookPaths:
+def book_paths(source: Path, student: bool = False, shard: tuple[int, int] | None = None) -> BookPaths:
     """Check that ``source`` is a readable book folder and return its paths (for the edition built)."""
     paths = BookPaths(source.resolve())
     if not paths.source.is_dir():
@@ -100,7 +100,7 @@ def book_paths(source: Path, student: bool = False) -> BookPaths:
     check_carnet_loaded(config)
     check_execute_settings(config)
     read_toc_shape(paths, book_language(config))
-    return BookPaths(paths.source, book_edition(config, student))
+    return BookPaths(paths.source, book_edition(config, student), shard)
 
 
 def check_carnet_loaded(config: dict[str, Any]) -> None:

@@ -112,6 +112,7 @@ def run_sphinx(
                 **({"nitpicky": True} if strict else {}),
                 **({"carnet_browser_check": True} if browser_check else {}),
                 **({"carnet_student": True} if paths.edition == "student" else {}),
+                **(shard_overrides(paths) if paths.shard else {}),
             },
             warningiserror=strict,
             keep_going=True,
@@ -120,6 +121,17 @@ def run_sphinx(
             jobs=jobs or default_jobs(),
         )
     return 1 if isinstance(result, BaseException) else int(result)
+
+
+def shard_overrides(paths: BookPaths) -> dict[str, str]:
+    """A shard's build: its share, and the execution cache the whole build uses (unless the book sets one)."""
+    from .book import book_settings
+
+    overrides = {"carnet_shard": "/".join(map(str, paths.shard or ()))}
+    execute = book_settings(paths).get("execute") or {}
+    if not (isinstance(execute, dict) and execute.get("cache")):
+        overrides["nb_execution_cache_path"] = str(paths.execution_cache)
+    return overrides
 
 
 def default_jobs() -> int:

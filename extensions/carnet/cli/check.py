@@ -2,7 +2,7 @@
 
 1. the book is built (into the staging folder; ``_build/html`` is not touched): every page is
    executed and every failing page is listed;
-2. every internal link and anchor of the result is followed (:mod:`.linkcheck`);
+2. every internal link and anchor of the result leads somewhere (:mod:`.linkcheck`);
 3. every "try it" link resolves to the JupyterLite app and to a notebook in its contents;
 4. Binder's environment declares every third-party module the pages import;
 5. every exercise's solution passes its tests and its starter fails them (:mod:`.proof`);
@@ -15,7 +15,6 @@ import argparse
 import json
 import posixpath
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -24,26 +23,23 @@ from ..core.compare import Verdict
 from ..core.i18n import messages
 from ..core.paths import BookPaths
 from .book import book_paths, book_settings, published_path
-from .build import run_sphinx
+from .build import default_jobs, run_sphinx
 from .language import cli_language, say
-from .linkcheck import broken_links
+from .linkcheck import ParsedSite, broken_links
 from .proof import exercise_problems
 
 #: The verdicts of the browser check (see carnet.core.compare), as the summary counts them.
 BROWSER_STATUSES = ("same", "differs", "fails", "offline", "skipped")
 
 
-def launch_problems(html: Path) -> list[str]:
+def launch_problems(site: ParsedSite) -> list[str]:
     """Try-it links that do not lead to the JupyterLite app and to an existing notebook."""
-    from bs4 import BeautifulSoup
-
+    html = site.html
     problems = []
-    for page in sorted(html.rglob("*.html")):
+    for page in site.pages:
         relative = page.relative_to(html).as_posix()
-        if relative.startswith(("lite/", "_static/")):
-            continue
-        for link in BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select("a.btn-carnet-try-it"):
-            parts = urlsplit(link["href"])
+        for href in site(page).try_it:
+            parts = urlsplit(href)
             app = posixpath.normpath(posixpath.join(posixpath.dirname(relative), parts.path))
             notebook = parse_qs(parts.query).get("path", [""])[0]
             lite_root = posixpath.dirname(posixpath.dirname(app))
@@ -52,15 +48,6 @@ def launch_problems(html: Path) -> list[str]:
             elif not notebook or not (html / lite_root / "files" / notebook).is_file():
                 problems.append(f"{relative}: the try-it link opens {notebook!r}, absent from the JupyterLite contents")
     return problems
-
-
-def links_progress(labels: dict[str, str]) -> Callable[[int, int], None]:
-    """A progress line per status of the link check, as the build's steps are printed."""
-
-    def show(checked: int, queued: int) -> None:
-        print(f"  {labels['links']:<12} {say('links_progress', checked=checked, queued=queued)}", flush=True)
-
-    return show
 
 
 def run_check(
@@ -85,10 +72,11 @@ def run_check(
     }
     result["exercises"] = {"count": 0, "problems": []}
     if report is not None:
-        follow = links_progress(progress) if progress else None
-        result["links"] = [link.message() for link in broken_links(paths.staging, published_path(paths), follow)]
-        result["launch"] = launch_problems(paths.staging)
-        count, problems = exercise_problems(paths, report["notebooks"], book_settings(paths))
+        if paths.shard is None or paths.shard[0] == 1:  # the whole site's links, checked by one share only
+            site = ParsedSite(paths.staging)
+            result["links"] = [link.message() for link in broken_links(site, published_path(paths))]
+            result["launch"] = launch_problems(site)
+        count, problems = exercise_problems(paths, report["notebooks"], book_settings(paths), jobs or default_jobs())
         result["exercises"] = {"count": count, "problems": problems}
     result["ok"] = bool(
         status == 0
@@ -106,7 +94,7 @@ def run_check(
 
 def run(args: argparse.Namespace) -> int:
     """``carnet check``: build and check everything CI gates on; write a JSON report."""
-    paths = book_paths(Path(args.dir), student=args.student)
+    paths = book_paths(Path(args.dir), student=args.student, shard=args.shard)
     labels = None if args.verbose else messages(cli_language(), "cli.step.")
     result = run_check(paths, labels, not args.no_browser, args.jobs)
     output = Path(args.json) if args.json else paths.build / "carnet-check.json"

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..core.errors import CarnetError
+from .imports import defer_slow_imports
 from .language import cli_language, say, speaking
 
 
@@ -51,6 +52,7 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--no-browser", action="store_true", help=say("no_browser_help"))
     check.add_argument("--student", action="store_true", help=say("student_help"))
     check.add_argument("-j", "--jobs", type=positive, help=say("jobs_help"))
+    check.add_argument("--shard", type=shard, metavar="I/N", help=say("shard_help"))
 
     serve = command("serve")
     serve.add_argument("--port", type=int, default=8000, help=say("port_help"))
@@ -78,9 +80,20 @@ def positive(text: str) -> int:
     return int(text)
 
 
+def shard(text: str) -> tuple[int, int]:
+    """``I/N`` (``--shard``): this machine's share of the pages."""
+    from ..core.shard import parse_shard
+
+    try:
+        return parse_shard(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(err.args[0].text(cli_language())) from None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``carnet`` command and of ``python -m carnet``."""
     args = parser().parse_args(argv)
+    defer_slow_imports()
     with speaking(run_language(args)):
         try:
             return importlib.import_module(f"{__package__}.{args.module}").run(args)

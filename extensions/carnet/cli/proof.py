@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -59,14 +60,21 @@ def _todo(language: str | None) -> str:
     return translate(language, "exercise.todo")
 
 
-def exercise_problems(paths: BookPaths, pages: list[str], config: dict[str, Any]) -> tuple[int, list[dict[str, str]]]:
-    """How many exercises the book has, and each one that breaks a rule (``page``, ``message``)."""
+def exercise_problems(
+    paths: BookPaths, pages: list[str], config: dict[str, Any], jobs: int = 1
+) -> tuple[int, list[dict[str, str]]]:
+    """How many exercises the book has, and each one that breaks a rule (``page``, ``message``).
+
+    The pages' starters run ``jobs`` at a time (each in its own kernel): kernels spend most of their
+    start-up waiting, so a book's proofs take about the time of its slowest pages, not their sum.
+    """
     import nbformat
 
     language = book_language(config)
     said = author_language(language)
     files = _lite_files(paths, config)
     count, problems = 0, []
+    todo = []
     for page in pages:
         executed = paths.build / "jupyter_execute" / f"{page}.ipynb"
         if not executed.is_file():
@@ -85,17 +93,24 @@ def exercise_problems(paths: BookPaths, pages: list[str], config: dict[str, Any]
             if error:
                 message = translate(said, "exercise.solution_fails", number=exercise.number, cell=exercise.tests + 1)
                 problems.append({"page": page, "message": f"{message}: {error}"})
+        todo.append((page, notebook, exercises))
+
+    def prove(page: str, notebook: Any, exercises: list[Any]) -> list[dict[str, str]]:
         try:
             ran = _run_starters(notebook, files / page.rpartition("/")[0], language)
         except ExerciseError as err:
-            problems.append({"page": page, "message": err.text(said)})
-            continue
+            return [{"page": page, "message": err.text(said)}]
         except Exception as err:  # a kernel that cannot start: say so for this page, check the others
             message = translate(said, "exercise.starters_failed")
-            problems.append({"page": page, "message": f"{message}: {type(err).__name__}: {err}"})
-            continue
-        for exercise in exercises:
-            if _raised(ran.cells[exercise.tests]) is None:
-                message = translate(said, "exercise.starter_passes", number=exercise.number, cell=exercise.tests + 1)
-                problems.append({"page": page, "message": message})
+            return [{"page": page, "message": f"{message}: {type(err).__name__}: {err}"}]
+        return [
+            {"page": page, "message": translate(said, "exercise.starter_passes", number=e.number, cell=e.tests + 1)}
+            for e in exercises
+            if _raised(ran.cells[e.tests]) is None
+        ]
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        for found in pool.map(lambda job: prove(*job), todo):
+            problems.extend(found)
+    problems.sort(key=lambda problem: problem["page"])
     return count, problems

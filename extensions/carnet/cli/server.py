@@ -86,11 +86,6 @@ class BookRequestHandler(SimpleHTTPRequestHandler):
         else:
             self._send(404, "text/html; charset=utf-8", page.read_bytes())
 
-    def end_headers(self) -> None:
-        """Tell linkchecker this server is ours, so it does not throttle its requests."""
-        self.send_header("LinkChecker", "carnet")
-        super().end_headers()
-
     def log_message(self, format: str, *args: object) -> None:
         """Stay quiet: callers report what matters."""
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import nbformat
@@ -105,6 +106,19 @@ def front_matter_problem(text: str) -> Said | None:
     if data is not None and not isinstance(data, dict):
         return said("notebook.front_matter_mapping")
     return None
+
+
+def executable_source(path: Path) -> bool:
+    """Whether a page's file is a notebook to execute, judged before Sphinx reads it.
+
+    A ``.ipynb``, or a ``.md`` whose front matter names a kernel (as :func:`myst_nb` decides).
+    """
+    if path.suffix == ".ipynb":
+        return True
+    if path.suffix != ".md":
+        return False
+    with path.open(encoding="utf-8", errors="replace") as page:
+        return "kernelspec" in page.read(4000)
 
 
 def has_code_cells(text: str) -> bool:

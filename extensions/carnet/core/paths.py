@@ -35,6 +35,8 @@ class BookPaths:
     source: Path
     #: ``teacher`` or ``student``: each edition is built in its own folders (no file of one leaks into the other).
     edition: str = "teacher"
+    #: ``(I, N)`` for ``carnet check --shard I/N``: a share of the book, built in its own folder.
+    shard: tuple[int, int] | None = None
 
     @property
     def suffix(self) -> str:
@@ -53,8 +55,14 @@ class BookPaths:
 
     @property
     def build(self) -> Path:
-        """Everything a build produces."""
-        return self.source / BUILD_DIR
+        """Everything a build produces (a shard's build, in a folder of its own inside)."""
+        root = self.source / BUILD_DIR
+        return root / f"shard-{self.shard[0]}-of-{self.shard[1]}" if self.shard else root
+
+    @property
+    def execution_cache(self) -> Path:
+        """Jupyter Book's execution cache, shared by the whole build and every shard."""
+        return self.source / BUILD_DIR / ".jupyter_cache"
 
     @property
     def staging(self) -> Path:

@@ -33,6 +33,7 @@ from .pagefiles import setup_pagefiles
 from .pages import setup_pages
 from .parallel import setup_parallel
 from .report import setup_report
+from .shard import setup_shard
 from .site import setup_site
 from .sources import setup_sources
 from .status import setup_status
@@ -49,6 +50,7 @@ def setup_extension(app: Sphinx) -> None:
     setup_sources(app)
     setup_execution(app)
     setup_parallel(app)
+    setup_shard(app)
     setup_pages(app)
     setup_exercises(app)
     setup_student(app)

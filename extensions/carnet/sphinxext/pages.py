@@ -24,6 +24,7 @@ from ..core.kernels import notebook_language
 from ..core.settings import PageConfig, SettingError, parse_section
 from .envdata import env_dict
 from .execution import failures_of
+from .shard import in_shard
 
 LOGGER = logging.getLogger(__name__)
 
@@ -51,8 +52,8 @@ def is_python_page(env: BuildEnvironment, docname: str) -> bool:
 
 
 def is_executable_page(env: BuildEnvironment, docname: str) -> bool:
-    """An executable page that was read without failing."""
-    return is_notebook_page(env, docname) and docname not in failures_of(env)
+    """An executable page that was read without failing, and executed by this build's shard (if it is one)."""
+    return is_notebook_page(env, docname) and docname not in failures_of(env) and in_shard(env, docname)
 
 
 def notebook_pages(env: BuildEnvironment) -> list[str]:

@@ -27,6 +27,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.parallel import make_chunks, parallel_available
 
+from ..core.notebooks import executable_source
 from ..core.schedule import balanced_order
 
 LOGGER = logging.getLogger(__name__)
@@ -78,14 +79,7 @@ def expected_cost(env: BuildEnvironment, docname: str) -> float:
         data = NbMetadataCollector.get_doc_data(env).get(docname, {}).get("exec_data") or {}
         if data.get("runtime"):
             return float(data["runtime"])
-    path = Path(env.doc2path(docname))
-    if path.suffix == ".ipynb":
-        return 1.0
-    if path.suffix == ".md":
-        with path.open(encoding="utf-8", errors="replace") as page:
-            head = page.read(4000)
-        return 1.0 if "kernelspec" in head else PLAIN_PAGE_COST
-    return PLAIN_PAGE_COST
+    return 1.0 if executable_source(Path(env.doc2path(docname))) else PLAIN_PAGE_COST
 
 
 def prepare_cache(env: BuildEnvironment) -> None:
