@@ -215,14 +215,19 @@ def test_workflows_are_valid_and_least_privileged():
         triggers = data[True]  # YAML 1.1 reads the key `on` as True
         assert {"push", "pull_request"} <= set(triggers)
         assert data["permissions"] == {"contents": "read"}
-        build, deploy = data["jobs"]["build"], data["jobs"]["deploy"]
-        assert build["timeout-minutes"] <= 60 and deploy["timeout-minutes"] <= 30
+        check, build, deploy = data["jobs"]["check"], data["jobs"]["build"], data["jobs"]["deploy"]
+        assert check["timeout-minutes"] <= 60 and build["timeout-minutes"] <= 60 and deploy["timeout-minutes"] <= 30
         assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
         assert "default_branch" in deploy["if"] and "pull_request" in deploy["if"]
-        cache = next(step for step in build["steps"] if step.get("uses", "").startswith("actions/cache"))
-        assert "binder/requirements.txt" in cache["with"]["key"] and ".jupyter_cache" in cache["with"]["path"]
-        steps = " ".join(step.get("run", "") for step in build["steps"])
-        assert "carnet check" in steps and "carnet build --strict" in steps
+        # Every share of the pages is checked (one by default) before the site is built and published.
+        assert "vars.CARNET_SHARDS || '[1]'" in check["strategy"]["matrix"]["shard"]
+        assert build["needs"] == "check" and deploy["needs"] == "build"
+        for job in (check, build):
+            cache = next(step for step in job["steps"] if step.get("uses", "").startswith("actions/cache"))
+            assert "binder/requirements.txt" in cache["with"]["key"] and ".jupyter_cache" in cache["with"]["path"]
+        checks = " ".join(step.get("run", "") for step in check["steps"])
+        assert "carnet check --shard ${{ matrix.shard }}/${{ strategy.job-total }}" in checks
+        assert "carnet build --strict" in " ".join(step.get("run", "") for step in build["steps"])
         assert any(step.get("uses", "").startswith("actions/deploy-pages") for step in deploy["steps"])
 
 
