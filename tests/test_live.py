@@ -366,8 +366,9 @@ def test_first_build_on_a_fresh_machine_serves_runtime_editor_and_mathjax(live_b
     ):
         assert (static / name).is_file(), name
     # The first build is not silent while it downloads: what, how much so far, for how long.
-    downloads = re.findall(r"  download     (.+?) — \d+\.\d MB, \d+ s", live_build.output)
-    assert "The in-page Python runtime (Pyodide)" in downloads or "JupyterLite (jupyter lite build)" in downloads, (
+    downloads = re.findall(r"  téléchargement (.+?) — \d+\.\d MB, \d+ s", live_build.output)
+    # A French book: its lines are French, the names of what is downloaded included.
+    assert "le Python de la page (Pyodide)" in downloads or "JupyterLite (jupyter lite build)" in downloads, (
         live_build.output[:3000]
     )
 

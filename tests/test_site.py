@@ -68,8 +68,9 @@ def test_a_repository_left_as_carnet_new_placeholder_is_flagged(tmp_path: Path):
     config = book / "_config.yml"
     config.write_text(config.read_text() + "repository:\n  url: https://github.com/USER/REPO\n")
     build = build_in_process(book)
-    assert "repository.url is still the placeholder https://github.com/USER/REPO" in build.output
-    assert "write your repository's address" in build.output
+    # A French book: the warning is in French.
+    assert "repository.url est encore l'adresse provisoire https://github.com/USER/REPO" in build.output
+    assert "écrivez l'adresse de votre dépôt" in build.output
 
 
 def test_a_page_left_out_of_the_toc_is_named_and_a_private_page_never_built(tmp_path: Path):

@@ -167,7 +167,7 @@ def write_lite_site(app: Sphinx, exception: Exception | None) -> None:
     cdn = pyodide_cdn(settings.runtime) if settings.runtime.source == "cdn" else None
     kernel = lite_kernel_settings(cdn, settings.launch.lite_dir)
     try:
-        with downloading("JupyterLite (jupyter lite build)"):
+        with downloading(translate(author_language(app.config.language), "assets.jupyterlite")):
             app_dir = build_app(settings.launch)
     except AssetError as err:
         raise ExtensionError(str(err)) from err

@@ -52,12 +52,12 @@ def serve_live_files(app: Sphinx) -> None:
     app.config.html_static_path = [*app.config.html_static_path, str(STATIC)]
     if settings.live.enabled:
         prepare = lambda: prepare_static("codemirror", CODEMIRROR_FILES)  # noqa: E731
-        serve_static(app, "The code editor (CodeMirror)", prepare, "codemirror/lib/codemirror.js")
+        serve_static(app, "assets.codemirror", prepare, "codemirror/lib/codemirror.js")
         prepare = lambda: prepare_static("marked", MARKED_FILES)  # noqa: E731
-        serve_static(app, "The Markdown renderer (marked)", prepare, "marked/lib/marked.esm.js")
+        serve_static(app, "assets.marked", prepare, "marked/lib/marked.esm.js")
     if settings.runtime.source == "self":
         prepare = lambda: prepare_runtime(settings.runtime, Path(app.srcdir))  # noqa: E731
-        serve_static(app, "The in-page Python runtime (Pyodide)", prepare, RUNTIME_PATH + "pyodide.mjs")
+        serve_static(app, "assets.pyodide", prepare, RUNTIME_PATH + "pyodide.mjs")
 
 
 def page_backend(app: Sphinx, docname: str) -> str:

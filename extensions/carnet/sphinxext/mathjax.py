@@ -36,7 +36,7 @@ def serve_mathjax(app: Sphinx) -> None:
     """Fetch MathJax (once per cache) and serve it from ``_static/mathjax/``."""
     if app.builder.format != "html" or app.config.mathjax_path != MATHJAX_PATH:
         return
-    serve_static(app, "MathJax", lambda: prepare_static("mathjax", MATHJAX_FILES), MATHJAX_PATH)
+    serve_static(app, "assets.mathjax", lambda: prepare_static("mathjax", MATHJAX_FILES), MATHJAX_PATH)
 
 
 def setup_mathjax(app: Sphinx) -> None:

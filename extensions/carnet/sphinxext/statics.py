@@ -32,10 +32,11 @@ STATIC = Path(__file__).parent.parent / "static"
 def serve_static(app: Sphinx, what: str, prepare: Callable[[], Path], required: str) -> None:
     """Prepare a folder with ``prepare()`` and serve its contents from ``_static/``.
 
-    ``required`` is a file the pages load, relative to the folder; ``what`` names the feature in
-    the error message.
+    ``required`` is a file the pages load, relative to the folder; ``what`` (a catalog key,
+    ``assets.<name>``) names the feature in the progress line and the error message.
     """
     language = author_language(app.config.language)
+    what = translate(language, what)
     try:
         with downloading(what):
             folder = prepare()
