@@ -75,3 +75,39 @@ def wait_for_request(page, part: str, timeout: float = START_TIMEOUT) -> None:
     while not any(part in url for url in page.requests):
         assert time.monotonic() < deadline, f"no request for {part}"
         page.wait_for_timeout(100)
+
+
+#: JupyterLab is ready for a reader's keys: its spinner gone, a cell focused (earlier keys can land in command
+#: mode, where letters are shortcuts) and the Pyodide kernel chosen (a run under "No Kernel" opens a dialog).
+_LITE_READY = """() => {
+  const name = [...document.querySelectorAll('.jp-KernelName')].map((e) => e.textContent).join(' ');
+  const indicator = document.querySelector('.jp-Notebook-ExecutionIndicator');
+  return !document.querySelector('.jp-Spinner') && document.activeElement?.closest('.jp-Notebook')
+    && name.includes('Pyodide') && indicator?.getAttribute('data-status') === 'idle';
+}"""
+
+
+def open_in_jupyterlite(context, base: str, notebook: str):
+    """Open ``notebook`` in the book's JupyterLite and wait until it takes keys; ``page.requests`` records URLs."""
+    page = context.new_page()
+    page.requests = []
+    page.on("request", lambda request: page.requests.append(request.url))
+    page.goto(f"{base}lite/notebooks/index.html?path={notebook}")
+    page.wait_for_function(_LITE_READY, timeout=START_TIMEOUT)
+    return page
+
+
+def run_first_lite_cell(page, code: str):
+    """Replace the first code cell's source with ``code`` as a reader types it, run it, and return the cell."""
+    first = page.locator(".jp-Notebook .jp-CodeCell").first
+    first.locator(".jp-InputArea-editor").click()
+    first.locator(".cm-editor.cm-focused").wait_for(timeout=10_000)
+    page.keyboard.press("Control+A")
+    page.keyboard.type(code)
+    page.wait_for_function(
+        "([cell, code]) => [...cell.querySelectorAll('.cm-line')].map((line) => line.textContent).join('\\n') === code",
+        arg=[first.element_handle(), code],
+        timeout=10_000,
+    )
+    page.keyboard.press("Shift+Enter")
+    return first

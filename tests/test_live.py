@@ -15,9 +15,11 @@ from browsing import (
     cell,
     cell_menu,
     code_of,
+    open_in_jupyterlite,
     open_page,
     python_bar,
     run,
+    run_first_lite_cell,
     type_code,
     wait_for_request,
 )
@@ -25,7 +27,6 @@ from bs4 import BeautifulSoup
 from carnet.assets.runtime import PYODIDE_VERSION
 from carnet.cli.server import serve_directory
 from conftest import Build, carnet_build, copy_book
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 pytestmark = pytest.mark.slow
 
@@ -376,28 +377,11 @@ def test_first_build_on_a_fresh_machine_serves_runtime_editor_and_mathjax(live_b
 def test_try_it_notebook_runs_in_jupyterlite_on_the_same_runtime(offline_context, sample_build: Build):
     notebook = "content/01-bases/variables.ipynb"
     with serve_directory(sample_build.html, "/programmer-en-python/") as base:
-        page = offline_context.new_page()
-        requests: list[str] = []
-        page.on("request", lambda request: requests.append(request.url))
-        page.goto(f"{base}lite/notebooks/index.html?path={notebook}")
-        first = page.locator(".jp-Notebook .jp-CodeCell").first
-        first.wait_for(timeout=60_000)
+        page = open_in_jupyterlite(offline_context, base, notebook)
         # A new computation (the stored output shows 15): only a run in JupyterLite can show 45.
-        first.locator(".jp-InputArea-editor").click()
-        page.keyboard.press("Control+A")
-        page.keyboard.type("age = 15\nage * 3")
-        result = first.locator(".jp-OutputArea-output", has_text="45")
-        # JupyterLab may still be starting when the cell appears and drop a key press: press until it runs.
-        for _ in range(4):
-            first.locator(".jp-InputArea-editor").click()
-            page.keyboard.press("Shift+Enter")
-            try:
-                result.wait_for(timeout=40_000)
-                break
-            except PlaywrightTimeout:
-                continue
-        result.wait_for(timeout=60_000)
-        assert any("/_static/carnet/pyodide/pyodide.asm.wasm" in url for url in requests)
+        first = run_first_lite_cell(page, "age = 15\nage * 3")
+        first.locator(".jp-OutputArea-output", has_text="45").wait_for(timeout=60_000)
+        assert any("/_static/carnet/pyodide/pyodide.asm.wasm" in url for url in page.requests)
         assert offline_context.blocked == []
 
 
@@ -443,14 +427,8 @@ def test_turtle_draws_under_the_cell_as_the_book_shows_it(offline_context, sampl
 def test_turtle_draws_in_jupyterlite_too(offline_context, sample_build: Build):
     notebook = "content/01-bases/tortue.ipynb"
     with serve_directory(sample_build.html, "/programmer-en-python/") as base:
-        page = offline_context.new_page()
-        page.goto(f"{base}lite/notebooks/index.html?path={notebook}")
-        first = page.locator(".jp-Notebook .jp-CodeCell").first
-        first.wait_for(timeout=60_000)
-        first.locator(".jp-InputArea-editor").click()
-        page.keyboard.press("Control+A")
-        page.keyboard.type("import turtle\nturtle.color('purple')\nturtle.forward(77)\n")
-        page.keyboard.press("Shift+Enter")
+        page = open_in_jupyterlite(offline_context, base, notebook)
+        first = run_first_lite_cell(page, "import turtle\nturtle.color('purple')\nturtle.forward(77)\n")
         # The stored output (the book's blue square) is replaced by the new drawing.
         page.wait_for_function(
             "(cell) => [...cell.querySelectorAll('.jp-OutputArea-output img')]"
