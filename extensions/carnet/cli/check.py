@@ -119,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
     counts = Counter(verdict["status"] for verdict in result["browser"].values())
     lines.append(say("check_browser", **{status: counts.get(status, 0) for status in BROWSER_STATUSES}))
     lines += [
-        f"    - {page}: {Verdict(verdict['status'], verdict.get('cell'), verdict.get('detail', '')).message(language)}"
+        f"    - {page}: {Verdict.stored(verdict).message(language)}"
         for page, verdict in sorted(result["browser"].items())
         if verdict["status"] in ("fails", "differs", "offline")
     ]

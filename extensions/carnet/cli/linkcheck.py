@@ -119,23 +119,22 @@ class ParsedSite:
 
 def broken_links(site: ParsedSite, prefix: str = "/") -> list[BrokenLink]:
     """Every broken internal link or anchor of ``site``, published under ``prefix``."""
-    html, links_of = site.html, site
     broken = []
     for page in site.pages:
-        name = page.relative_to(html).as_posix()
-        for url, line in links_of(page).links:
+        name = page.relative_to(site.html).as_posix()
+        for url, line in site(page).links:
             target = internal_target(url)
             if target is None:
                 continue
-            cause = _problem(html, page, target, prefix, links_of)
+            cause = _problem(site, page, target, prefix)
             if cause:
                 broken.append(BrokenLink(url, name, str(line), cause))
     return broken
 
 
-def _problem(html: Path, page: Path, target: tuple[str, str], prefix: str, links_of) -> str | None:
+def _problem(site: ParsedSite, page: Path, target: tuple[str, str], prefix: str) -> str | None:
     """Why a link from ``page`` to ``target`` leads nowhere (``None`` when it leads somewhere)."""
-    path, fragment = target
+    html, (path, fragment) = site.html, target
     if not path:
         destination = page
     elif path.startswith("/"):
@@ -148,6 +147,6 @@ def _problem(html: Path, page: Path, target: tuple[str, str], prefix: str, links
         destination = destination / "index.html"
     if not destination.resolve().is_relative_to(html.resolve()) or not destination.is_file():
         return say("link_no_file")
-    if fragment and destination.suffix == ".html" and fragment not in links_of(destination).anchors:
+    if fragment and destination.suffix == ".html" and fragment not in site(destination).anchors:
         return say("link_no_anchor", anchor=fragment)
     return None

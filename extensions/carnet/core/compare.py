@@ -96,6 +96,11 @@ class Verdict:
     expected: list[str] = field(default_factory=list)
     got: list[str] = field(default_factory=list)
 
+    @classmethod
+    def stored(cls, verdict: Mapping[str, Any]) -> Verdict:
+        """The verdict kept in the build's records (``carnet-browser.json``, the build report)."""
+        return cls(verdict["status"], verdict.get("cell"), verdict.get("detail", ""))
+
     def message(self, language: str | None = None) -> str:
         """One line for the terminal: ``fails, cell 1: threads (…)``."""
         status = translate(language, f"status.browser.{self.status}")

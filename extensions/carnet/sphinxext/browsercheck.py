@@ -234,7 +234,7 @@ def check_pages(app: Sphinx, env: BuildEnvironment) -> None:
     # Only a failure warns (a `--strict` build stops); a difference is reported by `carnet check`.
     for name, verdict in sorted(results.items()):
         if verdict["status"] == "fails":
-            message = Verdict(verdict["status"], verdict.get("cell"), verdict.get("detail", "")).message(language)
+            message = Verdict.stored(verdict).message(language)
             said = translate(language, "browser.fails", message=message)
             LOGGER.warning(
                 f"{said} [carnet.browser]",
