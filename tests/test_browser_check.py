@@ -14,7 +14,7 @@ import sys
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import Build, copy_book
+from conftest import Build, carnet_build, copy_book
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +36,39 @@ def test_check_names_the_page_that_fails_in_the_browser_with_its_cell_and_cause(
     statuses = {page: verdict["status"] for page, verdict in report["browser"].items()}
     assert statuses == {"donnees": "same", "valeurs": "same", "fils": "fails", "saisie": "skipped"}
     assert report["execution"]["failures"] == [], "the same pages all run at build time"
+
+
+@pytest.mark.slow
+def test_the_started_pyodide_is_kept_in_the_cache_and_never_published(checked: Build):
+    from carnet.assets.npm import cache_root
+
+    assert list((cache_root() / "runtime").glob("pyodide-*.snapshot-node*.bin")), "the next check starts from it"
+    assert not [path for path in checked.staging.rglob("*") if "snapshot" in path.name]
+
+
+@pytest.mark.slow
+def test_with_in_build_the_build_proves_the_pages_and_check_has_nothing_left(tmp_path):
+    book = copy_book("browser", tmp_path)
+    config = book / "_config.yml"
+    config.write_text(config.read_text() + "    carnet:\n      check:\n        in_build: true\n")
+    built = carnet_build(book)
+    assert built.returncode == 0, built.output[-3000:]
+    assert "fils.md: WARNING: dans le navigateur, échoue, cellule 1" in built.output, built.output[-3000:]
+    status = BeautifulSoup((built.html / "statut.html").read_text(), "html.parser")
+    cells = [row.select("td")[-1].get_text(strip=True) for row in status.select("#carnet-status-table tbody tr")]
+    assert "identique" in cells and any(cell.startswith("échoue — cellule 1") for cell in cells), cells
+    proc = subprocess.run(
+        [sys.executable, "-m", "carnet", "check", "--verbose", str(book)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
+        timeout=900,
+    )
+    output = proc.stdout + proc.stderr
+    report = json.loads((book / "_build/carnet-check.json").read_text())
+    statuses = {page: verdict["status"] for page, verdict in report["browser"].items()}
+    assert statuses == {"donnees": "same", "valeurs": "same", "fils": "fails", "saisie": "skipped"}, output[-3000:]
+    assert "Pyodide started" not in output, "every verdict came from the build"
 
 
 @pytest.mark.slow

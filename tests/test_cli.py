@@ -93,6 +93,9 @@ def test_new_course_builds_and_checks(course: Path, course_build: subprocess.Com
     assert checked.returncode == 0, checked.stdout + checked.stderr
     report = json.loads((course / "_build/carnet-check.json").read_text())
     assert report["ok"] is True and report["execution"]["pages"] == 2
+    # The pages the build left unchanged got their browser verdicts from the check, at its end.
+    statuses = {verdict["status"] for verdict in report["browser"].values()}
+    assert statuses and "unchecked" not in statuses, report["browser"]
 
 
 def test_new_refuses_a_non_empty_folder(course: Path):

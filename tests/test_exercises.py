@@ -38,6 +38,19 @@ def test_check_proves_each_exercise_solution_passes_and_starter_fails(tmp_path):
     assert "faux: exercise 1 (cell 3): the solution fails its tests: AssertionError: le double de 5 vaut 10" in output
     assert "faux: exercise 2 (cell 5): the starter passes its tests, so they check nothing" in output
     assert "bons:" not in output.split("exercises:")[1]
+    # The proofs are kept, keyed by what they depend on: a check proves again only the pages that changed.
+    store = book / "_build" / "carnet-proofs.json"
+    kept = json.loads(store.read_text())
+    assert set(kept) == {"bons", "faux"}
+    for page in kept.values():
+        page["starters"] = ["a proof kept from the last check"]
+    store.write_text(json.dumps(kept))
+    faux = book / "faux.md"
+    faux.write_text(faux.read_text().replace("def triple(n):", "def triple(n):  # modifiée"))
+    again = carnet("check", "--no-browser", str(book), cwd=book)
+    output = again.stdout + again.stderr
+    assert "bons: a proof kept from the last check" in output, "unchanged: not proven again"
+    assert "faux: a proof kept" not in output and "faux: exercise 2 (cell 5): the starter passes" in output
 
 
 def _hand_in(reference: dict, folder: Path, name: str, answer: str) -> None:

@@ -86,15 +86,16 @@ def run_sphinx(
     strict: bool = False,
     fresh: bool = False,
     progress: dict[str, str] | None = None,
-    browser_check: bool = False,
+    check: str = "",
     jobs: int | None = None,
 ) -> int:
     """Run Jupyter Book's Sphinx build into the staging folder; return its exit status.
 
     With ``progress`` (labels for the steps), Sphinx's own status output is condensed to one line
-    per step; warnings and errors are always printed in full. ``browser_check`` runs every page in
-    the browser's runtime too (``carnet check``). ``jobs`` processes read and execute pages (default:
-    one per core).
+    per step; warnings and errors are always printed in full. ``check``: ``"all"`` proves every page
+    in the browser's runtime and every exercise (``carnet check``), ``"no-browser"`` the exercises
+    only; by default, as the book's ``carnet.check.in_build`` says. ``jobs`` processes read and
+    execute pages (default: one per core).
     """
     from jupyter_book.sphinx import build_sphinx
 
@@ -110,7 +111,7 @@ def run_sphinx(
                 "external_toc_path": paths.toc.as_posix(),
                 "latex_individualpages": False,
                 **({"nitpicky": True} if strict else {}),
-                **({"carnet_browser_check": True} if browser_check else {}),
+                **({"carnet_check": check} if check else {}),
                 **({"carnet_student": True} if paths.edition == "student" else {}),
                 **(shard_overrides(paths) if paths.shard else {}),
             },

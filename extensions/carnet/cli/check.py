@@ -5,8 +5,11 @@
 2. every internal link and anchor of the result leads somewhere (:mod:`.linkcheck`);
 3. every "try it" link resolves to the JupyterLite app and to a notebook in its contents;
 4. Binder's environment declares every third-party module the pages import;
-5. every exercise's solution passes its tests and its starter fails them (:mod:`.proof`);
+5. every exercise's solution passes its tests and its starter fails them (:mod:`carnet.sphinxext.proofs`);
 6. every page runs in the browser's Pyodide as it does in the book (:mod:`carnet.sphinxext.browsercheck`).
+
+The build proves 5 and 6 while it writes the pages and keeps what it found: after a build,
+``carnet check`` proves only what changed since.
 """
 
 from __future__ import annotations
@@ -22,11 +25,10 @@ from urllib.parse import parse_qs, urlsplit
 from ..core.compare import Verdict
 from ..core.i18n import messages
 from ..core.paths import BookPaths
-from .book import book_paths, book_settings, published_path
-from .build import default_jobs, run_sphinx
+from .book import book_paths, published_path
+from .build import run_sphinx
 from .language import cli_language, say
 from .linkcheck import ParsedSite, broken_links
-from .proof import exercise_problems
 
 #: The verdicts of the browser check (see carnet.core.compare), as the summary counts them.
 BROWSER_STATUSES = ("same", "differs", "fails", "offline", "skipped")
@@ -55,7 +57,7 @@ def run_check(
 ) -> dict[str, Any]:
     """Build and check the book; return the full result (``ok`` is the verdict)."""
     paths.build_report.unlink(missing_ok=True)
-    status = run_sphinx(paths, progress=progress, browser_check=browser, jobs=jobs)
+    status = run_sphinx(paths, progress=progress, check="all" if browser else "no-browser", jobs=jobs)
     report = json.loads(paths.build_report.read_text(encoding="utf-8")) if paths.build_report.is_file() else None
     result: dict[str, Any] = {
         "book": str(paths.source),
@@ -69,15 +71,13 @@ def run_check(
         "settings": report["settings"] if report else [],
         "binder": report["binder"] if report else [],
         "browser": report.get("browser", {}) if report else {},
+        "exercises": report["exercises"] if report else {"count": 0, "problems": []},
     }
-    result["exercises"] = {"count": 0, "problems": []}
-    if report is not None:
-        if paths.shard is None or paths.shard[0] == 1:  # the whole site's links, checked by one share only
-            site = ParsedSite(paths.staging)
-            result["links"] = [link.message() for link in broken_links(site, published_path(paths))]
-            result["launch"] = launch_problems(site)
-        count, problems = exercise_problems(paths, report["notebooks"], book_settings(paths), jobs or default_jobs())
-        result["exercises"] = {"count": count, "problems": problems}
+    # The whole site's links, checked by one share only.
+    if report is not None and (paths.shard is None or paths.shard[0] == 1):
+        site = ParsedSite(paths.staging)
+        result["links"] = [link.message() for link in broken_links(site, published_path(paths))]
+        result["launch"] = launch_problems(site)
     result["ok"] = bool(
         status == 0
         and report is not None

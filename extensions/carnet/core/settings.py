@@ -176,6 +176,17 @@ class ExercisesConfig(ExerciseRules):
 
 
 @dataclass(frozen=True)
+class CheckConfig:
+    """``carnet.check``: what ``carnet check`` proves beyond the build, and when."""
+
+    in_build: bool = setting(
+        False,
+        "prove during every build, in the background, what carnet check proves: each page run in Pyodide under "
+        "Node (the status page shows it) and each exercise's starter; then carnet check has nothing left to run",
+    )
+
+
+@dataclass(frozen=True)
 class CarnetConfig:
     """``carnet``: every Carnet setting of a book."""
 
@@ -184,6 +195,7 @@ class CarnetConfig:
     runtime: RuntimeConfig = field(default_factory=RuntimeConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
     exercises: ExercisesConfig = field(default_factory=ExercisesConfig)
+    check: CheckConfig = field(default_factory=CheckConfig)
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from .mathjax import setup_mathjax
 from .pagefiles import setup_pagefiles
 from .pages import setup_pages
 from .parallel import setup_parallel
+from .proofs import setup_proofs
 from .report import setup_report
 from .shard import setup_shard
 from .site import setup_site
@@ -61,5 +62,6 @@ def setup_extension(app: Sphinx) -> None:
     setup_binder(app)
     setup_live(app)
     setup_browsercheck(app)
+    setup_proofs(app)
     setup_site(app)
     setup_report(app)

@@ -1,6 +1,6 @@
 """Every page proven to run in the reader's browser: the browser check.
 
-After the pages are executed (``env-updated``), each page with Run buttons runs again in the Pyodide
+Once the pages are executed (``env-updated``), each page with Run buttons runs again in the Pyodide
 runtime the book serves, under Node (:file:`browser_check.mjs`): one runtime for every page, each
 page in a fresh namespace and a folder holding exactly the files the book publishes for it. Its
 outputs are compared with the build's (:mod:`carnet.core.compare`): **same**, **differs**, **fails**
@@ -8,9 +8,11 @@ or **offline** (packages the machine could not download). Verdicts are kept in
 ``_build/carnet-browser.json``, keyed by what they depend on, so a page is checked again only when
 it, its files, the runtime or Carnet's runtime helper change.
 
-``carnet check`` runs it (``carnet_browser_check``) and fails when a page fails; ``carnet build``
-only reuses verdicts still valid and warns about pages that fail. The status page shows the verdicts. A page marked
-``carnet: {browser: false}`` is not run: its readers are told why (see :mod:`.live`).
+Node runs the pages in the background while Sphinx writes them. ``carnet check`` runs the pages
+without a valid verdict and fails when a page fails. With ``carnet.check.in_build``, every build
+does it too when Node is installed: the status page shows the verdicts and ``carnet check`` after
+a build has nothing left to run. A page marked ``carnet: {browser: false}`` is not run: its readers are told why (see
+:mod:`.live`).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -39,7 +42,7 @@ from ..core.i18n import author_language, messages, translate
 from ..core.urls import RUNTIME_PATH
 from .config import carnet_config
 from .live import browser_refused, live_pages, pyodide_page
-from .pagefiles import folder_files, page_folder
+from .pagefiles import folder_files, page_folder, stamp_files
 from .pages import notebook_pages
 from .statics import STATIC
 
@@ -47,11 +50,19 @@ LOGGER = logging.getLogger(__name__)
 RUNNER = Path(__file__).with_name("browser_check.mjs")
 #: Seconds Node may take to start Pyodide before the first cell.
 START_BUDGET = 120
+#: The verdicts kept between builds, beside the site.
+STORE = "carnet-browser.json"
 
 
 def verdicts(env: BuildEnvironment) -> dict[str, dict[str, Any]]:
     """The browser verdict of each checked page (as stored: ``status``, ``cell``, ``detail``…)."""
     return getattr(env, "carnet_browser", {})
+
+
+def verdicts_pending(app: Sphinx) -> bool:
+    """Whether Node is checking pages now: their verdicts come in at the end of the build."""
+    checking = getattr(app, "carnet_checking", None)
+    return bool(checking and checking[0] is not None)
 
 
 def browser_pages(app: Sphinx) -> tuple[list[str], list[str]]:
@@ -82,9 +93,7 @@ def _job_page(app: Sphinx, docname: str) -> dict[str, Any] | None:
     files = [[name.removeprefix(prefix), str(srcdir / name)] for name in folder_files(app, folder)]
     digest = hashlib.sha256()
     digest.update(json.dumps([[cell.source, cell.get("outputs", [])] for cell in cells], sort_keys=True).encode())
-    for name, path in files:
-        stat = Path(path).stat()
-        digest.update(f"{name}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+    stamp_files(digest, files)
     return {
         "page": docname,
         "folder": folder,
@@ -109,14 +118,21 @@ def _forward_lines(stream: Any, lines: queue.Queue[str | None]) -> None:
     lines.put(None)
 
 
-def start_node(runtime: Path) -> subprocess.Popen:
-    """Node with Pyodide starting (about 4 s), waiting for its pages on stdin.
+def start_node(root: Path) -> subprocess.Popen:
+    """Node with the runtime in ``root`` starting, waiting for its pages on stdin.
 
-    Its error output goes to a file: a pipe nobody reads until the end could fill and stop it.
+    Pyodide starts in about 0.6 s from a memory snapshot, kept beside ``root`` in Carnet's cache
+    (never inside: ``root`` is published); the first check takes 5 s and writes it. Node's error
+    output goes to a file: a pipe nobody reads until the end could fill and stop it.
     """
     errors = tempfile.TemporaryFile(mode="w+")
+    snapshot = root.with_name(f"{root.name}.snapshot")
     process = subprocess.Popen(
-        ["node", str(RUNNER), str(runtime)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors, text=True
+        ["node", str(RUNNER), str(root / RUNTIME_PATH), str(snapshot)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=errors,
+        text=True,
     )
     process.carnet_errors = errors
     return process
@@ -136,12 +152,18 @@ def _read_errors(process: subprocess.Popen) -> str:
 
 
 def _run_node(
-    runtime: Path, texts: dict[str, str], pages: list[dict[str, Any]], budget: float, started: Any = None
+    root: Path,
+    texts: dict[str, str],
+    pages: list[dict[str, Any]],
+    budget: float,
+    started: Any,
+    note: Callable[[str], None],
 ) -> dict[str, Any]:
     """Run ``pages`` under Node; return ``{page: cells}`` or ``{page: Verdict}`` when a page hung.
 
-    ``started``: a Node already starting (:func:`start_node`). A page whose cell runs longer than
-    ``budget`` seconds ends Node; the remaining pages run in a new one.
+    ``started``: a Node already starting (:func:`start_node`), or ``None``. A page whose cell runs
+    longer than ``budget`` seconds ends Node; the remaining pages run in a new one. ``note`` receives
+    a line per page (its time).
     """
     results: dict[str, Any] = {}
     remaining = list(pages)
@@ -151,7 +173,7 @@ def _run_node(
             "messages": texts,
             "pages": [{key: page[key] for key in ("page", "folder", "files", "cells")} for page in remaining],
         }
-        process, started = started or start_node(runtime), None
+        process, started = started or start_node(root), None
         lines: queue.Queue[str | None] = queue.Queue()
         threading.Thread(target=_forward_lines, args=(process.stdout, lines), daemon=True).start()
         try:
@@ -171,10 +193,10 @@ def _run_node(
                 break
             message = json.loads(line)
             if "started" in message:
-                LOGGER.info(f"browser check: Pyodide started in {message['started']:.1f} s")
+                note(f"browser check: Pyodide started in {message['started']:.1f} s")
             elif "cells" in message:
                 results[message["page"]] = message["cells"]
-                LOGGER.info(f"browser check: {message['page']} in {message['seconds']:.1f} s")
+                note(f"browser check: {message['page']} in {message['seconds']:.1f} s")
             else:
                 current, deadline = (message["page"], message["cell"]), time.monotonic() + budget
         process.wait()
@@ -188,13 +210,29 @@ def _run_node(
     return results
 
 
-def check_pages(app: Sphinx, env: BuildEnvironment) -> None:
-    """Give each page its verdict: reused when still valid, or (for ``carnet check``) measured now."""
+def wanted(app: Sphinx) -> bool:
+    """Whether this build checks its pages in the browser: ``carnet check`` does; a build, by the setting."""
+    mode = app.config.carnet_check
+    return mode == "all" or (mode == "" and carnet_config(app).check.in_build)
+
+
+def can_run(app: Sphinx) -> bool:
+    """Whether this build runs the browser check: wanted, a hosted runtime, and Node."""
+    settings = carnet_config(app)
+    return bool(wanted(app) and settings.live.enabled and settings.runtime.source == "self" and shutil.which("node"))
+
+
+def start_checks(app: Sphinx, env: BuildEnvironment) -> None:
+    """Reuse each verdict still valid; start checking the other pages in the background.
+
+    Node runs them while Sphinx writes the pages (one core writes, Node takes the other); the status
+    page, written meanwhile, is written again once the verdicts are in (see :func:`finish_checks`).
+    """
     settings = carnet_config(app)
     if app.builder.format != "html" or not settings.live.enabled:
         return
     pages, skipped = browser_pages(app)
-    store = Path(app.outdir).parent / "carnet-browser.json"
+    store = Path(app.outdir).parent / STORE
     try:
         kept = json.loads(store.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -205,60 +243,79 @@ def check_pages(app: Sphinx, env: BuildEnvironment) -> None:
     results.update({name: {"status": "unchecked"} for name in pages})  # until a verdict is known
     todo = []
     for job in jobs:
-        key = f"{shared}:{job['fingerprint']}"
-        if kept.get(job["page"], {}).get("key") == key:
+        job["key"] = f"{shared}:{job['fingerprint']}"
+        if kept.get(job["page"], {}).get("key") == job["key"]:
             results[job["page"]] = kept[job["page"]]
-        elif app.config.carnet_browser_check:
+        elif wanted(app):
             todo.append(job)
-    runtime = runtime_root(settings.runtime) / RUNTIME_PATH
+    env.carnet_browser = results
     early, app.carnet_browser_node = getattr(app, "carnet_browser_node", None), None
-    language = author_language(app.config.language)
+    texts = {key.removeprefix("live."): value for key, value in messages(app.config.language, "live.").items()}
+    ran: dict[str, Any] = {}
+    worker, notes = None, []
     if todo and can_run(app):
-        texts = {key.removeprefix("live."): value for key, value in messages(app.config.language, "live.").items()}
-        ran = _run_node(runtime, texts, todo, float(app.config.nb_execution_timeout), early)
-        for job in todo:
-            did_not_run = Verdict("fails", None, translate(language, "browser.cause.did_not_run"))
-            outcome = ran.get(job["page"], did_not_run)
-            verdict = (
-                outcome if isinstance(outcome, Verdict) else compare_page(job["expected"], outcome, texts, language)
-            )
-            results[job["page"]] = {**asdict(verdict), "key": f"{shared}:{job['fingerprint']}"}
+        root = runtime_root(settings.runtime)
+        budget = float(app.config.nb_execution_timeout)
+        # The thread prints nothing: its lines wait for the main thread (no console write races a fork).
+        worker = threading.Thread(
+            target=lambda: ran.update(_run_node(root, texts, todo, budget, early, notes.append)),
+            name="carnet-browser-check",
+            daemon=True,
+        )
+        worker.start()
     else:
         _stop(early)
-    if todo and not can_run(app):
+    app.carnet_checking = (worker, ran, todo, texts, store, notes)
+
+
+def finish_checks(app: Sphinx, exception: Exception | None) -> None:
+    """Wait for the verdicts, keep them for the next build and warn about each page that fails."""
+    worker, ran, todo, texts, store, notes = getattr(app, "carnet_checking", None) or (None, {}, [], {}, None, [])
+    if store is None:
+        return
+    app.carnet_checking = None
+    if worker is not None:
+        worker.join()
+    for note in notes:
+        LOGGER.info(note)
+    language = author_language(app.config.language)
+    results = verdicts(app.env)
+    for job in todo if worker is not None else []:
+        did_not_run = Verdict("fails", None, translate(language, "browser.cause.did_not_run"))
+        outcome = ran.get(job["page"], did_not_run)
+        verdict = outcome if isinstance(outcome, Verdict) else compare_page(job["expected"], outcome, texts, language)
+        results[job["page"]] = {**asdict(verdict), "key": job["key"]}
+    app.carnet_late_verdicts = bool(ran)
+    if todo and worker is None and app.config.carnet_check == "all":
+        settings = carnet_config(app)
         why = translate(language, "browser.why_cdn" if settings.runtime.source != "self" else "browser.why_node")
         said = translate(language, "browser.not_run", why=why)
         LOGGER.warning(f"{said} [carnet.browser]", type="carnet", subtype="browser")
-    env.carnet_browser = results
     store.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
     # Only a failure warns (a `--strict` build stops); a difference is reported by `carnet check`.
     for name, verdict in sorted(results.items()):
         if verdict["status"] == "fails":
             message = Verdict.stored(verdict).message(language)
             said = translate(language, "browser.fails", message=message)
-            LOGGER.warning(
-                f"{said} [carnet.browser]",
-                location=name,
-                type="carnet",
-                subtype="browser",
-            )
+            LOGGER.warning(f"{said} [carnet.browser]", location=name, type="carnet", subtype="browser")
 
 
-def can_run(app: Sphinx) -> bool:
-    """Whether this build runs the browser check: asked for, a hosted runtime, and Node."""
-    settings = carnet_config(app)
-    return bool(
-        app.config.carnet_browser_check
-        and settings.live.enabled
-        and settings.runtime.source == "self"
-        and shutil.which("node")
-    )
+def start_early(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Start Pyodide under Node (it takes seconds) while the pages are read and executed.
+
+    ``carnet check`` starts it at once. A build that checks its pages starts it only when pages are
+    read: a rebuild that changed nothing has nothing to check (a page whose files alone changed
+    starts Node once its check is known to be needed, see :func:`start_checks`).
+    """
+    if app.builder.format != "html" or getattr(app, "carnet_browser_node", None) or not can_run(app):
+        return
+    if app.config.carnet_check == "all" or docnames:
+        app.carnet_browser_node = start_node(runtime_root(carnet_config(app).runtime))
 
 
-def start_early(app: Sphinx) -> None:
-    """Start Pyodide under Node while the pages are read and executed (it takes seconds)."""
-    if app.builder.format == "html" and can_run(app):
-        app.carnet_browser_node = start_node(runtime_root(carnet_config(app).runtime) / RUNTIME_PATH)
+def start_for_check(app: Sphinx) -> None:
+    """``carnet check`` starts Node as soon as the runtime is ready, whatever the build reads."""
+    start_early(app, app.env, [])
 
 
 def _stop(process: Any) -> None:
@@ -273,9 +330,15 @@ def stop_early(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup_browsercheck(app: Sphinx) -> None:
-    """Check pages in the browser's runtime once they are executed."""
-    app.add_config_value("carnet_browser_check", False, "", types=[bool])
+    """Check pages in the browser's runtime once they are executed, while the pages are written.
+
+    ``carnet_check``: ``""`` (a build: as ``carnet.check.in_build`` says), ``"all"`` (``carnet
+    check``: always, or a warning says why not) or ``"no-browser"`` (``carnet check --no-browser``).
+    """
+    app.add_config_value("carnet_check", "", "", types=[str])
     # After the runtime is prepared (builder-inited, see .live).
-    app.connect("builder-inited", start_early, priority=900)
-    app.connect("env-updated", check_pages)
+    app.connect("builder-inited", start_for_check, priority=900)
+    app.connect("env-before-read-docs", start_early, priority=900)
+    app.connect("env-updated", start_checks)
+    app.connect("build-finished", finish_checks, priority=800)
     app.connect("build-finished", stop_early)

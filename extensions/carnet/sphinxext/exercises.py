@@ -1,7 +1,7 @@
 """Exercises in the page: the pupil sees the starter, checks it, and gets hints and the solution as ruled.
 
 The build executes each page as the author wrote it (full solutions, all tests: that is the proof
-``carnet check`` relies on, see :mod:`carnet.cli.proof`). Once the page is read, its doctree is
+``carnet check`` relies on, see :mod:`.proofs`). Once the page is read, its doctree is
 changed before anything is written from it:
 
 - an ``exercise-answer`` cell shows its starter code and none of the solution's outputs; an

@@ -10,7 +10,9 @@ execution wrote (see :func:`.execution.byproducts`). They are published once, un
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
@@ -85,3 +87,10 @@ def folder_files(app: Sphinx, folder: str) -> dict[str, Path]:
             files[relative.as_posix()] = path
         cache[folder] = files
     return cache[folder]
+
+
+def stamp_files(digest: Any, files: Iterable[tuple[str, Path]]) -> None:
+    """Add each file's name, size and modification time to ``digest``: what a verdict on them depends on."""
+    for name, path in files:
+        stat = Path(path).stat()
+        digest.update(f"{name}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())

@@ -19,6 +19,7 @@ from .binder import binder_problems
 from .browsercheck import verdicts
 from .execution import executed_now, failures_of
 from .pages import notebook_pages, page_problems
+from .proofs import proofs
 
 
 def build_report(app: Sphinx) -> dict[str, Any]:
@@ -36,6 +37,7 @@ def build_report(app: Sphinx) -> dict[str, Any]:
         "settings": [{"page": name, "message": problem} for name, problem in sorted(page_problems(env).items())],
         "binder": [{"page": name, "modules": modules} for name, modules in sorted(binder_problems(env).items())],
         "browser": verdicts(env),
+        "exercises": proofs(env),
         "html": str(app.outdir),
     }
 

@@ -19,7 +19,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
 from ..core.i18n import translate
-from .browsercheck import verdicts
+from .browsercheck import verdicts, verdicts_pending
 from .execution import failures_of
 
 
@@ -166,9 +166,41 @@ class StatusPostTransform(SphinxPostTransform):
             node.replace_self(status_table(self.env, self.env.docname))
 
 
+def note_pages_changed(app: Sphinx, env: BuildEnvironment, added: set, changed: set, removed: set) -> list[str]:
+    """Remember whether this build reads or removes any page (then its table may change)."""
+    app.carnet_pages_changed = bool(added or changed or removed)
+    return []
+
+
+def note_pages_read(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Pages other extensions asked to read again count too."""
+    app.carnet_pages_changed = getattr(app, "carnet_pages_changed", False) or bool(docnames)
+
+
 def rewrite_status_pages(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """Status pages are rewritten on every build, since any page may have been executed again."""
+    """Write the status pages again when a page was read (and maybe executed) or removed, or a verdict changed.
+
+    A rebuild that changed nothing writes no page: not the status page, nor the pages whose
+    table of contents holds it. With browser verdicts to come, it is written now and again once they
+    are in (:func:`write_late_verdicts`).
+    """
+    shown = verdicts(env)
+    unchanged = not getattr(app, "carnet_pages_changed", True) and shown == getattr(env, "carnet_status_shown", None)
+    if unchanged and not verdicts_pending(app):
+        return []
+    env.carnet_status_shown = dict(shown)
     return sorted(status_pages(env))
+
+
+def write_late_verdicts(app: Sphinx, exception: Exception | None) -> None:
+    """Write the status pages again when browser verdicts came in after them (see :mod:`.browsercheck`)."""
+    if exception is not None or not getattr(app, "carnet_late_verdicts", False):
+        return
+    app.env.carnet_status_shown = dict(verdicts(app.env))
+    for docname in sorted(status_pages(app.env)):
+        doctree = app.env.get_and_resolve_doctree(docname, app.builder)
+        app.builder.write_doc_serialized(docname, doctree)
+        app.builder.write_doc(docname, doctree)
 
 
 def setup_status(app: Sphinx) -> None:
@@ -177,4 +209,8 @@ def setup_status(app: Sphinx) -> None:
     app.add_directive("carnet-status", StatusDirective)
     app.add_post_transform(StatusPostTransform)
     app.add_env_collector(StatusPageCollector)
-    app.connect("env-updated", rewrite_status_pages)
+    app.connect("env-get-outdated", note_pages_changed)
+    app.connect("env-before-read-docs", note_pages_read)
+    # After the browser verdicts are known (see .browsercheck).
+    app.connect("env-updated", rewrite_status_pages, priority=600)
+    app.connect("build-finished", write_late_verdicts, priority=850)
