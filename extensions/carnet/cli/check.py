@@ -46,9 +46,9 @@ def launch_problems(site: ParsedSite) -> list[str]:
             notebook = parse_qs(parts.query).get("path", [""])[0]
             lite_root = posixpath.dirname(posixpath.dirname(app))
             if not (html / app).is_file():
-                problems.append(f"{relative}: the try-it link leads to {app}, which does not exist")
+                problems.append(say("launch_no_app", page=relative, app=app))
             elif not notebook or not (html / lite_root / "files" / notebook).is_file():
-                problems.append(f"{relative}: the try-it link opens {notebook!r}, absent from the JupyterLite contents")
+                problems.append(say("launch_no_notebook", page=relative, notebook=repr(notebook)))
     return problems
 
 

@@ -158,12 +158,13 @@ def _run_node(
     budget: float,
     started: Any,
     note: Callable[[str], None],
+    language: str,
 ) -> dict[str, Any]:
     """Run ``pages`` under Node; return ``{page: cells}`` or ``{page: Verdict}`` when a page hung.
 
     ``started``: a Node already starting (:func:`start_node`), or ``None``. A page whose cell runs
     longer than ``budget`` seconds ends Node; the remaining pages run in a new one. ``note`` receives
-    a line per page (its time).
+    a line per page (its time); verdicts are worded in ``language``.
     """
     results: dict[str, Any] = {}
     remaining = list(pages)
@@ -187,7 +188,8 @@ def _run_node(
                 line = lines.get(timeout=max(deadline - time.monotonic(), 0.01))
             except queue.Empty:
                 process.kill()
-                results[current[0]] = Verdict("fails", current[1], f"still running after {budget:.0f} s")
+                hung = translate(language, "browser.cause.still_running", seconds=f"{budget:.0f}")
+                results[current[0]] = Verdict("fails", current[1], hung)
                 break
             if line is None:
                 break
@@ -202,9 +204,9 @@ def _run_node(
         process.wait()
         stopped = [page for page in remaining if page["page"] not in results]
         if stopped == remaining:  # Node itself failed before any page ended
-            error = _node_error(_read_errors(process))
+            error = translate(language, "browser.cause.could_not_run", error=_node_error(_read_errors(process)))
             for page in stopped:
-                results[page["page"]] = Verdict("fails", None, f"the browser check could not run: {error}")
+                results[page["page"]] = Verdict("fails", None, error)
             break
         remaining = stopped
     return results
@@ -254,11 +256,12 @@ def start_checks(app: Sphinx, env: BuildEnvironment) -> None:
     ran: dict[str, Any] = {}
     worker, notes = None, []
     if todo and can_run(app):
+        language = author_language(app.config.language)
         root = runtime_root(settings.runtime)
         budget = float(app.config.nb_execution_timeout)
         # The thread prints nothing: its lines wait for the main thread (no console write races a fork).
         worker = threading.Thread(
-            target=lambda: ran.update(_run_node(root, texts, todo, budget, early, notes.append)),
+            target=lambda: ran.update(_run_node(root, texts, todo, budget, early, notes.append, language)),
             name="carnet-browser-check",
             daemon=True,
         )

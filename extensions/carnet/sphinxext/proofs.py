@@ -1,4 +1,4 @@
-"""Every exercise proven by the build: its solution passes its tests, its starter fails them.
+"""Every exercise proven: its solution passes its tests, its starter fails them.
 
 The build has already run each page as the author wrote it, full solutions and hidden tests
 included: a tests cell that raised there means the solution fails its own tests. The starter is
@@ -113,6 +113,11 @@ def _prove_starters(job: dict[str, Any], said: str) -> list[str]:
     ]
 
 
+def _outcome(job: dict[str, Any], starters: list[str]) -> dict[str, Any]:
+    """A page's proof as kept: its problems, those its starters showed apart (they are what is reused)."""
+    return {"count": job["count"], "key": job["key"], "problems": job["problems"] + starters, "starters": starters}
+
+
 def start_proofs(app: Sphinx, env: BuildEnvironment) -> None:
     """Reuse the proofs still valid; start proving the other pages' starters in the background.
 
@@ -131,23 +136,17 @@ def start_proofs(app: Sphinx, env: BuildEnvironment) -> None:
     results, pending = {}, []
     for job in filter(None, jobs):
         known = kept.get(job["page"], {})
-        if not job["key"] or known.get("key") == job["key"]:
-            results[job["page"]] = {key: job[key] for key in ("count", "key")} | {
-                "problems": job["problems"] + known.get("starters", []),
-                "starters": known.get("starters", []),
-            }
+        if not job["key"]:  # exercises written wrongly: nothing to prove
+            results[job["page"]] = _outcome(job, [])
+        elif known.get("key") == job["key"]:
+            results[job["page"]] = _outcome(job, known.get("starters", []))
         else:
             pending.append(job)
 
     def prove() -> None:
         with ThreadPoolExecutor(max_workers=max(1, app.parallel)) as pool:
             for job, found in zip(pending, pool.map(lambda job: _prove_starters(job, said), pending), strict=True):
-                results[job["page"]] = {
-                    "count": job["count"],
-                    "key": job["key"],
-                    "problems": job["problems"] + found,
-                    "starters": found,
-                }
+                results[job["page"]] = _outcome(job, found)
 
     worker = threading.Thread(target=prove, name="carnet-proofs", daemon=True)
     worker.start()
