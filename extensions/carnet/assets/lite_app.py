@@ -33,17 +33,15 @@ APP_INPUTS = (
     "jupytext",
     "jupyterlab-pygments",
     "jupyterlab-language-pack-fr-FR",
+    "jupyterlab-server",
 )
+#: The interface languages Carnet installs, by the file ``jupyter lite build`` must write for each.
+LANGUAGE_PACKS = {"jupyterlab-language-pack-fr-FR": "api/translations/fr_FR.json"}
 
 
 def app_key(settings: LaunchConfig) -> str:
     """A hash of everything the JupyterLite app depends on (versions and settings)."""
-    versions = {}
-    for name in APP_INPUTS:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = None
+    versions = {name: _installed(name) for name in APP_INPUTS}
     labextensions = sorted(
         str(path.relative_to(Path(sys.prefix)))
         for path in Path(sys.prefix, "share/jupyter/labextensions").glob("**/package.json")
@@ -56,6 +54,14 @@ def app_key(settings: LaunchConfig) -> str:
         "format": 2,  # bump when build_app changes what it writes
     }
     return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _installed(distribution: str) -> str | None:
+    """The installed version of ``distribution``, or None."""
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return None
 
 
 def build_app(settings: LaunchConfig) -> Path:
@@ -77,6 +83,9 @@ def build_app(settings: LaunchConfig) -> Path:
         if proc.returncode != 0 or not (output / LITE_JSON).is_file():
             tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-30:])
             raise AssetError(f"the JupyterLite build failed (exit {proc.returncode}):\n{tail}")
+        for pack, written in LANGUAGE_PACKS.items():
+            if _installed(pack) and not (output / written).is_file():  # JupyterLite skips packs without a word
+                raise AssetError(f"the JupyterLite build left out {pack} ({written}): is jupyterlab-server installed?")
         shutil.rmtree(output / "api" / "contents", ignore_errors=True)
         shutil.rmtree(output / "files", ignore_errors=True)
         move_into_cache(output, target, lambda folder: (folder / LITE_JSON).is_file())
