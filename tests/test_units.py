@@ -437,3 +437,42 @@ def test_shards_are_a_deterministic_partition_of_the_pages():
     for wrong in ("0/3", "4/3", "2", "a/b"):
         with pytest.raises(ValueError):
             parse_shard(wrong)
+
+
+def _run_cell(code: str, filename: str) -> BaseException:
+    """Run ``code`` as the page's runtime runs a cell (its lines in linecache under its pseudo file name)."""
+    import linecache
+
+    linecache.cache[filename] = (len(code), None, code.splitlines(keepends=True), filename)
+    try:
+        exec(compile(code, filename, "exec"), {})
+    except Exception as error:  # the error the page shows
+        return error
+    raise AssertionError("the cell did not fail")
+
+
+def test_a_recursion_that_never_ends_is_a_short_traceback_with_the_pupils_lines():
+    import importlib.util
+    from pathlib import Path
+
+    import carnet
+
+    source = Path(carnet.__file__).parent / "static" / "carnet_errors.py"
+    spec = importlib.util.spec_from_file_location("carnet_errors", source)
+    errors = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(errors)
+    error = _run_cell("def compte(n):\n    return compte(n - 1)\n\ncompte(3)\n", "<cellule 2>")
+    output = errors.error_output(error, "<cellule 2>")
+    lines = output["traceback"].splitlines()
+    assert output["ename"] == "RecursionError" and output["line"] == 2, "the deepest line of the cell"
+    assert len(lines) < 20, lines
+    assert "----> 4 compte(3)" in lines and lines.count("----> 2     return compte(n - 1)") == 3
+    assert any(line.startswith("  [Previous line repeated ") for line in lines)
+    # Two functions calling each other: no repeated line, so the middle frames are left out.
+    error = _run_cell("def a(n):\n    return b(n)\n\ndef b(n):\n    return a(n)\n\na(1)\n", "<cellule 3>")
+    assert "more frames ...]" in errors.error_output(error, "<cellule 3>")["traceback"]
+    assert errors.error_output(error, "<cellule 3>")["traceback"].count("---->") <= errors.FRAMES_SHOWN + 1
+    # Carnet's own modules are machinery; the book's helper modules, in the same home folder, are not.
+    assert errors.is_machinery("/home/pyodide/carnet_runtime.py")
+    assert not errors.is_machinery("/home/pyodide/book/mesoutils.py")
+    assert errors.is_machinery("/lib/python3.12/site-packages/IPython/core/interactiveshell.py")

@@ -30,8 +30,15 @@ class AssetError(CarnetError):
     """A browser asset could not be fetched or failed its integrity check."""
 
 
+#: Told the name of each tool that fetches or builds files as it starts (the cache missed them): the
+#: build's progress then says at once what it downloads, however fast the download turns out.
+TOOL_STARTED: list[Callable[[str], None]] = []
+
+
 def run_tool(command: list[str], what: str, **kwargs: object) -> subprocess.CompletedProcess:
     """Run a command that fetches or builds browser files; a time-out or a missing tool is an AssetError."""
+    for listener in TOOL_STARTED:
+        listener(what)
     try:
         return subprocess.run(command, capture_output=True, text=True, timeout=900, **kwargs)
     except subprocess.TimeoutExpired as err:

@@ -167,7 +167,8 @@ def write_lite_site(app: Sphinx, exception: Exception | None) -> None:
     cdn = pyodide_cdn(settings.runtime) if settings.runtime.source == "cdn" else None
     kernel = lite_kernel_settings(cdn, settings.launch.lite_dir)
     try:
-        with downloading(translate(author_language(app.config.language), "assets.jupyterlite")):
+        language = author_language(app.config.language)
+        with downloading(translate(language, "assets.jupyterlite"), language):
             app_dir = build_app(settings.launch)
     except AssetError as err:
         raise ExtensionError(str(err)) from err
@@ -175,10 +176,15 @@ def write_lite_site(app: Sphinx, exception: Exception | None) -> None:
     # Beside the site, named after it: `carnet build` and `jupyter-book build` write different sites.
     manifest = outdir.parent / f".carnet-manifest-{outdir.name}-lite.json"
     done = update_lite_site(outdir / settings.launch.lite_dir, manifest, app_dir, contents, kernel, app.config.language)
-    LOGGER.info(
-        f"[carnet] JupyterLite site: {len(contents)} files, app {'copied' if done['app'] else 'unchanged'}, "
-        f"contents {'updated' if done['files'] else 'unchanged'} ({time.perf_counter() - start:.2f} s)"
+    summary = translate(
+        language,
+        "lite.summary",
+        files=len(contents),
+        app=translate(language, "lite.app_copied" if done["app"] else "lite.app_unchanged"),
+        contents=translate(language, "lite.contents_updated" if done["files"] else "lite.contents_unchanged"),
+        seconds=f"{time.perf_counter() - start:.2f}",
     )
+    LOGGER.info(f"[carnet] JupyterLite site: {summary}")
 
 
 def refuse_a_lite_dir_over_pages(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:

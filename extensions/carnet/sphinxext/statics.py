@@ -19,7 +19,7 @@ from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
-from ..assets.npm import AssetError, cache_root
+from ..assets.npm import TOOL_STARTED, AssetError, cache_root
 from ..core.i18n import author_language, translate
 from ..core.progress import Ticker
 
@@ -38,7 +38,7 @@ def serve_static(app: Sphinx, what: str, prepare: Callable[[], Path], required: 
     language = author_language(app.config.language)
     what = translate(language, what)
     try:
-        with downloading(what):
+        with downloading(what, language):
             folder = prepare()
     except AssetError as err:
         raise ExtensionError(translate(language, "assets.failed", what=what, problem=err)) from err
@@ -49,8 +49,8 @@ def serve_static(app: Sphinx, what: str, prepare: Callable[[], Path], required: 
 
 
 @contextlib.contextmanager
-def downloading(what: str) -> Iterator[None]:
-    """While a first build fetches ``what`` into Carnet's cache, say so every 5 s, with the megabytes so far.
+def downloading(what: str, language: str) -> Iterator[None]:
+    """While a first build fetches ``what`` into Carnet's cache, say so as it starts, then every 5 s with the megabytes so far.
 
     A cached asset is ready at once and says nothing. The megabytes are what the cache's disk gained
     (read in constant time: walking the cache at every build would slow every rebuild).
@@ -58,14 +58,25 @@ def downloading(what: str) -> Iterator[None]:
     cache = cache_root()
     cache.mkdir(parents=True, exist_ok=True)
     before = shutil.disk_usage(cache).used
+    told: list[str] = []
+
+    def started(tool: str) -> None:
+        if not told:  # one line for what is fetched, whichever tools fetch it
+            told.append(tool)
+            LOGGER.info(f"[carnet] download: {what}")
 
     def say(step: object, seconds: float) -> None:
         grown = max(shutil.disk_usage(cache).used - before, 0) / 1e6
-        LOGGER.info(f"[carnet] download: {what} — {grown:.1f} MB, {seconds:.0f} s")
+        progress = translate(language, "assets.downloaded", what=what, size=f"{grown:.1f}", seconds=f"{seconds:.0f}")
+        LOGGER.info(f"[carnet] download: {progress}")
 
-    with Ticker(say, first=2, every=5) as ticker:
-        ticker.start(what)
-        yield
+    TOOL_STARTED.append(started)
+    try:
+        with Ticker(say, first=2, every=5) as ticker:
+            ticker.start(what)
+            yield
+    finally:
+        TOOL_STARTED.remove(started)
 
 
 def static_fingerprint() -> str:

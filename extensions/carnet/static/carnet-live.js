@@ -133,7 +133,7 @@ const cells = elements.map((element, index) => new LiveCell(element, index, keys
 if (cells.length) {
   cells[0].element.id ||= "carnet-first-cell";
   const skip = Object.assign(document.createElement("a"), { href: `#${cells[0].element.id}`, className: "carnet-skip", textContent: text.skipToCode });
-  skip.addEventListener("click", () => setTimeout(() => cells[0].pre.focus()));
+  skip.addEventListener("click", () => setTimeout(() => cells[0].focus()));
   document.body.prepend(skip);
 }
 

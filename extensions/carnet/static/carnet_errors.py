@@ -7,11 +7,20 @@ cell failed (the editor highlights it) and, for a ``NameError``, the missing nam
 to run the cells above when one of them defines it).
 """
 
+import itertools
 import linecache
 import traceback
 
-#: Frames from these files are Carnet's or Pyodide's machinery, never the reader's concern.
-MACHINERY = ("carnet_runtime.py", "carnet_check.py", "carnet_errors.py", "/_pyodide/", "/pyodide/", "/IPython/core/")
+#: Where Pyodide puts Carnet's modules, beside the book's files (``book/``: the reader's own helpers).
+HOME = "/home/pyodide/"
+#: Carnet's modules there: their frames are machinery, never the reader's concern.
+CARNET_FILES = ("carnet_runtime.py", "carnet_check.py", "carnet_errors.py", "carnet_mpl_backend.py")
+#: Pyodide's and IPython's machinery, anywhere outside that folder.
+MACHINERY = ("/_pyodide/", "/pyodide/", "/IPython/core/")
+#: Python's own rule: from the fourth identical frame in a row, a count replaces them.
+REPEATS_SHOWN = 3
+#: A traceback longer than this (mutual recursion…) keeps its first and last frames and says how many it left out.
+FRAMES_SHOWN = 20
 
 
 class PageLimit(Exception):
@@ -21,6 +30,13 @@ class PageLimit(Exception):
 def is_cell(filename):
     """Cells (and the page's other code) have pseudo file names: ``<cellule 3>``."""
     return filename.startswith("<") and filename.endswith(">")
+
+
+def is_machinery(filename):
+    """Whether a frame is Carnet's, Pyodide's or IPython's (a book's helper module in ``/home/pyodide/book`` is not)."""
+    if filename.startswith(HOME):
+        return filename[len(HOME) :] in CARNET_FILES
+    return any(part in filename for part in MACHINERY)
 
 
 def _frame(frame):
@@ -35,20 +51,35 @@ def _frame(frame):
     return "".join(lines)
 
 
+def _frames_text(frames):
+    """The frames as a pupil reads them: a recursion that never ends is a few lines, not 3,000.
+
+    As Python itself does, identical frames in a row after the third become
+    ``[Previous line repeated N more times]``; a traceback still longer keeps its first and last frames.
+    """
+    parts = []
+    for _, same in itertools.groupby(frames, key=lambda frame: (frame.filename, frame.lineno, frame.name)):
+        same = list(same)
+        parts.extend(_frame(frame) for frame in same[:REPEATS_SHOWN])
+        if len(same) > REPEATS_SHOWN:
+            more = len(same) - REPEATS_SHOWN
+            parts.append(f"  [Previous line repeated {more} more time{'s' if more > 1 else ''}]\n")
+    if len(parts) > FRAMES_SHOWN:
+        half = FRAMES_SHOWN // 2
+        parts = [*parts[:half], f"  [... {len(parts) - 2 * half} more frames ...]\n", *parts[-half:]]
+    return "".join(parts)
+
+
 def error_output(error, filename):
     """The ``error`` output of a cell named ``filename``: ename, evalue, traceback, line, name."""
-    frames = [
-        frame
-        for frame in traceback.extract_tb(error.__traceback__)
-        if not any(part in frame.filename for part in MACHINERY)
-    ]
+    frames = [frame for frame in traceback.extract_tb(error.__traceback__) if not is_machinery(frame.filename)]
     last = "".join(traceback.format_exception_only(type(error), error))
     if isinstance(error, PageLimit):
         text = str(error)
     elif isinstance(error, SyntaxError) or not frames:
         text = last
     else:
-        text = "Traceback (most recent call last):\n" + "".join(_frame(frame) for frame in frames) + last
+        text = "Traceback (most recent call last):\n" + _frames_text(frames) + last
     if isinstance(error, SyntaxError) and error.filename == filename:
         line = error.lineno
     else:

@@ -61,9 +61,10 @@ export class LiveCell {
     element.querySelector(".cell_input").before(bar);
     this.outputElement = document.createElement("div");
     this.outputElement.className = "carnet-output";
-    this.outputElement.dataset.stale = text.stale;
     this.outputElement.hidden = true;
     element.querySelector(".cell_input").after(this.outputElement);
+    // The output shown came from other code once the code is edited: said in words, not only dimmed.
+    for (const output of [this.outputElement, element.querySelector(".cell_output")]) output?.setAttribute("data-stale", text.stale);
 
     const saved = page.edits.load(key);
     if (saved !== null && saved !== this.original) this.pre.textContent = saved;
@@ -80,6 +81,11 @@ export class LiveCell {
     });
   }
 
+  /** Put the keyboard in the cell's code: the editor once it has loaded, else the <pre> it replaces. */
+  focus() {
+    (this.editor ?? this.pre).focus();
+  }
+
   get code() {
     return this.editor ? this.editor.getValue() : this.pre.textContent.replace(/\n$/, "");
   }
@@ -87,11 +93,13 @@ export class LiveCell {
   /** Turn the <pre> into an editor (``createEditor`` from editor.mjs, once CodeMirror has loaded). */
   upgrade(createEditor, CodeMirror) {
     if (this.editor) return;
+    const focused = document.activeElement === this.pre; // a keyboard reader is on this cell: they stay there
     this.editor = createEditor(CodeMirror, this.pre, this.code, {
       run: () => this.run(),
       change: () => this.store(),
       label: this.page.text.editorLabel,
     });
+    if (focused) this.editor.focus();
   }
 
   /** Number the lines of the <pre> as the editor will (no jump in look when it replaces it). */

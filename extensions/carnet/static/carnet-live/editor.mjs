@@ -2,6 +2,8 @@
 
 let loading = null;
 
+const MODIFIERS = new Set(["Shift", "Control", "Alt", "Meta"]);
+
 function addScript(src) {
   return new Promise((resolve, reject) => {
     const tag = document.createElement("script");
@@ -52,9 +54,10 @@ export function createEditor(CodeMirror, pre, value, { run, change, label }) {
     screenReaderLabel: label,
   });
   editor.on("keydown", (cm, event) => {
-    // After Escape, CodeMirror ignores Tab: the browser moves the focus on.
+    // After Escape, CodeMirror ignores Tab: the browser moves the focus on. Shift (for Shift+Tab)
+    // and the other modifiers are keys of their own: they keep the Escape.
     if (event.key === "Tab" && escaped) event.codemirrorIgnore = true;
-    else escaped = event.key === "Escape";
+    else if (!MODIFIERS.has(event.key)) escaped = event.key === "Escape";
   });
   editor.on("blur", () => (escaped = false));
   editor.on("change", change);
