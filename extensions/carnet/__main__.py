@@ -1,7 +1,5 @@
 """``python -m carnet``: the same as the ``carnet`` command."""
 
-import sys
+from .cli.main import command
 
-from .cli.main import main
-
-sys.exit(main())
+command()

@@ -8,7 +8,9 @@ and a non-zero exit, never a Python traceback.
 from __future__ import annotations
 
 import argparse
+import atexit
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -100,6 +102,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         except CarnetError as err:
             print(f"carnet: {err.text(cli_language())}", file=sys.stderr)
             return 2
+
+
+def command() -> None:
+    """The ``carnet`` command: :func:`main`, then an exit that skips the interpreter's teardown.
+
+    A build leaves a large heap (Sphinx's environment, doctrees, parsed notebooks): freeing it object
+    by object at exit took 0.9 s of a 12 s cold build of the sample course, and as much of a 2 s
+    rebuild. Every exit handler still runs (temporary folders, kernels, multiprocessing's
+    children) and the output is flushed; only freeing memory the system reclaims anyway is skipped.
+    """
+    status = main()
+    atexit._run_exitfuncs()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
 
 
 def run_language(args: argparse.Namespace) -> str | None:

@@ -189,8 +189,10 @@ def install_executor(app: Sphinx, env: BuildEnvironment, docnames: list[str]) ->
 
 
 def restore_executor(app: Sphinx, exception: Exception | None) -> None:
-    """Put myst-nb's own executor back, so that nothing outlives this build in the process."""
+    """Put myst-nb's own executor back, so that nothing outlives this build in the process (a kernel started ahead)."""
     for module, original in getattr(app, "carnet_replaced_executors", []):
+        if isinstance(module.single_nb_execution, Executor):
+            module.single_nb_execution.warm.discard()
         module.single_nb_execution = original
     app.carnet_replaced_executors = []
 

@@ -14,26 +14,18 @@ process it started (a ``subprocess.Popen`` left running by a cell) ends with it.
 
 from __future__ import annotations
 
-import contextlib
 import logging as pylogging
-import os
-import signal
-import subprocess
 import time
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from jupyter_cache.executors.utils import ExecutionResult
-from jupyter_client.manager import AsyncKernelManager
-from jupyter_core.paths import jupyter_runtime_dir
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
-from traitlets import default
 
 from ..core.failures import (
     PageFailure,
@@ -49,51 +41,11 @@ from ..core.notebooks import cap_outputs, execution_settings
 from ..core.progress import Ticker
 from ..core.settings import SettingError
 from ..core.snapshots import folder_state, written_since
+from .kernels import LocalSocketKernelManager, WarmKernel
 from .parallel import announce
 from .statics import STATIC
 
 LOGGER = logging.getLogger(__name__)
-
-
-class LocalSocketKernelManager(AsyncKernelManager):
-    """A kernel on Unix sockets, quiet in the console, and taking its child processes down with it.
-
-    Unix sockets in Jupyter's runtime folder instead of TCP ports: no port races between kernels
-    started back to back, and no "running over TCP without encryption" warning.
-    """
-
-    @default("transport")
-    def _default_transport(self) -> str:
-        return "ipc"
-
-    @default("ip")
-    def _default_ip(self) -> str:
-        folder = Path(jupyter_runtime_dir())
-        folder.mkdir(parents=True, exist_ok=True)
-        return str(folder / f"carnet-kernel-{uuid.uuid4().hex}")
-
-    #: The kernel's process group (its own session): every process a cell starts is in it.
-    process_group: int | None = None
-
-    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
-        """Start the kernel with its own output discarded (cells' output comes over its sockets)."""
-        kw.setdefault("stdout", subprocess.DEVNULL)
-        kw.setdefault("stderr", subprocess.DEVNULL)
-        await super()._async_launch_kernel(kernel_cmd, **kw)
-        self.process_group = getattr(self.provisioner, "pgid", None)
-
-    _launch_kernel = _async_launch_kernel
-
-    async def cleanup_resources(self, restart: bool = False) -> None:
-        """After the kernel is gone (shut down, timed out or dead), end every process left in its group.
-
-        nbclient always calls this; a kernel that died (``os._exit``) could not end its children itself.
-        """
-        await super().cleanup_resources(restart=restart)
-        group, self.process_group = self.process_group, None
-        if group and group != os.getpgrp():
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(group, signal.SIGKILL)
 
 
 class PageExecutionError(Exception):
@@ -122,6 +74,8 @@ class Executor:
         self.failed = failed
         self.wrote = wrote
         self._kernels: dict[str, str] | None = None
+        #: The next page's Python kernel, starting while this page runs.
+        self.warm = WarmKernel(str(env.srcdir))
 
     def kernels(self) -> dict[str, str]:
         """Installed kernels, looked up once per build."""
@@ -172,6 +126,7 @@ class Executor:
         setup = {"on_notebook_start": lambda notebook: prepare_python_kernel(client)} if python else {}
         client = NotebookClient(
             nb,
+            km=self.warm.take(choice.name) if python else None,
             kernel_name=choice.name,
             kernel_manager_class=LocalSocketKernelManager,
             timeout=timeout,
@@ -188,7 +143,9 @@ class Executor:
         detail = ""
         try:
             with watch:
-                client.execute()
+                if python:
+                    self.warm.start(choice.name)  # the next page's kernel starts while this one runs
+                client.execute(cleanup_kc=True)  # a kernel started ahead is shut down after its page too
         except CellTimeoutError as err:
             cause = f"TimeoutError: {translate(language, 'failure.timeout', timeout=timeout)}"
             stopped, detail = [self._at_cell(source, nb, running, cause)], str(err)
@@ -257,9 +214,18 @@ KERNEL_SETUP = "exec(compile({source!r}, 'carnet_turtle.py', 'exec'), {{'__name_
 
 
 async def prepare_python_kernel(client: NotebookClient) -> None:
-    """Set up a Python kernel as the book's pages expect it (silently: no output, no execution count)."""
+    """Set up a Python kernel as the book's pages expect it (silently: no output, no execution count).
+
+    It works in the page's folder: a kernel started ahead (see :mod:`.kernels`) started in the book's.
+    """
+    folder = client.resources.get("metadata", {}).get("path")
+    move = f"__import__('os').chdir({folder!r}); __import__('os').environ['PWD'] = {folder!r}\n" if folder else ""
     await client.kc.execute_interactive(
-        KERNEL_SETUP, silent=True, store_history=False, timeout=client.startup_timeout, output_hook=lambda msg: None
+        move + KERNEL_SETUP,
+        silent=True,
+        store_history=False,
+        timeout=client.startup_timeout,
+        output_hook=lambda msg: None,
     )
 
 

@@ -1,8 +1,8 @@
 """Execute pages on every core: Sphinx's parallel read, with the executions spread and the progress live.
 
 ``carnet build -j N`` runs Sphinx with N processes. Each reads (and so executes) its share of the
-pages, one kernel at a time: at most N kernels are alive, and while one process starts a kernel the
-other runs cells. Everything Carnet records while executing lives in the environment and is merged
+pages, one page at a time, with the next page's kernel starting meanwhile (see :mod:`.kernels`): at
+most 2N kernels are alive, N of them running cells. Everything Carnet records while executing lives in the environment and is merged
 back by its collectors, so failures, times and by-products are the same as in a serial build.
 
 Two things make this work well:

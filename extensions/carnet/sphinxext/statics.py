@@ -50,7 +50,7 @@ def serve_static(app: Sphinx, what: str, prepare: Callable[[], Path], required: 
 
 @contextlib.contextmanager
 def downloading(what: str, language: str) -> Iterator[None]:
-    """While a first build fetches ``what`` into Carnet's cache, say so as it starts, then every 5 s with the megabytes so far.
+    """While a first build fetches ``what`` into Carnet's cache, say so as it starts, then every 5 s with its megabytes.
 
     A cached asset is ready at once and says nothing. The megabytes are what the cache's disk gained
     (read in constant time: walking the cache at every build would slow every rebuild).
