@@ -25,6 +25,7 @@ def test_kernels_start_ahead_yet_each_page_has_its_own_in_its_folder(tmp_path):
     assert all("fresh" in html for html in pages.values()), "no variable passes from page to page"
     assert len({_figures(html, "kernel") for html in pages.values()}) == 3, "one kernel per page"
     assert "folder sub" in pages["sub/deux"] and "données lues" in pages["sub/deux"], "the page's own folder"
+    assert "module du dossier importé" in pages["sub/deux"], "its modules import"
     assert "folder fresh-kernels" in pages["un"]
     # Pages run one after the other here; each kernel after the first was started before the page
     # before it had finished: its start-up overlapped that page.

@@ -1,0 +1,1 @@
+MESSAGE = "module du dossier importé"
