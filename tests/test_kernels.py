@@ -35,3 +35,76 @@ def test_kernels_start_ahead_yet_each_page_has_its_own_in_its_folder(tmp_path):
     # The kernel started for a page that never came is shut down with the build.
     left = [proc.info for proc in psutil.process_iter(["pid", "cwd"]) if str(book) in (proc.info["cwd"] or "")]
     assert left == [], "no kernel outlives the build"
+
+
+def _executed(number: int):
+    """A small executed notebook, different for each ``number``."""
+    import nbformat
+
+    cell = nbformat.v4.new_code_cell(f"print({number})", execution_count=1)
+    kernel = {"name": "python3", "display_name": "Python 3"}
+    return nbformat.v4.new_notebook(cells=[cell], metadata={"kernelspec": kernel})
+
+
+def test_parallel_readers_write_the_execution_cache_one_at_a_time(tmp_path):
+    """jupyter-cache deletes a record another reader adds between its two queries: Carnet's lock forbids it.
+
+    Reader A pauses between the two queries of its clean-up, reader B writes meanwhile (forked
+    processes, as Sphinx's readers are). Without the lock, A deletes B's record before B wrote its
+    file; with it, B waits until A's write is whole, and both notebooks stay in the cache.
+    """
+    import multiprocessing
+    import types
+
+    from carnet.sphinxext.parallel import serialize_cache_writes, unserialize_cache_writes
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+    from jupyter_cache.cache.db import NbCacheRecord
+
+    fork = multiprocessing.get_context("fork")
+    paused, written = fork.Event(), fork.Event()
+    app = types.SimpleNamespace()
+    get_cache(tmp_path).db.dispose()  # created before the readers fork, as Carnet does
+    serialize_cache_writes(app)
+
+    def reader_a() -> None:
+        from sqlalchemy.orm import Query
+
+        keep, run_query = NbCacheRecord.records_to_delete, Query.all
+        queries: list[str] = []
+
+        def query_then_pause(self: Query):  # in the clean-up, a pause after the records to keep are read
+            rows = run_query(self)
+            if not queries:
+                queries.append("keep")
+                paused.set()
+                written.wait(timeout=1.5)
+            return rows
+
+        def records_to_delete(limit, db):
+            Query.all = query_then_pause
+            try:
+                return keep(limit, db)
+            finally:
+                Query.all = run_query
+
+        NbCacheRecord.records_to_delete = staticmethod(records_to_delete)
+        get_cache(tmp_path).cache_notebook_bundle(CacheBundleIn(_executed(1), "a.ipynb"), check_validity=False)
+
+    def reader_b() -> None:
+        paused.wait(timeout=30)
+        get_cache(tmp_path).cache_notebook_bundle(CacheBundleIn(_executed(2), "b.ipynb"), check_validity=False)
+        written.set()
+
+    try:
+        readers = [fork.Process(target=reader) for reader in (reader_a, reader_b)]
+        for reader in readers:
+            reader.start()
+        for reader in readers:
+            reader.join(timeout=60)
+    finally:
+        unserialize_cache_writes(app)
+    assert [reader.exitcode for reader in readers] == [0, 0]
+    cache = get_cache(tmp_path)
+    assert sorted(record.uri for record in cache.list_cache_records()) == ["a.ipynb", "b.ipynb"]
+    assert all(cache.get_cache_bundle(record.pk) for record in cache.list_cache_records())

@@ -2,8 +2,9 @@
 
 ``carnet build -j N`` runs Sphinx with N processes. Each reads (and so executes) its share of the
 pages, one page at a time, with the next page's kernel starting meanwhile (see :mod:`.kernels`): at
-most 2N kernels are alive, N of them running cells. Everything Carnet records while executing lives in the environment and is merged
-back by its collectors, so failures, times and by-products are the same as in a serial build.
+most 2N kernels are alive, N of them running cells. Everything Carnet records while executing lives
+in the environment and is merged back by its collectors, so failures, times and by-products are the
+same as in a serial build.
 
 Two things make this work well:
 
@@ -91,12 +92,44 @@ def prepare_cache(env: BuildEnvironment) -> None:
         get_cache(config.execution_cache_path or ".jupyter_cache").db.dispose()
 
 
+def serialize_cache_writes(app: Sphinx) -> None:
+    """Let one reader at a time write an executed notebook into jupyter-cache.
+
+    jupyter-cache is not safe for concurrent writers: after writing a record, it keeps the latest
+    1000 by reading the records to keep, then deleting every other one, in two queries. A record
+    another reader adds between them is deleted at once, before its notebook file is even written,
+    and the build stops on ``KeyError: Notebook file does not exist for cache record`` (seen on a
+    generated 500-page course, 3 builds in 7). A lock shared by the forked readers makes each write
+    whole; it lasts a few milliseconds.
+    """
+    from jupyter_cache.cache.main import JupyterCacheBase
+
+    lock = multiprocessing.get_context("fork").Lock()
+    original = JupyterCacheBase.cache_notebook_bundle
+
+    def cache_notebook_bundle(self: Any, *args: Any, **kwargs: Any) -> Any:
+        with lock:
+            return original(self, *args, **kwargs)
+
+    JupyterCacheBase.cache_notebook_bundle = cache_notebook_bundle
+    app.carnet_cache_writes = (JupyterCacheBase, original)
+
+
+def unserialize_cache_writes(app: Sphinx) -> None:
+    """Give jupyter-cache its own method back: nothing of a build outlives it in the process."""
+    cls, original = getattr(app, "carnet_cache_writes", None) or (None, None)
+    if cls is not None:
+        cls.cache_notebook_bundle = original
+        app.carnet_cache_writes = None
+
+
 def spread_executions(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     """Reorder the pages to read so that Sphinx's chunks share the executions; start the relay."""
     global _relay
     if not reads_in_parallel(app, docnames):
         return
     prepare_cache(env)
+    serialize_cache_writes(app)
     sizes = [len(chunk) for chunk in make_chunks(docnames, app.parallel)]
     costs = {name: expected_cost(env, name) for name in docnames}
     docnames[:] = balanced_order(docnames, costs, sizes)
@@ -104,8 +137,9 @@ def spread_executions(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -
 
 
 def stop_relay(app: Sphinx, env: BuildEnvironment) -> None:
-    """Every page is read: the relay has nothing more to carry."""
+    """Every page is read: the relay has nothing more to carry, and the readers write no more."""
     global _relay
+    unserialize_cache_writes(app)
     if _relay is not None:
         _relay.close()
         _relay = None
