@@ -91,15 +91,23 @@ class WarmKernel:
         self.folder = folder
         self._waiting: tuple[int, str, LocalSocketKernelManager, Finalize] | None = None
 
-    def take(self, name: str) -> LocalSocketKernelManager | None:
-        """The waiting kernel, if it runs kernel ``name`` and is alive; else None (and it is shut down)."""
+    def _pop(self) -> tuple[str, LocalSocketKernelManager] | None:
+        """The waiting kernel's name and manager, no longer waiting; None if none, or another process's."""
         waiting, self._waiting = self._waiting, None
         if waiting is None:
             return None
-        pid, started_name, manager, finalizer = waiting
+        pid, name, manager, finalizer = waiting
         if pid != os.getpid():  # started by the process this one was forked from: its own to stop
             return None
         finalizer.cancel()
+        return name, manager
+
+    def take(self, name: str) -> LocalSocketKernelManager | None:
+        """The waiting kernel, if it runs kernel ``name`` and is alive; else None (and it is shut down)."""
+        waiting = self._pop()
+        if waiting is None:
+            return None
+        started_name, manager = waiting
         if started_name == name and run_sync(manager.is_alive)():
             return manager
         _shut_down(manager)
@@ -118,7 +126,7 @@ class WarmKernel:
         self._waiting = (os.getpid(), name, manager, finalizer)
 
     def discard(self) -> None:
-        """Shut the waiting kernel down (the build ends, or the next page needs another kernel)."""
-        manager = self.take(self._waiting[1]) if self._waiting else None
-        if manager is not None:
-            _shut_down(manager)
+        """Shut the waiting kernel down (the build ends, or a new one is started)."""
+        waiting = self._pop()
+        if waiting is not None:
+            _shut_down(waiting[1])

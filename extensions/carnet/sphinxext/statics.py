@@ -58,11 +58,12 @@ def downloading(what: str, language: str) -> Iterator[None]:
     cache = cache_root()
     cache.mkdir(parents=True, exist_ok=True)
     before = shutil.disk_usage(cache).used
-    told: list[str] = []
+    told = False
 
     def started(tool: str) -> None:
+        nonlocal told
         if not told:  # one line for what is fetched, whichever tools fetch it
-            told.append(tool)
+            told = True
             LOGGER.info(f"[carnet] download: {what}")
 
     def say(step: object, seconds: float) -> None:

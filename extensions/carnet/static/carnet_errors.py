@@ -57,17 +57,18 @@ def _frames_text(frames):
     As Python itself does, identical frames in a row after the third become
     ``[Previous line repeated N more times]``; a traceback still longer keeps its first and last frames.
     """
-    parts = []
+    parts = []  # (text, how many frames it stands for)
     for _, same in itertools.groupby(frames, key=lambda frame: (frame.filename, frame.lineno, frame.name)):
         same = list(same)
-        parts.extend(_frame(frame) for frame in same[:REPEATS_SHOWN])
+        parts.extend((_frame(frame), 1) for frame in same[:REPEATS_SHOWN])
         if len(same) > REPEATS_SHOWN:
             more = len(same) - REPEATS_SHOWN
-            parts.append(f"  [Previous line repeated {more} more time{'s' if more > 1 else ''}]\n")
+            parts.append((f"  [Previous line repeated {more} more time{'s' if more > 1 else ''}]\n", more))
     if len(parts) > FRAMES_SHOWN:
         half = FRAMES_SHOWN // 2
-        parts = [*parts[:half], f"  [... {len(parts) - 2 * half} more frames ...]\n", *parts[-half:]]
-    return "".join(parts)
+        left_out = sum(count for _, count in parts[half:-half])
+        parts = [*parts[:half], (f"  [... {left_out} more frames ...]\n", left_out), *parts[-half:]]
+    return "".join(text for text, _ in parts)
 
 
 def error_output(error, filename):
