@@ -13,6 +13,7 @@ In the order a page travels through a build:
   (files prepared by :mod:`carnet.assets`) and give code cells their Run controls;
 - :mod:`.launch` adds the "try it" button; :mod:`.lite` writes the JupyterLite site;
 - :mod:`.binder` checks Binder's environment; :mod:`.site` writes GitHub Pages' files;
+- :mod:`.sidebar` writes the navigation sidebar once per build instead of once per page;
 - :mod:`.report` writes ``_build/carnet-build.json``, which the command line reads.
 """
 
@@ -35,6 +36,7 @@ from .parallel import setup_parallel
 from .proofs import setup_proofs
 from .report import setup_report
 from .shard import setup_shard
+from .sidebar import setup_sidebar
 from .site import setup_site
 from .sources import setup_sources
 from .status import setup_status
@@ -64,4 +66,5 @@ def setup_extension(app: Sphinx) -> None:
     setup_browsercheck(app)
     setup_proofs(app)
     setup_site(app)
+    setup_sidebar(app)
     setup_report(app)
