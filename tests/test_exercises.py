@@ -11,13 +11,14 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 from browsing import START_TIMEOUT, open_page, type_code
 from carnet.cli.server import serve_directory
 from carnet.core.exercises import public_tests
-from conftest import copy_book
+from conftest import build_in_process, copy_book
 
 pytestmark = pytest.mark.slow
 ENV = {**os.environ, "NO_COLOR": "1", "CARNET_LANG": "en"}
@@ -51,6 +52,31 @@ def test_check_proves_each_exercise_solution_passes_and_starter_fails(tmp_path):
     output = again.stdout + again.stderr
     assert "bons: a proof kept from the last check" in output, "unchanged: not proven again"
     assert "faux: a proof kept" not in output and "faux: exercise 2 (cell 5): the starter passes" in output
+
+
+def test_a_build_proves_the_starters_of_the_pages_it_reads_while_it_reads_them(tmp_path, monkeypatch):
+    """A starter run needs the page's source, not its execution: it starts as reading starts."""
+    from carnet.sphinxext import proofs
+
+    book = copy_book("exercises", tmp_path)
+    proven, prove = [], proofs._prove_starters
+
+    def recorded(job, said):
+        proven.append((job["page"], threading.current_thread().name))
+        return prove(job, said)
+
+    monkeypatch.setattr(proofs, "_prove_starters", recorded)
+    monkeypatch.setenv("CARNET_LANG", "en")
+    built = build_in_process(book)
+    assert built.returncode == 0, built.output[-3000:]
+    assert "faux.md: WARNING: exercise 2 (cell 5): the starter passes its tests" in built.output, built.output[-3000:]
+    assert sorted(page for page, _ in proven) == ["bons", "faux"], proven
+    assert all(thread.startswith("carnet-early-proof") for _, thread in proven), "none waited for the pages' run"
+    proven.clear()
+    faux = book / "faux.md"
+    faux.write_text(faux.read_text().replace("def triple(n):", "def triple(n):  # modifiée"))
+    assert build_in_process(book).returncode == 0
+    assert [page for page, _ in proven] == ["faux"] and proven[0][1].startswith("carnet-early-proof"), proven
 
 
 def _hand_in(reference: dict, folder: Path, name: str, answer: str) -> None:

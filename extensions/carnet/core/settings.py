@@ -180,7 +180,7 @@ class CheckConfig:
     """``carnet.check``: what ``carnet check`` proves beyond the build, and when."""
 
     in_build: bool = setting(
-        False,
+        True,
         "prove during every build, in the background, what carnet check proves: each page run in Pyodide under "
         "Node (the status page shows it) and each exercise's starter; then carnet check has nothing left to run",
     )

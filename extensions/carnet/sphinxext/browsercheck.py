@@ -9,8 +9,9 @@ or **offline** (packages the machine could not download). Verdicts are kept in
 it, its files, the runtime or Carnet's runtime helper change.
 
 Node runs the pages in the background while Sphinx writes them. ``carnet check`` runs the pages
-without a valid verdict and fails when a page fails. With ``carnet.check.in_build``, every build
-does it too when Node is installed: the status page shows the verdicts and ``carnet check`` after
+without a valid verdict and fails when a page fails. Unless ``carnet.check.in_build`` is false,
+every build does it too when Node is installed, with Node at a lower priority than the build's own
+processes: the status page shows the verdicts and ``carnet check`` after
 a build has nothing left to run. A page marked ``carnet: {browser: false}`` is not run: its readers are told why (see
 :mod:`.live`).
 """
@@ -41,6 +42,7 @@ from ..core.compare import Verdict, compare_page, notebook_cell_view
 from ..core.i18n import author_language, messages, translate
 from ..core.urls import RUNTIME_PATH
 from .config import carnet_config
+from .kernels import run_in_background
 from .live import browser_refused, live_pages, pyodide_page
 from .pagefiles import folder_files, page_folder, stamp_files
 from .pages import notebook_pages
@@ -135,6 +137,7 @@ def start_node(root: Path) -> subprocess.Popen:
         text=True,
     )
     process.carnet_errors = errors
+    run_in_background(process.pid)
     return process
 
 

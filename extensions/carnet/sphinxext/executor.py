@@ -41,7 +41,7 @@ from ..core.notebooks import cap_outputs, execution_settings
 from ..core.progress import Ticker
 from ..core.settings import SettingError
 from ..core.snapshots import folder_state, written_since
-from .kernels import LocalSocketKernelManager, WarmKernel
+from .kernels import BackgroundKernelManager, LocalSocketKernelManager, WarmKernel
 from .parallel import announce
 from .statics import STATIC
 
@@ -234,15 +234,18 @@ QUIET = pylogging.getLogger("carnet.run")
 QUIET.setLevel(pylogging.CRITICAL)
 
 
-def run_notebook(notebook: NotebookNode, folder: str, timeout: int, interrupt_on_timeout: bool = False) -> None:
+def run_notebook(
+    notebook: NotebookNode, folder: str, timeout: int, interrupt_on_timeout: bool = False, background: bool = False
+) -> None:
     """Execute ``notebook`` in place, outside a build, as the build's kernels run (``carnet check``, ``grade``).
 
     Errors stay in the cells' outputs; its kernel is chosen like the build's and set up the same way.
+    ``background``: the kernel gives way to the build running beside it (a proof).
     """
     client = NotebookClient(
         notebook,
         kernel_name=choose_kernel(notebook.metadata, installed_kernels()).name or "python3",
-        kernel_manager_class=LocalSocketKernelManager,
+        kernel_manager_class=BackgroundKernelManager if background else LocalSocketKernelManager,
         allow_errors=True,
         interrupt_on_timeout=interrupt_on_timeout,
         timeout=timeout,

@@ -29,6 +29,21 @@ from traitlets import default
 HISTORY = "--HistoryManager.hist_file=:memory:"
 
 
+#: How much lower than the build's own processes the proofs of ``carnet.check`` run (see
+#: :func:`run_in_background`).
+BACKGROUND_NICENESS = 10
+
+
+def run_in_background(pid: int) -> None:
+    """Give way to the build: the process gets a core's time only when the build leaves it idle.
+
+    The proofs a build runs besides its pages (each page in Pyodide, each exercise's starter) must
+    not slow down what the build waits for: pages read and executed, then written.
+    """
+    with contextlib.suppress(OSError):
+        os.setpriority(os.PRIO_PROCESS, pid, os.getpriority(os.PRIO_PROCESS, pid) + BACKGROUND_NICENESS)
+
+
 class LocalSocketKernelManager(AsyncKernelManager):
     """A kernel on Unix sockets, quiet in the console, and taking its child processes down with it.
 
@@ -62,8 +77,13 @@ class LocalSocketKernelManager(AsyncKernelManager):
         kw.setdefault("stderr", subprocess.DEVNULL)
         await super()._async_launch_kernel(kernel_cmd, **kw)
         self.process_group = getattr(self.provisioner, "pgid", None)
+        if self.background:
+            run_in_background(self.provisioner.process.pid)
 
     _launch_kernel = _async_launch_kernel
+
+    #: Whether the kernel gives way to the build (a proof's), or is one the build waits for (a page's).
+    background = False
 
     async def cleanup_resources(self, restart: bool = False) -> None:
         """After the kernel is gone (shut down, timed out or dead), end every process left in its group.
@@ -130,3 +150,9 @@ class WarmKernel:
         waiting = self._pop()
         if waiting is not None:
             _shut_down(waiting[1])
+
+
+class BackgroundKernelManager(LocalSocketKernelManager):
+    """A kernel for a proof, run in the background of the build (see :func:`run_in_background`)."""
+
+    background = True

@@ -69,24 +69,34 @@ def is_publishable(relative: PurePosixPath, excluded: Matcher, source_suffixes: 
 def folder_files(app: Sphinx, folder: str) -> dict[str, Path]:
     """The publishable files of a folder of the book (recursively), by path relative to the book.
 
-    Computed once per folder and build: every page of a folder shares them.
+    Computed once per folder and build, once the pages are executed: every page of a folder shares them.
     """
     cache: dict[str, dict[str, Path]] = app.__dict__.setdefault("carnet_folder_files", {})
     if folder not in cache:
-        srcdir = Path(app.srcdir)
         if "carnet_publish_rules" not in app.__dict__:  # the same for every folder: worked out once
-            app.carnet_publish_rules = (private_matcher(app), list(app.config.source_suffix), byproducts(app))
-        excluded, suffixes, written = app.carnet_publish_rules
-        files = {}
-        for path in sorted((srcdir / folder).rglob("*")):
-            relative = PurePosixPath(path.relative_to(srcdir).as_posix())
-            if relative.as_posix() in written or not path.is_file() or not is_publishable(relative, excluded, suffixes):
-                continue
-            if path.is_symlink() and not path.resolve().is_relative_to(srcdir.resolve()):
-                continue  # a link to a file outside the book is not the book's to publish
-            files[relative.as_posix()] = path
-        cache[folder] = files
+            app.carnet_publish_rules = publish_rules(app)
+        cache[folder] = scan_folder(app, folder, app.carnet_publish_rules)
     return cache[folder]
+
+
+def publish_rules(app: Sphinx) -> tuple[Any, list[str], set[str]]:
+    """What keeps a file of the book out of the site: private patterns, page sources, by-products."""
+    return private_matcher(app), list(app.config.source_suffix), byproducts(app)
+
+
+def scan_folder(app: Sphinx, folder: str, rules: tuple[Any, list[str], set[str]]) -> dict[str, Path]:
+    """The files of ``folder`` that ``rules`` (see :func:`publish_rules`) let the site publish."""
+    srcdir = Path(app.srcdir)
+    excluded, suffixes, written = rules
+    files = {}
+    for path in sorted((srcdir / folder).rglob("*")):
+        relative = PurePosixPath(path.relative_to(srcdir).as_posix())
+        if relative.as_posix() in written or not path.is_file() or not is_publishable(relative, excluded, suffixes):
+            continue
+        if path.is_symlink() and not path.resolve().is_relative_to(srcdir.resolve()):
+            continue  # a link to a file outside the book is not the book's to publish
+        files[relative.as_posix()] = path
+    return files
 
 
 def stamp_files(digest: Any, files: Iterable[tuple[str, Path]]) -> None:

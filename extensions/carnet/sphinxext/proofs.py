@@ -6,11 +6,14 @@ proven by running the page again with every answer replaced by what the pupil ge
 :mod:`carnet.core.exercises`), in the build's Python kernel, in a scratch folder holding the page's
 published files: each tests cell must then raise, or the tests check nothing the pupil writes.
 
-``carnet check`` runs them (and a build with ``carnet.check.in_build``): they start once every
-page is executed (``env-updated``) and go on in the background while Sphinx writes the pages, at
-most ``-j`` kernels at a time. Their outcome is kept in ``_build/carnet-proofs.json``, keyed by what it depends on (the
-page's cells, its files, the kernel set-up), so a rebuild proves only the pages that changed and
-``carnet check`` after a build proves nothing again. Problems are warnings of the build and lines
+``carnet check`` runs them, and so does every build unless ``carnet.check.in_build`` is false. A
+starter run needs only the page's source and files: the pages about to be read are proven as
+reading starts (:func:`start_early`), the others once every page is executed (``env-updated``),
+in the background while Sphinx writes the pages; at most ``-j`` kernels at a time each, at a
+lower priority than the build's own (:func:`.kernels.run_in_background`). Their outcome is kept
+in ``_build/carnet-proofs.json``, keyed by what it depends on (the page's cells, its files, the
+kernel set-up), so a rebuild proves only the pages that changed and ``carnet check`` after a build
+proves nothing again. Problems are warnings of the build and lines
 of ``carnet check``.
 """
 
@@ -26,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+from myst_nb.core.read import create_nb_reader
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
@@ -35,7 +39,7 @@ from ..core.i18n import author_language, translate
 from ..core.notebooks import cell_error
 from .config import carnet_config
 from .executor import KERNEL_SETUP, run_notebook
-from .pagefiles import folder_files, page_folder, stamp_files
+from .pagefiles import folder_files, page_folder, publish_rules, scan_folder, stamp_files
 from .pages import notebook_pages
 from .shard import in_shard
 
@@ -56,6 +60,25 @@ def _raised(cell: Any) -> str | None:
     return f"{error['ename']}: {error['evalue']}".rstrip(": ") if error else None
 
 
+def _starters_job(app: Sphinx, docname: str, notebook: Any, todo: str, files: dict[str, Path]) -> dict[str, Any]:
+    """The page run with every answer replaced by its starter, in a folder holding ``files``, and its key."""
+    exercises = find_exercises(notebook.cells)
+    variant = nbformat.from_dict({**notebook, "cells": starter_notebook_cells(notebook.cells, todo)})
+    folder = page_folder(docname)
+    prefix = f"{folder}/" if folder else ""
+    listed = [(name.removeprefix(prefix), path) for name, path in files.items()]
+    digest = hashlib.sha256(KERNEL_SETUP.encode())
+    digest.update(json.dumps([cell.source for cell in variant.cells]).encode())
+    stamp_files(digest, listed)
+    return {
+        "page": docname,
+        "key": digest.hexdigest(),
+        "tests": [(exercise.number, exercise.tests) for exercise in exercises],
+        "notebook": variant,
+        "files": listed,
+    }
+
+
 def _page_proof(app: Sphinx, docname: str, todo: str, said: str) -> dict[str, Any] | None:
     """What proving a page takes (``None``: no exercise), with the problems its build run already shows."""
     executed = Path(app.outdir).parent / "jupyter_execute" / f"{docname}.ipynb"
@@ -74,22 +97,8 @@ def _page_proof(app: Sphinx, docname: str, todo: str, said: str) -> dict[str, An
         if error:
             message = translate(said, "exercise.solution_fails", number=exercise.number, cell=exercise.tests + 1)
             problems.append(f"{message}: {error}")
-    variant = nbformat.from_dict({**notebook, "cells": starter_notebook_cells(notebook.cells, todo)})
-    folder = page_folder(docname)
-    prefix = f"{folder}/" if folder else ""
-    files = [(name.removeprefix(prefix), path) for name, path in folder_files(app, folder).items()]
-    digest = hashlib.sha256(KERNEL_SETUP.encode())
-    digest.update(json.dumps([cell.source for cell in variant.cells]).encode())
-    stamp_files(digest, files)
-    return {
-        "page": docname,
-        "count": len(exercises),
-        "problems": problems,
-        "key": digest.hexdigest(),
-        "tests": [(exercise.number, exercise.tests) for exercise in exercises],
-        "notebook": variant,
-        "files": files,
-    }
+    job = _starters_job(app, docname, notebook, todo, folder_files(app, page_folder(docname)))
+    return {**job, "count": len(exercises), "problems": problems}
 
 
 def _prove_starters(job: dict[str, Any], said: str) -> list[str]:
@@ -101,7 +110,7 @@ def _prove_starters(job: dict[str, Any], said: str) -> list[str]:
                 target = Path(scratch) / name
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(path, target)
-            run_notebook(variant, scratch, CELL_TIMEOUT)
+            run_notebook(variant, scratch, CELL_TIMEOUT, background=True)
     except ExerciseError as err:
         return [err.text(said)]
     except Exception as err:  # a kernel that cannot start: say so for this page, prove the others
@@ -118,18 +127,66 @@ def _outcome(job: dict[str, Any], starters: list[str]) -> dict[str, Any]:
     return {"count": job["count"], "key": job["key"], "problems": job["problems"] + starters, "starters": starters}
 
 
+def _source_notebook(app: Sphinx, docname: str) -> Any | None:
+    """The page as myst-nb reads it before executing it (None: not a notebook, or not readable)."""
+    path = app.env.doc2path(docname)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+        reader = create_nb_reader(str(path), app.env.myst_config, app.env.mystnb_config, text)
+        return reader.read(text) if reader is not None else None
+    except Exception:  # a malformed page: the build says what is wrong with it; it is proven after
+        return None
+
+
+def start_early(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Start proving the starters of the pages about to be read, in the background, as reading begins.
+
+    A starter run needs only the page's source and files, not its execution: started now, at a
+    lower priority than the build's own kernels, the proofs use the cores the readers leave idle
+    instead of adding to the end of the build. Each is keyed as :func:`start_proofs` keys it, which
+    takes the result when the page it finally proves has the same key (the same cells and files).
+    """
+    if app.builder.format != "html" or not (app.config.carnet_check or carnet_config(app).check.in_build):
+        return
+    said = author_language(app.config.language)
+    todo = translate(app.config.language, "exercise.todo")
+    kept = _kept(app)
+    rules = publish_rules(app)
+    pool = ThreadPoolExecutor(max_workers=max(1, app.parallel), thread_name_prefix="carnet-early-proof")
+    early: dict[str, Any] = {}
+    for docname in sorted(docnames):
+        notebook = _source_notebook(app, docname)
+        if notebook is None or not in_shard(env, docname):
+            continue
+        try:
+            if not find_exercises(notebook.cells):
+                continue
+        except ExerciseError:
+            continue
+        job = _starters_job(app, docname, notebook, todo, scan_folder(app, page_folder(docname), rules))
+        if kept.get(docname, {}).get("key") != job["key"]:
+            early[job["key"]] = pool.submit(_prove_starters, job, said)
+    app.carnet_early_proofs = (pool, early)
+
+
+def _kept(app: Sphinx) -> dict[str, Any]:
+    """The proofs an earlier build kept (see :data:`STORE`)."""
+    try:
+        return json.loads((Path(app.outdir).parent / STORE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
 def start_proofs(app: Sphinx, env: BuildEnvironment) -> None:
     """Reuse the proofs still valid; start proving the other pages' starters in the background.
 
-    ``carnet check`` proves them; a build, only with ``carnet.check.in_build``.
+    ``carnet check`` proves them; a build, unless ``carnet.check.in_build`` is false. A proof
+    started early for the same cells and files (:func:`start_early`) is taken, not run again.
     """
     if app.builder.format != "html" or not (app.config.carnet_check or carnet_config(app).check.in_build):
         return
     store = Path(app.outdir).parent / STORE
-    try:
-        kept = json.loads(store.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        kept = {}
+    kept = _kept(app)
     said = author_language(app.config.language)
     todo = translate(app.config.language, "exercise.todo")
     jobs = [_page_proof(app, name, todo, said) for name in notebook_pages(env) if in_shard(env, name)]
@@ -143,10 +200,15 @@ def start_proofs(app: Sphinx, env: BuildEnvironment) -> None:
         else:
             pending.append(job)
 
+    pool, early = getattr(app, "carnet_early_proofs", None) or (None, {})
+
     def prove() -> None:
-        with ThreadPoolExecutor(max_workers=max(1, app.parallel)) as pool:
-            for job, found in zip(pending, pool.map(lambda job: _prove_starters(job, said), pending), strict=True):
-                results[job["page"]] = _outcome(job, found)
+        with ThreadPoolExecutor(max_workers=max(1, app.parallel)) as late:
+            started = [early.pop(job["key"], None) or late.submit(_prove_starters, job, said) for job in pending]
+            for job, proof in zip(pending, started, strict=True):
+                results[job["page"]] = _outcome(job, proof.result())
+        if pool is not None:  # proofs started for pages whose key then changed: not waited for
+            pool.shutdown(wait=True, cancel_futures=True)
 
     worker = threading.Thread(target=prove, name="carnet-proofs", daemon=True)
     worker.start()
@@ -156,9 +218,13 @@ def start_proofs(app: Sphinx, env: BuildEnvironment) -> None:
 def finish_proofs(app: Sphinx, exception: Exception | None) -> None:
     """Wait for the proofs, keep them for the next build and warn about each problem."""
     worker, results, store = getattr(app, "carnet_proving", None) or (None, {}, None)
+    if worker is not None:
+        worker.join()  # before the early proofs are stopped: it may be waiting for some of them
+    pool, _ = getattr(app, "carnet_early_proofs", None) or (None, {})
+    if pool is not None:  # after a build stopped before its pages were read too: no proof left running
+        pool.shutdown(wait=True, cancel_futures=True)
     if worker is None:  # nothing started, or already finished (build-finished comes again after an error)
         return
-    worker.join()
     app.carnet_proving = None
     store.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
     problems = [
@@ -173,5 +239,6 @@ def finish_proofs(app: Sphinx, exception: Exception | None) -> None:
 
 def setup_proofs(app: Sphinx) -> None:
     """Prove the exercises while the pages are written (after the report's inputs, before the report)."""
+    app.connect("env-before-read-docs", start_early, priority=950)
     app.connect("env-updated", start_proofs)
     app.connect("build-finished", finish_proofs, priority=800)
