@@ -11,8 +11,8 @@ it, its files, the runtime or Carnet's runtime helper change.
 Node runs the pages in the background while Sphinx writes them. ``carnet check`` runs the pages
 without a valid verdict and fails when a page fails. Unless ``carnet.check.in_build`` is false,
 every build does it too when Node is installed, with Node at a lower priority than the build's own
-processes: the status page shows the verdicts and ``carnet check`` after
-a build has nothing left to run. A page marked ``carnet: {browser: false}`` is not run: its readers are told why (see
+processes: the status page shows the verdicts and ``carnet check`` after a build has nothing left
+to run. A page marked ``carnet: {browser: false}`` is not run: its readers are told why (see
 :mod:`.live`).
 """
 
