@@ -13,8 +13,7 @@ in the background while Sphinx writes the pages; at most ``-j`` kernels at a tim
 lower priority than the build's own (:func:`.kernels.run_in_background`). Their outcome is kept
 in ``_build/carnet-proofs.json``, keyed by what it depends on (the page's cells, its files, the
 kernel set-up), so a rebuild proves only the pages that changed and ``carnet check`` after a build
-proves nothing again. Problems are warnings of the build and lines
-of ``carnet check``.
+proves nothing again. Problems are warnings of the build and lines of ``carnet check``.
 """
 
 from __future__ import annotations
