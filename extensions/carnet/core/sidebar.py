@@ -1,4 +1,4 @@
-"""The book's navigation sidebar written once per folder, then marked for each page of that folder.
+"""The book's navigation sidebar written once per build, then moved to each folder and marked for each page.
 
 The theme builds every page's sidebar from the whole table of contents, through Sphinx's doctree
 and BeautifulSoup: 0.3 s a page in a 500-page course, and growing with it, so writing a course
@@ -18,10 +18,8 @@ from dataclasses import dataclass, field
 from html import escape
 from html.parser import HTMLParser
 
-#: Elements with no end tag: never open.
-#: The tags marking a page may change.
+#: The tags marking a page may change (the only ones kept, with the same kind enclosing them).
 MARKABLE = frozenset({"a", "li", "ul", "details"})
-VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"})
 _CLASS = re.compile(r'\sclass="([^"]*)"')
 _HREF = re.compile(r'\shref="[^"]*"')
 _NAME_END = re.compile(r"<[a-zA-Z0-9]+")
@@ -65,7 +63,7 @@ def opened(text: str, value: str | None) -> str:
 
 
 class _Indexer(HTMLParser):
-    """Cuts a sidebar at its ``a``, ``li``, ``ul`` and ``details`` start tags, each with its enclosing tags."""
+    """Cuts a sidebar at its ``a``, ``li``, ``ul`` and ``details`` start tags, each with those enclosing it."""
 
     def __init__(self, html: str) -> None:
         super().__init__(convert_charrefs=True)
@@ -80,6 +78,8 @@ class _Indexer(HTMLParser):
         self.pieces.append(html[self.position :])
 
     def handle_starttag(self, name: str, attrs: list[tuple[str, str | None]]) -> None:
+        if name not in MARKABLE:  # none of them is a void element: each one has its end tag
+            return
         values = dict(attrs)
         tag = Tag(
             name=name,
@@ -89,12 +89,11 @@ class _Indexer(HTMLParser):
             href=values.get("href"),
             ancestors=list(self.stack),
         )
-        if name in MARKABLE:
-            line, column = self.getpos()
-            start = self.line_starts[line - 1] + column
-            text = self.get_starttag_text() or ""
-            self.pieces += [self.html[self.position : start], text]
-            self.position = start + len(text)
+        line, column = self.getpos()
+        start = self.line_starts[line - 1] + column
+        text = self.get_starttag_text() or ""
+        self.pieces += [self.html[self.position : start], text]
+        self.position = start + len(text)
         if name == "details":
             for ancestor in reversed(self.stack):
                 if ancestor.name == "li":
@@ -103,13 +102,11 @@ class _Indexer(HTMLParser):
                     break
         if name == "a" and tag.href:
             self.links.setdefault(tag.href, []).append(tag)
-        if name not in VOID:
-            self.stack.append(tag)
-
-    def handle_startendtag(self, name: str, attrs: list[tuple[str, str | None]]) -> None:
-        """A self-closed tag (``<br/>``) is never marked and never encloses anything."""
+        self.stack.append(tag)
 
     def handle_endtag(self, name: str) -> None:
+        if name not in MARKABLE:
+            return
         for index in range(len(self.stack) - 1, -1, -1):
             if self.stack[index].name == name:
                 del self.stack[index:]

@@ -33,7 +33,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
-from ..core.exercises import ExerciseError, find_exercises, starter_notebook_cells
+from ..core.exercises import Exercise, ExerciseError, find_exercises, starter_notebook_cells
 from ..core.i18n import author_language, translate
 from ..core.notebooks import cell_error
 from .config import carnet_config
@@ -59,9 +59,10 @@ def _raised(cell: Any) -> str | None:
     return f"{error['ename']}: {error['evalue']}".rstrip(": ") if error else None
 
 
-def _starters_job(app: Sphinx, docname: str, notebook: Any, todo: str, files: dict[str, Path]) -> dict[str, Any]:
-    """The page run with every answer replaced by its starter, in a folder holding ``files``, and its key."""
-    exercises = find_exercises(notebook.cells)
+def _starters_job(
+    docname: str, notebook: Any, exercises: list[Exercise], todo: str, files: dict[str, Path]
+) -> dict[str, Any]:
+    """The page (with ``exercises``) run with every answer replaced by its starter, in a folder holding ``files``."""
     variant = nbformat.from_dict({**notebook, "cells": starter_notebook_cells(notebook.cells, todo)})
     folder = page_folder(docname)
     prefix = f"{folder}/" if folder else ""
@@ -96,7 +97,7 @@ def _page_proof(app: Sphinx, docname: str, todo: str, said: str) -> dict[str, An
         if error:
             message = translate(said, "exercise.solution_fails", number=exercise.number, cell=exercise.tests + 1)
             problems.append(f"{message}: {error}")
-    job = _starters_job(app, docname, notebook, todo, folder_files(app, page_folder(docname)))
+    job = _starters_job(docname, notebook, exercises, todo, folder_files(app, page_folder(docname)))
     return {**job, "count": len(exercises), "problems": problems}
 
 
@@ -126,6 +127,11 @@ def _outcome(job: dict[str, Any], starters: list[str]) -> dict[str, Any]:
     return {"count": job["count"], "key": job["key"], "problems": job["problems"] + starters, "starters": starters}
 
 
+def _wanted(app: Sphinx) -> bool:
+    """Whether this build proves the exercises: ``carnet check`` does; a build, by ``carnet.check.in_build``."""
+    return app.builder.format == "html" and bool(app.config.carnet_check or carnet_config(app).check.in_build)
+
+
 def _source_notebook(app: Sphinx, docname: str) -> Any | None:
     """The page as myst-nb reads it before executing it (None: not a notebook, or not readable)."""
     path = app.env.doc2path(docname)
@@ -145,7 +151,7 @@ def start_early(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None
     instead of adding to the end of the build. Each is keyed as :func:`start_proofs` keys it, which
     takes the result when the page it finally proves has the same key (the same cells and files).
     """
-    if app.builder.format != "html" or not (app.config.carnet_check or carnet_config(app).check.in_build):
+    if not _wanted(app):
         return
     said = author_language(app.config.language)
     todo = translate(app.config.language, "exercise.todo")
@@ -158,11 +164,12 @@ def start_early(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None
         if notebook is None or not in_shard(env, docname):
             continue
         try:
-            if not find_exercises(notebook.cells):
-                continue
-        except ExerciseError:
+            exercises = find_exercises(notebook.cells)
+        except ExerciseError:  # said once the page is read (see start_proofs)
             continue
-        job = _starters_job(app, docname, notebook, todo, scan_folder(app, page_folder(docname), rules))
+        if not exercises:
+            continue
+        job = _starters_job(docname, notebook, exercises, todo, scan_folder(app, page_folder(docname), rules))
         if kept.get(docname, {}).get("key") != job["key"]:
             early[job["key"]] = pool.submit(_prove_starters, job, said)
     app.carnet_early_proofs = (pool, early)
@@ -182,7 +189,7 @@ def start_proofs(app: Sphinx, env: BuildEnvironment) -> None:
     ``carnet check`` proves them; a build, unless ``carnet.check.in_build`` is false. A proof
     started early for the same cells and files (:func:`start_early`) is taken, not run again.
     """
-    if app.builder.format != "html" or not (app.config.carnet_check or carnet_config(app).check.in_build):
+    if not _wanted(app):
         return
     store = Path(app.outdir).parent / STORE
     kept = _kept(app)
@@ -199,15 +206,13 @@ def start_proofs(app: Sphinx, env: BuildEnvironment) -> None:
         else:
             pending.append(job)
 
-    pool, early = getattr(app, "carnet_early_proofs", None) or (None, {})
+    early = (getattr(app, "carnet_early_proofs", None) or (None, {}))[1]
 
     def prove() -> None:
         with ThreadPoolExecutor(max_workers=max(1, app.parallel)) as late:
             started = [early.pop(job["key"], None) or late.submit(_prove_starters, job, said) for job in pending]
             for job, proof in zip(pending, started, strict=True):
                 results[job["page"]] = _outcome(job, proof.result())
-        if pool is not None:  # proofs started for pages whose key then changed: not waited for
-            pool.shutdown(wait=True, cancel_futures=True)
 
     worker = threading.Thread(target=prove, name="carnet-proofs", daemon=True)
     worker.start()
@@ -220,7 +225,7 @@ def finish_proofs(app: Sphinx, exception: Exception | None) -> None:
     if worker is not None:
         worker.join()  # before the early proofs are stopped: it may be waiting for some of them
     pool, _ = getattr(app, "carnet_early_proofs", None) or (None, {})
-    if pool is not None:  # after a build stopped before its pages were read too: no proof left running
+    if pool is not None:  # early proofs nobody took (their page changed), or a build that stopped early
         pool.shutdown(wait=True, cancel_futures=True)
     if worker is None:  # nothing started, or already finished (build-finished comes again after an error)
         return
