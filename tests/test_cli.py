@@ -50,6 +50,9 @@ def new_course(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     assert made.returncode == 0, made.stderr
     assert "cours créé" in made.stdout
+    assert "Cours en français (d'après la langue de votre système) ; --language en pour un cours en anglais." in (
+        made.stdout
+    )
     return target
 
 
@@ -85,14 +88,20 @@ def test_new_course_builds_and_checks(course: Path, course_build: subprocess.Com
     built = course_build
     assert built.returncode == 0, built.stdout + built.stderr
     assert "  exécution    chapitres/donnees.ipynb" in built.stdout
-    assert "carnet : 3 pages, 2 exécutables, 2 exécutées par cette construction, 0 en échec" in built.stdout
+    assert "carnet : 4 pages, 3 exécutables, 3 exécutées par cette construction, 0 en échec" in built.stdout
     assert "Température moyenne : 14.12" in (course / "_build/html/chapitres/donnees.html").read_text()
+    # The example exercise: the pupil gets the starter, the public test and the hint, no solution nor hidden test.
+    exercise = (course / "_build/html/chapitres/exercice.html").read_text()
+    assert "...  # à compléter" in exercise and "la moyenne de 10 et 20 vaut 15" in exercise
+    assert "pensez à <code" in exercise
+    assert "sum(notes) / len(notes)" not in exercise and "une seule note" not in exercise
     assert (course / "_build/html/lite/files/chapitres/data/mesures.csv").is_file()
     assert not list((course / "_build/html").rglob("corrige.txt"))
     checked = carnet("check", cwd=course)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     report = json.loads((course / "_build/carnet-check.json").read_text())
-    assert report["ok"] is True and report["execution"]["pages"] == 2
+    assert report["ok"] is True and report["execution"]["pages"] == 3
+    assert report["exercises"]["count"] == 1 and report["exercises"]["problems"] == [], report["exercises"]
     # The pages the build left unchanged got their browser verdicts from the check, at its end.
     statuses = {verdict["status"] for verdict in report["browser"].values()}
     assert statuses and "unchecked" not in statuses, report["browser"]
@@ -355,13 +364,24 @@ def test_failed_carnet_build_does_not_touch_previous_site(course: Path, tmp_path
 
 
 def test_new_course_in_english(tmp_path: Path):
+    """A bare locale makes an English course, and the command says so and how to get a French one."""
     target = tmp_path / "my-course"
-    made = carnet("new", str(target), "--language", "en", lang="C.UTF-8")
+    made = carnet("new", str(target), lang="C.UTF-8")
     assert made.returncode == 0, made.stderr
     assert "course created in" in made.stdout
+    assert "Course in English (from your locale); use --language fr for French." in made.stdout
     config = yaml.safe_load((target / "_config.yml").read_text())
     assert config["title"] == "My course" and config["sphinx"]["config"]["language"] == "en"
     assert "# First steps" in (target / "chapitres/premiers-pas.md").read_text()
+    assert yaml.safe_load((target / "_toc.yml").read_text())["chapters"][-1] == {"file": "chapitres/exercice"}
+    exercise = (target / "chapitres/exercice.md").read_text()
+    for part in ("```{hint}", "tags: [exercise-answer]", "carnet: {solution: after-attempts", "### BEGIN SOLUTION"):
+        assert part in exercise
+    assert ":tags: [exercise-tests]\nassert mean([10, 20]) == 15" in exercise and "### BEGIN HIDDEN TESTS" in exercise
+    assert not list(target.glob("chapitres/*.fr.md")) and not list(target.glob("chapitres/*.en.md"))
+    french = carnet("new", str(tmp_path / "mon-cours"), "--language", "fr", lang="C.UTF-8")
+    assert "Cours en français (choisi avec --language) ; --language en pour un cours en anglais." in french.stdout
+    assert "def moyenne(notes):" in (tmp_path / "mon-cours/chapitres/exercice.md").read_text()
 
 
 def test_the_wheel_without_extras_runs_new_build_and_check(tmp_path: Path):

@@ -311,3 +311,32 @@ def test_a_notebook_may_change_one_execution_setting_and_keep_the_books_other():
     assert execution_settings({}, None, False) == (None, False)
     with pytest.raises(SettingError, match=r"execution.timeout: expected a number of seconds \(or -1 for none\)"):
         execution_settings({"execution": {"timeout": 0}}, 120, False)
+
+
+def test_misspelt_tags_markers_and_directives_are_named_with_the_fix_and_ordinary_code_is_not():
+    from carnet.core.spelling import directive_problem, marker_problems, tag_problems
+
+    assert [p.values["meant"] for p in tag_problems(["exercice-answer", "Exercise_Tests", "hide-input"], 3)] == [
+        "exercise-answer",
+        "exercise-tests",
+    ]
+    assert tag_problems(["exercise-answer", "remove-output", "answer", "raises-exception"], 1) == []
+    answer = "def f(x):\n    ###  begin solution\n    return 2 * x  # solution\n    ### END SOLUTION\n"
+    problems = marker_problems(answer, ["exercise-answer"], 4)
+    assert [(p.key, p.values["line"]) for p in problems] == [("spelling.marker", 2), ("spelling.one_line", 3)]
+    assert problems[0].values["meant"] == "### BEGIN SOLUTION"
+    hidden_in_answer = marker_problems("x = 1\n### BEGIN HIDDEN TESTS\n### END HIDDEN TESTS\n", ["exercise-answer"], 2)
+    assert [(p.key, p.values["tag"]) for p in hidden_in_answer] == [("spelling.untagged", "exercise-tests")]
+    ordinary = "# End of the loop\n# Begin here\nx = 1  # Solution de l'équation\nprint('### BEGIN')\n"
+    assert marker_problems(ordinary, [], 5) == []
+    assert directive_problem("exercice", ["exercise", "note"]).values["meant"] == "exercise"
+    assert directive_problem("mermaid", ["exercise", "margin", "note"]) is None
+
+
+def test_a_seal_hides_its_text_and_opens_to_it():
+    from carnet.core.seal import seal, unseal
+
+    sealed = seal("return longueur * largeur  # é ✓\n", "content/aire")
+    assert "longueur" not in base64.b64decode(sealed).decode("latin-1")
+    assert unseal(sealed) == "return longueur * largeur  # é ✓\n"
+    assert seal("x", "a") == seal("x", "a") != seal("x", "b"), "the same bytes on every build, per page"

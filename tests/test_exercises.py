@@ -1,12 +1,14 @@
 """Exercises: each one proven by ``carnet check``, hand-ins graded by ``carnet grade``.
 
-The fixture book has two right exercises (``bons``), one whose solution fails its tests and one whose
-starter passes them (``faux``).
+The fixture book (French) has two right exercises (``bons``), one whose solution fails its tests and
+one whose starter passes them (``faux``).
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
+import io
 import json
 import os
 import subprocess
@@ -22,12 +24,25 @@ from conftest import build_in_process, copy_book
 
 pytestmark = pytest.mark.slow
 ENV = {**os.environ, "NO_COLOR": "1", "CARNET_LANG": "en"}
+#: Nothing chooses the run's language (an English locale): the book's decides.
+BOOK_LANGUAGE = {**ENV, "CARNET_LANG": "", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "C.UTF-8"}
 
 
-def carnet(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+def carnet(*args: str, cwd: Path, env: dict[str, str] = ENV) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "carnet", *args], capture_output=True, text=True, env=ENV, cwd=cwd, timeout=900
+        [sys.executable, "-m", "carnet", *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=900
     )
+
+
+def read_notes(path: Path, delimiter: str) -> tuple[list[str], dict[str, dict[str, str]]]:
+    """``carnet grade``'s CSV: it starts with a byte order mark; its header, and each row by pupil."""
+    raw = path.read_bytes()
+    assert raw.startswith(codecs.BOM_UTF8), "Excel reads it as UTF-8"
+    header, *rows = csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""), delimiter=delimiter)
+    assert all(len(row) == len(header) for row in rows), rows
+    by_pupil = {row[0]: dict(zip(header, row, strict=True)) for row in rows}
+    assert len(by_pupil) == len(rows), "one row per pupil"
+    return header, by_pupil
 
 
 def test_check_proves_each_exercise_solution_passes_and_starter_fails(tmp_path):
@@ -79,9 +94,14 @@ def test_a_build_proves_the_starters_of_the_pages_it_reads_while_it_reads_them(t
     assert [page for page, _ in proven] == ["faux"] and proven[0][1].startswith("carnet-early-proof"), proven
 
 
-def _hand_in(reference: dict, folder: Path, name: str, answer: str) -> None:
-    """A pupil's copy of the page: their answer in the first exercise, the public tests only."""
+def _hand_in(reference: dict, folder: Path, name: str, answer: str, carnet: dict | None = None) -> None:
+    """A pupil's copy of the page: their answer in the first exercise, the public tests only.
+
+    ``carnet``: the ``metadata.carnet`` the page's "Télécharger mon travail" writes (page, pupil, exercises).
+    """
     notebook = json.loads(json.dumps(reference))
+    if carnet is not None:
+        notebook["metadata"]["carnet"] = carnet
     code = [cell for cell in notebook["cells"] if cell["cell_type"] == "code"]
     next(cell for cell in code if "exercise-answer" in cell["metadata"].get("tags", []))["source"] = answer
     for cell in code:
@@ -113,12 +133,17 @@ def test_the_page_shows_the_starter_and_the_public_tests_only(built: Path):
 
 
 def test_grade_runs_every_hand_in_against_the_full_tests(built: Path, tmp_path: Path):
+    """A French book: a CSV French Excel opens as is (BOM, ``;``), one row per pupil, in French."""
     book = built
     reference = json.loads((book / "_build/jupyter_execute/bons.ipynb").read_text())
     copies = tmp_path / "copies"
     copies.mkdir()
     right = "def aire_rectangle(longueur, largeur):\n    return longueur * largeur\n"
-    _hand_in(reference, copies, "bons - Léa", right)
+    progress = [
+        {"number": 1, "attempts": 3, "passed": True, "solved": True, "hints": 2, "solution": True},
+        {"number": 2, "attempts": 1, "passed": True, "solved": True, "hints": 0, "solution": False},
+    ]
+    _hand_in(reference, copies, "bons - Léa", right, {"page": "bons", "pupil": "Léa", "exercises": progress})
     _hand_in(
         reference, copies, "bons - Hugo", "def aire_rectangle(longueur, largeur):\n    return longueur + largeur\n"
     )
@@ -128,17 +153,83 @@ def test_grade_runs_every_hand_in_against_the_full_tests(built: Path, tmp_path: 
         reference, copies, "bons - Nathan", "def aire_rectangle(longueur, largeur):\n    while True:\n        pass\n"
     )
     (copies / "bons - Zoé.ipynb").write_text("{ ce n'est pas un notebook", encoding="utf-8")
-    proc = carnet("grade", str(copies), "--book", str(book), "--timeout", "5", cwd=tmp_path)
+    proc = carnet("grade", str(copies), "--book", str(book), "--timeout", "5", cwd=tmp_path, env=BOOK_LANGUAGE)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    with (copies / "notes.csv").open(encoding="utf-8") as stream:
-        rows = {(row["pupil"], row["exercise"]): row for row in csv.DictReader(stream)}
-    assert rows[("Léa", "1")]["result"] == rows[("Léa", "2")]["result"] == "passed"
-    assert rows[("Hugo", "1")]["message"] == "AssertionError: l'aire d'un rectangle 2 × 3 vaut 6"
-    assert rows[("Inès", "1")]["message"] == "AssertionError: un rectangle plat a une aire nulle", "hidden tests run"
-    assert rows[("Nathan", "1")]["message"] == "still running after 5 s"
-    assert rows[("bons - Zoé", "")]["result"] == "error"
-    assert "bons - Zoé.ipynb: not a notebook of the course" in proc.stdout
-    assert "Léa (bons - Léa.ipynb): 2/2" in proc.stdout
+    header, rows = read_notes(copies / "notes.csv", ";")
+    assert (copies / "notes.csv").read_text(encoding="utf-8-sig").startswith("élève;page;réussis;exercices;")
+    assert header == [
+        "élève",
+        "page",
+        "réussis",
+        "exercices",
+        "essais",
+        "indices",
+        "solutions vues",
+        "remarque",
+        "bons · ex. 1",
+        "bons · ex. 1 · message",
+        "bons · ex. 2",
+        "bons · ex. 2 · message",
+        "fichier",
+    ]
+    assert sorted(rows) == ["Hugo", "Inès", "Léa", "Nathan", "Zoé"]
+    lea = rows["Léa"]
+    assert (lea["réussis"], lea["exercices"], lea["essais"], lea["indices"], lea["solutions vues"]) == (
+        "2",
+        "2",
+        "4",
+        "2",
+        "1",
+    ), "the attempts, hints and solutions the page counted"
+    assert lea["bons · ex. 1"] == lea["bons · ex. 2"] == "réussi" and lea["bons · ex. 1 · message"] == ""
+    assert lea["fichier"] == "bons - Léa.ipynb" and lea["page"] == "bons" and lea["remarque"] == ""
+    hugo = rows["Hugo"]
+    assert (hugo["réussis"], hugo["exercices"], hugo["bons · ex. 1"]) == ("1", "2", "échoué")
+    assert hugo["bons · ex. 1 · message"] == "AssertionError: l'aire d'un rectangle 2 × 3 vaut 6"
+    assert hugo["essais"] == "", "a copy without the page's counts: unknown, not zero"
+    assert rows["Inès"]["bons · ex. 1 · message"] == "AssertionError: un rectangle plat a une aire nulle", "hidden"
+    assert rows["Nathan"]["bons · ex. 1 · message"] == "toujours en cours après 5 s"
+    zoe = rows["Zoé"]
+    assert zoe["page"] == "bons" and zoe["réussis"] == zoe["bons · ex. 1"] == ""
+    assert zoe["remarque"].startswith("pas un notebook du cours : ")
+    assert "bons - Zoé.ipynb: pas un notebook du cours" in proc.stdout
+    assert "Léa (bons - Léa.ipynb): 2/2" in proc.stdout and "Hugo (bons - Hugo.ipynb): 1/2" in proc.stdout
+
+
+def test_grade_names_each_page_as_the_book_does_and_speaks_the_run_language(sample_build, tmp_path: Path):
+    """Copies named by their page's docname, its file name or an older copy's file name share their columns.
+
+    The sample course is French; ``CARNET_LANG=en`` makes the run English: ``,`` between columns.
+    """
+    assert sample_build.returncode == 0, sample_build.output[-3000:]
+    book = sample_build.book
+    reference = json.loads((book / "_build/jupyter_execute/content/01-bases/fonctions.ipynb").read_text())
+    copies = tmp_path / "copies"
+    copies.mkdir()
+    right = "def est_pair(n):\n    return n % 2 == 0\n"
+    _hand_in(reference, copies, "fonctions - Léa", right)
+    _hand_in(reference, copies, "Kenza", right, {"page": "content/01-bases/fonctions", "pupil": "Kenza"})
+    wrong = "def est_pair(n):\n    return n % 2 == 0 or n == -3\n"
+    _hand_in(reference, copies, "fonctions (1)", wrong, {"page": "fonctions", "pupil": "Hugo"})
+    untitled = copies / "sans titre.ipynb"
+    _hand_in(reference, copies, "sans titre", right)
+    proc = carnet("grade", str(copies), "--book", str(book), "--timeout", "10", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    header, rows = read_notes(copies / "notes.csv", ",")
+    assert header[:8] == ["pupil", "page", "passed", "exercises", "attempts", "hints", "solutions shown", "note"]
+    column = "content/01-bases/fonctions · ex. 1"
+    assert header[8:] == ["ex. 1", "ex. 1 · message", column, f"{column} · message", "file"]
+    assert {pupil: row["page"] for pupil, row in rows.items()} == {
+        "Léa": "content/01-bases/fonctions",
+        "Kenza": "content/01-bases/fonctions",
+        "Hugo": "content/01-bases/fonctions",
+        "sans titre": "",
+    }
+    assert rows["Léa"][column] == rows["Kenza"][column] == "passed"
+    assert rows["Hugo"][f"{column} · message"] == "AssertionError: -3 est impair", "the book's hidden tests"
+    # A notebook of no page of the book: its own tests, and the row says so.
+    assert rows["sans titre"]["ex. 1"] == "passed" and "without hidden tests" in rows["sans titre"]["note"]
+    assert untitled.name in proc.stdout
 
 
 @pytest.fixture
@@ -242,6 +333,7 @@ def test_work_downloads_as_a_notebook_opens_again_and_is_graded(offline_context,
 
     proc = carnet("grade", str(copies), "--book", str(built), "--timeout", "10", cwd=tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    with (copies / "notes.csv").open(encoding="utf-8") as stream:
-        rows = {(row["pupil"], row["exercise"]): row["result"] for row in csv.DictReader(stream)}
-    assert rows == {("Léa Martin", "1"): "passed", ("Léa Martin", "2"): "failed"}
+    _, rows = read_notes(copies / "notes.csv", ",")
+    [(pupil, row)] = rows.items()
+    assert pupil == "Léa Martin" and (row["passed"], row["exercises"], row["attempts"]) == ("1", "2", "1")
+    assert row["bons · ex. 1"] == "passed" and row["bons · ex. 2"] == "failed"

@@ -16,6 +16,7 @@ from ..core.errors import CarnetError
 from ..core.i18n import author_language, translate
 from ..core.notebooks import timeout_problem
 from ..core.paths import BookPaths
+from ..core.settings import EDITIONS
 from ..core.toc import toc_problem
 from ..core.urls import site_path
 from .language import cli_language, say
@@ -77,18 +78,18 @@ def read_toc_shape(paths: BookPaths, language: str | None) -> None:
         raise CarnetError(translate(author_language(language), key, toc=paths.toc.name, **values))
 
 
-def book_edition(config: dict[str, Any], student: bool) -> str:
-    """The edition to build: ``student`` when asked (``--student``) or set in ``_config.yml``, else ``teacher``.
+def book_edition(config: dict[str, Any], edition: str | None) -> str:
+    """The edition to build: the one asked for (``--edition``), else ``_config.yml``'s, else ``student``.
 
     Read before Sphinx starts (each edition has its own build folders); Sphinx validates the setting.
     """
     carnet = ((config.get("sphinx") or {}).get("config") or {}).get("carnet") or {}
     exercises = carnet.get("exercises") if isinstance(carnet, dict) else None
-    edition = exercises.get("edition") if isinstance(exercises, dict) else None
-    return "student" if student or edition == "student" else "teacher"
+    chosen = edition or (exercises.get("edition") if isinstance(exercises, dict) else None)
+    return chosen if chosen in EDITIONS else "student"
 
 
-def book_paths(source: Path, student: bool = False, shard: tuple[int, int] | None = None) -> BookPaths:
+def book_paths(source: Path, edition: str | None = None, shard: tuple[int, int] | None = None) -> BookPaths:
     """Check that ``source`` is a readable book folder and return its paths (for the edition built)."""
     paths = BookPaths(source.resolve())
     if not paths.source.is_dir():
@@ -100,7 +101,7 @@ def book_paths(source: Path, student: bool = False, shard: tuple[int, int] | Non
     check_carnet_loaded(config)
     check_execute_settings(config)
     read_toc_shape(paths, book_language(config))
-    return BookPaths(paths.source, book_edition(config, student), shard)
+    return BookPaths(paths.source, book_edition(config, edition), shard)
 
 
 def check_carnet_loaded(config: dict[str, Any]) -> None:

@@ -112,7 +112,7 @@ def run_sphinx(
                 "latex_individualpages": False,
                 **({"nitpicky": True} if strict else {}),
                 **({"carnet_check": check} if check else {}),
-                **({"carnet_student": True} if paths.edition == "student" else {}),
+                "carnet_edition": paths.edition,
                 **(shard_overrides(paths) if paths.shard else {}),
             },
             warningiserror=strict,
@@ -214,7 +214,7 @@ def build_book(
 
 def run(args: argparse.Namespace) -> int:
     """``carnet build``: build the book; ``_build/html`` changes only if the build succeeds."""
-    paths = book_paths(Path(args.dir), student=args.student)
+    paths = book_paths(Path(args.dir), edition=args.edition)
     start = time.perf_counter()
     progress = None if args.verbose else messages(cli_language(), "cli.step.")
     paths.build_report.unlink(missing_ok=True)

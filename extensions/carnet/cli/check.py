@@ -94,7 +94,7 @@ def run_check(
 
 def run(args: argparse.Namespace) -> int:
     """``carnet check``: build and check everything CI gates on; write a JSON report."""
-    paths = book_paths(Path(args.dir), student=args.student, shard=args.shard)
+    paths = book_paths(Path(args.dir), edition=args.edition, shard=args.shard)
     labels = None if args.verbose else messages(cli_language(), "cli.step.")
     result = run_check(paths, labels, not args.no_browser, args.jobs)
     output = Path(args.json) if args.json else paths.build / "carnet-check.json"

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..core.errors import CarnetError
+from ..core.settings import EDITIONS
 from .imports import defer_slow_imports
 from .language import cli_language, say, speaking
 
@@ -45,14 +46,14 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--strict", action="store_true", help=say("strict_help"))
     build.add_argument("--all", action="store_true", help=say("all_help"))
     build.add_argument("--verbose", action="store_true", help=say("verbose_help"))
-    build.add_argument("--student", action="store_true", help=say("student_help"))
+    build.add_argument("--edition", choices=EDITIONS, help=say("edition_help"))
     build.add_argument("-j", "--jobs", type=positive, help=say("jobs_help"))
 
     check = command("check")
     check.add_argument("--json", help=say("json_help"))
     check.add_argument("--verbose", action="store_true", help=say("verbose_help"))
     check.add_argument("--no-browser", action="store_true", help=say("no_browser_help"))
-    check.add_argument("--student", action="store_true", help=say("student_help"))
+    check.add_argument("--edition", choices=EDITIONS, help=say("edition_help"))
     check.add_argument("-j", "--jobs", type=positive, help=say("jobs_help"))
     check.add_argument("--shard", type=shard, metavar="I/N", help=say("shard_help"))
 
@@ -60,7 +61,7 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help=say("port_help"))
     serve.add_argument("--subpath", help=say("subpath_help"))
     serve.add_argument("--no-build", action="store_true", help=say("no_build_help"))
-    serve.add_argument("--student", action="store_true", help=say("student_help"))
+    serve.add_argument("--edition", choices=EDITIONS, default="teacher", help=say("serve_edition_help"))
 
     grade = command("grade", book=False)
     grade.add_argument("submissions", help=say("submissions_help"))

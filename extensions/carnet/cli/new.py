@@ -3,15 +3,18 @@
 The files come from the package's ``scaffold/`` folder (``$name`` placeholders filled in, GitHub's
 ``${{ }}`` expressions left as they are; files named ``dot-x`` become ``.x`` so that packaging
 tools do not skip them; ``name.fr.ext`` is ``name.ext`` in a French course only). Everything a
-teacher reads is in the course's language: pages, README, the comments of ``_config.yml`` and of
-the workflow. The ``.ipynb`` chapter is
-written with nbformat, so it is always a valid notebook.
+teacher reads is in the course's language: pages (an exercise among them, to copy from), README, the
+comments of ``_config.yml`` and of the workflow. The ``.ipynb`` chapter is written with nbformat, so
+it is always a valid notebook. The command says which language it chose and why, in that language:
+a teacher on an English machine (or a bare ``C`` locale) who meant a French course learns at once
+how to get one.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
+import os
 import re
 from pathlib import Path
 from string import Template
@@ -19,7 +22,7 @@ from string import Template
 import nbformat
 
 from ..core.errors import CarnetError
-from ..core.i18n import translated
+from ..core.i18n import translate, translated
 from ..core.settings import commented_block
 from .language import cli_language, say
 
@@ -155,8 +158,9 @@ def run(args: argparse.Namespace) -> int:
     """``carnet new``: create a course that builds at once."""
     target = Path(args.dir)
     title = args.title or target.resolve().name.replace("-", " ").capitalize()
-    files = create_course(
-        target, title=title, author=args.author, language=args.language or cli_language(), repository=args.repository
-    )
+    language = args.language or cli_language()
+    files = create_course(target, title=title, author=args.author, language=language, repository=args.repository)
     print(say("new_done", dir=target, count=len(files)))
+    origin = "option" if args.language else "env" if os.environ.get("CARNET_LANG") else "locale"
+    print(translate(language, "cli.new_in_language", origin=translate(language, f"cli.new_language_from.{origin}")))
     return 0

@@ -32,9 +32,9 @@ def run(args: argparse.Namespace) -> int:
     """Serve the site under its published subpath; rebuild when a source file changes."""
     from watchfiles import watch
 
-    paths = book_paths(Path(args.dir), student=args.student)
+    paths = book_paths(Path(args.dir), edition=args.edition)
     prefix = args.subpath or published_path(paths)
-    rebuild = [sys.executable, "-m", "carnet", "build", str(paths.source), *(["--student"] if args.student else [])]
+    rebuild = [sys.executable, "-m", "carnet", "build", str(paths.source), "--edition", paths.edition]
     if not args.no_build:
         subprocess.run(rebuild, check=False)
     if not (paths.html / "index.html").is_file():

@@ -33,15 +33,15 @@ class BookPaths:
     """Where a book's sources are and where its build goes."""
 
     source: Path
-    #: ``teacher`` or ``student``: each edition is built in its own folders (no file of one leaks into the other).
-    edition: str = "teacher"
+    #: ``student`` or ``teacher``: each edition is built in its own folders (no file of one leaks into the other).
+    edition: str = "student"
     #: ``(I, N)`` for ``carnet check --shard I/N``: a share of the book, built in its own folder.
     shard: tuple[int, int] | None = None
 
     @property
     def suffix(self) -> str:
-        """What tells the edition's build folders apart (none for the teacher edition)."""
-        return "" if self.edition == "teacher" else f"-{self.edition}"
+        """What tells the edition's build folders apart (none for the student edition, the published one)."""
+        return "" if self.edition == "student" else f"-{self.edition}"
 
     @property
     def config(self) -> Path:
@@ -76,8 +76,12 @@ class BookPaths:
 
     @property
     def html(self) -> Path:
-        """The published site: replaced whole, only by a successful build."""
-        return self.build / "html"
+        """The built site, replaced whole, only by a successful build.
+
+        Only the student edition goes to ``_build/html``, what ``carnet publish`` and the workflow push:
+        the teacher's, with every solution in plain text, has a folder nothing publishes.
+        """
+        return self.build / ("html" if self.edition == "student" else self.edition)
 
     @property
     def tracebacks(self) -> Path:

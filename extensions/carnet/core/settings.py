@@ -137,6 +137,8 @@ class OutputConfig:
 
 #: When a pupil may see an exercise's solution.
 SOLUTION_RULES = ("on-success", "after-attempts", "always", "never")
+#: The editions of a book: the pupils' (published) and the teacher's (previewed, never published).
+EDITIONS = ("student", "teacher")
 
 
 @dataclass(frozen=True)
@@ -161,15 +163,23 @@ class ExercisesConfig(ExerciseRules):
     """``carnet.exercises``: checked exercises, and which edition of the book is built."""
 
     edition: str = setting(
-        "teacher",
-        "teacher: solutions and hidden tests are in the pages (encoded, not secret); student: none in any "
-        "published file (same as carnet build --student)",
-        choices=("teacher", "student"),
+        "student",
+        "student: what pupils get (the only edition written to _build/html, hence published): starters, public "
+        "tests, solutions sealed in the page as the rules allow; teacher: everything in plain, for the teacher's "
+        "preview (carnet build --edition teacher writes it to _build/teacher, never published)",
+        choices=EDITIONS,
+    )
+    hidden_tests: str = setting(
+        "grade",
+        "where hidden tests run: grade (only in carnet grade; no published file holds them) or page (sealed in the "
+        "student edition's pages too, so that Valider runs them)",
+        choices=("grade", "page"),
     )
     student_repository: str = setting(
         "",
-        "the public repository (https://…) with the student edition's sources, for its Binder links; empty: the "
-        "student edition has no Binder link nor repository button (they would lead to the teacher's sources)",
+        "the public repository (https://…) with the pupils' sources, for Binder and the repository buttons of the "
+        "student edition; empty: pages with exercises get no Binder link nor source button (they would lead to "
+        "the teacher's sources)",
         check=lambda value: https_url(value) if value else None,
     )
     student_branch: str = setting("main", "the branch of student_repository Binder starts from")

@@ -8,12 +8,13 @@ read, and every feature reads the parsed settings through :func:`carnet_config`.
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ConfigError
 
-from ..core.i18n import author_language
+from ..core.i18n import author_language, translate
 from ..core.settings import CarnetConfig, SettingError, parse_config
 
 
@@ -28,14 +29,17 @@ def validate(app: Sphinx, config: Config) -> None:
         settings = parse_config(config.carnet)
     except SettingError as err:
         raise ConfigError(err.text(author_language(config.language))) from None
-    if config.carnet_student:  # `carnet build --student`
-        settings = replace(settings, exercises=replace(settings.exercises, edition="student"))
+    if config.carnet_edition:  # `carnet build --edition …`
+        settings = replace(settings, exercises=replace(settings.exercises, edition=config.carnet_edition))
+    if settings.exercises.edition == "teacher" and Path(app.outdir).name == "html":
+        # `jupyter-book build .` writes into _build/html, which the workflow and carnet publish push.
+        raise ConfigError(translate(author_language(config.language), "student.teacher_in_html", outdir=app.outdir))
     config.carnet_settings = settings
 
 
 def setup_config(app: Sphinx) -> None:
     """Declare the ``carnet`` setting and validate it before anything else of Carnet runs."""
     app.add_config_value("carnet", {}, "env", types=[dict])
-    app.add_config_value("carnet_student", False, "env", types=[bool])
+    app.add_config_value("carnet_edition", "", "env", types=[str])
     app.add_config_value("carnet_settings", CarnetConfig(), "", types=[CarnetConfig])
     app.connect("config-inited", validate, priority=100)

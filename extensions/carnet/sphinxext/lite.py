@@ -40,6 +40,7 @@ from ..core.urls import lite_kernel_settings
 from .config import carnet_config
 from .launch import lite_contents, lite_pages
 from .live import live_pages
+from .pages import page_problems
 from .statics import downloading
 
 LOGGER = logging.getLogger(__name__)
@@ -162,7 +163,9 @@ def write_lite_site(app: Sphinx, exception: Exception | None) -> None:
     contents: dict[str, Path | bytes] = {**lite_contents(app, pages, [*pages, *live_pages(app)])}
     todo = translate(app.config.language, "exercise.todo")
     for name in pages:
-        if f"{name}.ipynb" in contents:
+        if name in page_problems(app.env):  # a mistake in its exercises fails the build: no pupil's copy of it
+            contents.pop(f"{name}.ipynb", None)
+        elif f"{name}.ipynb" in contents:
             contents[f"{name}.ipynb"] = pupil_notebook_file(contents[f"{name}.ipynb"], name, todo)
     cdn = pyodide_cdn(settings.runtime) if settings.runtime.source == "cdn" else None
     kernel = lite_kernel_settings(cdn, settings.launch.lite_dir)

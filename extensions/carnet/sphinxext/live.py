@@ -27,7 +27,7 @@ from .launch import has_try_it
 from .pagefiles import folder_files, page_folder
 from .pages import is_executable_page, is_notebook_page, is_python_page, notebook_pages, page_config
 from .statics import STATIC, serve_static, static_fingerprint
-from .student import binder_allowed
+from .student import teacher_links_allowed
 
 CODEMIRROR_FILES = ["lib/codemirror.js", "lib/codemirror.css", "mode/python/python.js"]
 #: The Markdown renderer of ``text/markdown`` outputs (an ES module), loaded by the page on first use.
@@ -142,7 +142,7 @@ def add_binder_button(app: Sphinx, doctree: nodes.document) -> None:
     if not carnet_config(app).live.enabled or not is_notebook_page(app.env, docname):
         return
     refused = page_backend(app, docname) == "pyodide" and browser_refused(app, docname)
-    if (page_backend(app, docname) != "binder" and not refused) or not binder_allowed(app):
+    if (page_backend(app, docname) != "binder" and not refused) or not teacher_links_allowed(app, doctree):
         return
     from sphinx_thebe import ThebeButtonNode
 

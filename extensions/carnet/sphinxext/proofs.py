@@ -97,7 +97,10 @@ def _page_proof(app: Sphinx, docname: str, todo: str, said: str) -> dict[str, An
         if error:
             message = translate(said, "exercise.solution_fails", number=exercise.number, cell=exercise.tests + 1)
             problems.append(f"{message}: {error}")
-    job = _starters_job(docname, notebook, exercises, todo, folder_files(app, page_folder(docname)))
+    try:
+        job = _starters_job(docname, notebook, exercises, todo, folder_files(app, page_folder(docname)))
+    except ExerciseError as err:  # a marker without its pair
+        return {"page": docname, "count": 0, "problems": [err.text(said)], "key": ""}
     return {**job, "count": len(exercises), "problems": problems}
 
 
@@ -165,11 +168,11 @@ def start_early(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None
             continue
         try:
             exercises = find_exercises(notebook.cells)
-        except ExerciseError:  # said once the page is read (see start_proofs)
+            if not exercises:
+                continue
+            job = _starters_job(docname, notebook, exercises, todo, scan_folder(app, page_folder(docname), rules))
+        except ExerciseError:  # a marker without its pair: said once the page is read (see start_proofs)
             continue
-        if not exercises:
-            continue
-        job = _starters_job(docname, notebook, exercises, todo, scan_folder(app, page_folder(docname), rules))
         if kept.get(docname, {}).get("key") != job["key"]:
             early[job["key"]] = pool.submit(_prove_starters, job, said)
     app.carnet_early_proofs = (pool, early)

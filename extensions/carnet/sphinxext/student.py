@@ -1,64 +1,93 @@
-"""The student edition: no solution, no solution output and no hidden test in any published file.
+"""The pupils' edition (the default): no solution, solution output or hidden test in plain text in any file.
 
-``carnet build --student`` (or ``carnet.exercises.edition: student``) builds it. The pages already
-hold only starters and public tests (:mod:`.exercises` changes each doctree before the HTML, the
-search index and the images are written from it, and removes ``{solution}``); here the rest:
+It is the only edition written to ``_build/html``, hence what ``carnet publish`` and the workflow
+push; ``carnet build --edition teacher`` writes the teacher's to ``_build/teacher``. The pages
+already hold only starters and public tests (:mod:`.exercises` changes each doctree before the
+HTML, the search index and the images are written from it, and seals or drops written solutions);
+here the rest:
 
 - the copies of page sources (``_sources/``) and the notebooks of ``_downloads/`` are replaced by
   the pupil's copy (:func:`carnet.core.student.pupil_file`) once the build has written them;
-- Binder links and the repository buttons would lead to the teacher's sources: they point to
-  ``carnet.exercises.student_repository`` when the author gives one, and are dropped otherwise.
+- Binder and the source buttons lead to the teacher's sources: on pages with exercises they point
+  to ``carnet.exercises.student_repository`` when the author gives one, and are dropped otherwise;
+- the teacher's edition says so on every page, so that nobody publishes it by mistake.
 
 The JupyterLite notebooks are the pupil's copy in both editions (see :mod:`.lite`).
 """
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
+from typing import Any
 
+from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ExtensionError
 
+from ..core.errors import CarnetError
 from ..core.i18n import author_language, translate
 from ..core.student import pupil_file
 from .config import carnet_config
+from .pages import page_problems
+from .solutions import holds_exercises
 
 #: Folders of the built site holding copies of the author's files.
 COPIES = ("_sources", "_downloads")
-#: sphinx-book-theme's buttons that lead to the book's repository.
-REPOSITORY_BUTTONS = ("use_repository_button", "use_edit_page_button", "use_issues_button")
+#: sphinx-book-theme's groups of buttons leading to the book's repository or launching its notebook.
+TEACHER_GROUPS = ("launch-buttons", "source-buttons")
+#: Their buttons a pupils' page with exercises keeps: Carnet's "try it" and the repository's home.
+SAFE_BUTTONS = ("carnet-try-it", "source-repository-button", "source-issues-button")
 
 
 def is_student_edition(app: Sphinx) -> bool:
-    """Whether this build is the student edition (``--student`` or ``carnet.exercises.edition``)."""
+    """Whether this build is the pupils' edition (the default; ``--edition`` or ``carnet.exercises.edition``)."""
     return carnet_config(app).exercises.edition == "student"
 
 
-def binder_allowed(app: Sphinx) -> bool:
-    """Binder starts from a repository: the teacher's in the teacher edition, the student one if any."""
+def teacher_links_allowed(app: Sphinx, doctree: nodes.document) -> bool:
+    """Whether a page may link to the repository's copy of itself (Binder, its source file).
+
+    Not a pupils' page with exercises: the repository holds the teacher's sources.
+    """
     exercises = carnet_config(app).exercises
-    return exercises.edition == "teacher" or bool(exercises.student_repository)
+    return exercises.edition == "teacher" or bool(exercises.student_repository) or not holds_exercises(doctree)
 
 
 def point_at_student_repository(app: Sphinx, config: Config) -> None:
-    """In the student edition, repository and Binder links lead to the student repository, or nowhere."""
+    """The pupils' edition's repository and Binder links lead to the student repository, when there is one.
+
+    The teacher's edition says on every page what it is (the theme's announcement banner).
+    """
     exercises = config.carnet_settings.exercises
-    if exercises.edition != "student":
-        return
     theme = dict(config.html_theme_options or {})
-    if exercises.student_repository:
+    if exercises.edition == "teacher":
+        theme["announcement"] = theme.get("announcement") or html.escape(
+            translate(config.language, "student.teacher_banner")
+        )
+    elif exercises.student_repository:
         theme["repository_url"] = exercises.student_repository
         theme["repository_branch"] = exercises.student_branch
-    else:
-        theme.pop("repository_url", None)
-        theme.update(dict.fromkeys(REPOSITORY_BUTTONS, False))
-        launch = dict(theme.get("launch_buttons") or {})
-        for key in ("binderhub_url", "jupyterhub_url", "colab_url", "deepnote_url", "thebe"):
-            launch.pop(key, None)
-        theme["launch_buttons"] = launch
-        config.thebe_config = {}
     config.html_theme_options = theme
+
+
+def drop_teacher_links(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    """On a pupils' page with exercises, no launcher or button leads to the teacher's sources of the page.
+
+    Carnet's own "try it" stays (it opens the pupil's copy); the repository's home page stays too (the
+    README says that a public repository shows its sources to anyone).
+    """
+    if doctree is None or teacher_links_allowed(app, doctree):
+        return
+    kept = []
+    for group in context.get("header_buttons", []):
+        if group.get("label") in TEACHER_GROUPS:
+            group = {**group, "buttons": [b for b in group.get("buttons", []) if b.get("label") in SAFE_BUTTONS]}
+            if not group["buttons"]:
+                continue
+        kept.append(group)
+    context["header_buttons"] = kept
 
 
 def publish_pupil_copies(app: Sphinx, exception: Exception | None) -> None:
@@ -76,9 +105,11 @@ def publish_pupil_copies(app: Sphinx, exception: Exception | None) -> None:
                 pupil = pupil_file(path.name, data, todo)
             except (ValueError, UnicodeDecodeError) as err:
                 path.unlink()  # a file the build copied; published as it is, it could hold solutions
-                said = translate(
-                    author_language(app.config.language), "student.no_copy", file=path.relative_to(outdir), problem=err
-                )
+                if page_problems(app.env):
+                    continue  # the build fails already, on the page's own mistake (named when it was read)
+                language = author_language(app.config.language)
+                problem = err.text(language) if isinstance(err, CarnetError) else err
+                said = translate(language, "student.no_copy", file=path.relative_to(outdir), problem=problem)
                 raise ExtensionError(said) from None
             if pupil != data:
                 path.write_bytes(pupil)
@@ -88,4 +119,6 @@ def setup_student(app: Sphinx) -> None:
     """Build the student edition when asked."""
     # Before point_thebe_at_repository (config-inited, priority 500) copies the repository to thebe.
     app.connect("config-inited", point_at_student_repository, priority=450)
+    # After the theme's buttons and Carnet's "try it" (priority 600).
+    app.connect("html-page-context", drop_teacher_links, priority=700)
     app.connect("build-finished", publish_pupil_copies)
