@@ -30,6 +30,22 @@ test("the exercise's data decodes from base64 UTF-8 JSON", () => {
   assert.deepEqual(decodeExercise(encoded), data);
 });
 
+test("a pupils' edition's sealed solution and hidden tests open as the build wrote them", () => {
+  // The base64 data-exercise the build writes (sphinxext/exercises.py), sealed with carnet.core.seal.
+  const encoded =
+    "eyJudW1iZXIiOiAxLCAic2V0dXAiOiBbXSwgInRlc3RzIjogImFzc2VydCBmKCkgPT0gMSIsICJoaWRkZW4iOiAiL0l6ZXN3dnhPV0VUMDJEN0Mzb0FmNTMvcmRaNWhSa0hPK05KMnpaSElFLzIiLCAic29sdXRpb24iOiAiOURjUFpwWTQrcVJkQ3Y5WE1xNHFJcEJTYVVid0VJS1piQ1BGWFJLT0NnS0dVbnNUNUZiYTNGYz0iLCAic2VhbGVkIjogdHJ1ZSwgImdyYWRlZEhpZGRlbiI6IGZhbHNlLCAicnVsZXMiOiB7InNvbHV0aW9uIjogImFsd2F5cyIsICJhdHRlbXB0cyI6IDN9fQ==";
+  const data = decodeExercise(encoded);
+  assert.equal(data.solution, "def f(x=1):\n    return x\n");
+  assert.equal(data.hidden, "assert f(0) == 0\n");
+  assert.equal(data.tests, "assert f() == 1");
+});
+
+test("a success says when the teacher's grading runs hidden tests the page does not", () => {
+  const words = { ...text, exerciseSuccessGraded: "Bravo ; votre professeur passera des tests cachés" };
+  assert.equal(feedback({ passed: true }, words).message, "Bravo");
+  assert.equal(feedback({ passed: true }, words, true).message, "Bravo ; votre professeur passera des tests cachés");
+});
+
 test("progress starts fresh from nothing or from damaged storage, and keeps what is valid", () => {
   const fresh = { attempts: 0, passed: false, solved: false, hints: 0, solution: false };
   assert.deepEqual(readProgress(null), fresh);

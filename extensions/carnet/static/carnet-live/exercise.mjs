@@ -5,12 +5,19 @@
 // carnet/sphinxext/exercises.py). The pure functions come first; the Exercise class is the DOM.
 
 import { button } from "./cell.mjs";
+import { openSeal, unsealElement } from "./sealed.mjs";
 import { hashSource } from "./storage.mjs";
 
-/** The exercise's data, from the base64 of its UTF-8 JSON. */
+/** The exercise's data, from the base64 of its UTF-8 JSON; a pupils' edition seals solution and hidden tests. */
 export function decodeExercise(base64) {
   const bytes = Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
-  return JSON.parse(new TextDecoder().decode(bytes));
+  const data = JSON.parse(new TextDecoder().decode(bytes));
+  if (!data.sealed) return data;
+  return {
+    ...data,
+    solution: data.solution === null ? null : openSeal(data.solution),
+    hidden: data.hidden ? openSeal(data.hidden) : "",
+  };
 }
 
 /** Where an exercise's progress is kept: the page and its original answer and tests (not its position). */
@@ -66,8 +73,9 @@ export function solutionAllowed(rules, progress) {
 const fill = (message, values) => message.replace(/\{(\w+)\}/g, (whole, name) => values[name] ?? whole);
 
 /** What to tell the pupil of a verdict: {kind: "success" | "failure", message, line} in the book's language. */
-export function feedback(verdict, text) {
-  if (verdict.passed) return { kind: "success", message: text.exerciseSuccess, line: "" };
+export function feedback(verdict, text, gradedHidden = false) {
+  // Hidden tests the teacher's grading runs, not the page: the success says so.
+  if (verdict.passed) return { kind: "success", message: gradedHidden ? text.exerciseSuccessGraded : text.exerciseSuccess, line: "" };
   const values = { message: verdict.message || "", error: verdict.error || "" };
   const assertion = verdict.error === "AssertionError";
   let message;
@@ -126,7 +134,7 @@ export class Exercise {
     this.solutionBox = Object.assign(document.createElement("div"), { className: "carnet-solution-code", hidden: true });
     this.panel.append(actions, this.message, this.solutionBox);
     answer.outputElement.after(this.panel);
-    if (this.progress.passed) this.say(feedback({ passed: true }, text));
+    if (this.progress.passed) this.say(feedback({ passed: true }, text, this.data.gradedHidden));
     this.render();
   }
 
@@ -142,7 +150,10 @@ export class Exercise {
     this.hintButton.textContent = fill(text.exerciseHint, { number: hints + 1, count: this.hints.length });
     const available = (this.data.solution !== null || this.writtenSolutions.length > 0) && solutionAllowed(this.data.rules, this.progress);
     this.solutionButton.hidden = !available || solution;
-    this.writtenSolutions.forEach((element) => element.classList.toggle("carnet-shown", available && solution));
+    for (const element of this.writtenSolutions) {
+      if (available && solution) unsealElement(element);
+      element.classList.toggle("carnet-shown", available && solution);
+    }
     this.solutionBox.hidden = !(available && solution && this.data.solution !== null);
     if (!this.solutionBox.hidden && !this.solutionBox.firstChild) {
       const title = Object.assign(document.createElement("p"), { className: "carnet-solution-title", textContent: text.exerciseSolution });
@@ -170,7 +181,7 @@ export class Exercise {
     this.progress = readProgress(JSON.stringify(saved));
     this.save();
     this.message.replaceChildren();
-    if (this.progress.passed) this.say(feedback({ passed: true }, this.page.text));
+    if (this.progress.passed) this.say(feedback({ passed: true }, this.page.text, this.data.gradedHidden));
     this.render();
   }
 
@@ -204,7 +215,7 @@ export class Exercise {
     }
     this.progress = afterVerdict(this.progress, result.verdict);
     this.save();
-    this.say(feedback(result.verdict, text));
+    this.say(feedback(result.verdict, text, this.data.gradedHidden));
     this.render();
   }
 }
