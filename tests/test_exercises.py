@@ -294,6 +294,38 @@ def test_check_in_the_page_gives_the_failing_test_then_success_and_the_solution(
     assert page.errors == []
 
 
+def press_check(page, number: int) -> str:
+    """Click Valider under exercise ``number`` as it is, return the feedback (and the note, if any)."""
+    panel = page.locator(".carnet-exercise-panel").nth(number - 1)
+    panel.locator(".carnet-check").click()
+    feedback = panel.locator(".carnet-feedback-success, .carnet-feedback-failure")
+    feedback.wait_for(timeout=START_TIMEOUT)
+    return feedback.inner_text()
+
+
+def test_a_try_is_a_change_the_starter_and_a_repeated_code_unlock_nothing(offline_context, site):
+    # Exercise 1 follows the book's default rule: the solution after 3 tries (after-attempts).
+    page = open_page(offline_context, site + "bons.html")
+    panel = page.locator(".carnet-exercise-panel").first
+    for _ in range(3):
+        said = press_check(page, 1)
+        assert "C'est encore le code de départ : cette validation ne compte pas comme un essai" in said
+    assert panel.locator(".carnet-attempts").inner_text() == ""
+    assert not panel.locator(".carnet-solution-button").is_visible(), "three checks of the starter unlock nothing"
+
+    check(page, 1, "def aire_rectangle(longueur, largeur):\n", "return longueur + largeur")
+    again = press_check(page, 1)
+    assert "Vous avez déjà validé exactement ce code" in again
+    assert panel.locator(".carnet-attempts").inner_text() == "1 essai"
+    check(page, 1, "def aire_rectangle(longueur, largeur):\n", "return longueur - largeur")
+    assert not panel.locator(".carnet-solution-button").is_visible()
+    third = check(page, 1, "def aire_rectangle(longueur, largeur):\n", "return 2 * longueur")
+    assert "ne compte pas" not in third
+    assert panel.locator(".carnet-attempts").inner_text() == "3 essais"
+    assert panel.locator(".carnet-solution-button").is_visible(), "three different wrong answers unlock it"
+    assert page.errors == []
+
+
 def test_work_downloads_as_a_notebook_opens_again_and_is_graded(offline_context, site, built: Path, tmp_path: Path):
     page = open_page(offline_context, site + "bons.html")
     asked = []

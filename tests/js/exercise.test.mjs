@@ -7,8 +7,11 @@ import {
   decodeExercise,
   exerciseKey,
   feedback,
+  notCountedText,
   readProgress,
   solutionAllowed,
+  tryKey,
+  tryKind,
 } from "../../extensions/carnet/static/carnet-live/exercise.mjs";
 
 const text = {
@@ -22,6 +25,8 @@ const text = {
   exerciseHiddenFailedMessage: "Un test caché : {message}",
   exerciseAttempt: "{count} essai",
   exerciseAttempts: "{count} essais",
+  exerciseStarterNotCounted: "code de départ : ne compte pas",
+  exerciseRepeatNotCounted: "déjà validé : ne compte pas",
 };
 
 test("the exercise's data decodes from base64 UTF-8 JSON", () => {
@@ -47,21 +52,42 @@ test("a success says when the teacher's grading runs hidden tests the page does 
 });
 
 test("progress starts fresh from nothing or from damaged storage, and keeps what is valid", () => {
-  const fresh = { attempts: 0, passed: false, solved: false, hints: 0, solution: false };
+  const fresh = { attempts: 0, passed: false, solved: false, hints: 0, solution: false, tried: [] };
   assert.deepEqual(readProgress(null), fresh);
   assert.deepEqual(readProgress("{not json"), fresh);
-  assert.deepEqual(readProgress('{"attempts": -2, "hints": "x"}'), fresh);
-  assert.deepEqual(readProgress('{"attempts": 3, "solved": true, "hints": 1}'), { ...fresh, attempts: 3, solved: true, hints: 1 });
+  assert.deepEqual(readProgress('{"attempts": -2, "hints": "x", "tried": "abc"}'), fresh);
+  assert.deepEqual(readProgress('{"attempts": 3, "solved": true, "hints": 1, "tried": ["a", 2, "b"]}'), {
+    ...fresh,
+    attempts: 3,
+    solved: true,
+    hints: 1,
+    tried: ["a", "b"],
+  });
 });
 
-test("every verdict but a failed setup counts as an attempt; success stays solved", () => {
+test("a try is a change: the starter and a code already checked do not count, a failed setup never does", () => {
+  const starter = tryKey("def f():\n    ...\n");
   let progress = readProgress(null);
-  progress = afterVerdict(progress, { passed: false, stage: "tests" });
-  progress = afterVerdict(progress, { passed: false, stage: "setup" });
+  progress = afterVerdict(progress, { passed: false, stage: "tests" }, tryKey("def f():\n    ...  \n\n"), starter);
+  assert.equal(progress.attempts, 0, "the starter with spaces added is still the starter");
+  progress = afterVerdict(progress, { passed: false, stage: "tests" }, tryKey("def f():\n    return 1\n"), starter);
+  progress = afterVerdict(progress, { passed: false, stage: "tests" }, tryKey("def f():\n    return 1"), starter);
+  progress = afterVerdict(progress, { passed: false, stage: "setup" }, tryKey("def f():\n    return 2\n"), starter);
   assert.equal(progress.attempts, 1);
-  progress = afterVerdict(progress, { passed: true });
-  progress = afterVerdict(progress, { passed: false, stage: "answer" });
+  assert.equal(tryKind(progress, tryKey("def f():\n    return 1\n"), starter), "repeat");
+  assert.equal(tryKind(progress, tryKey("def f():\n    return 2\n"), starter), "new", "a failed setup remembers nothing");
+  progress = afterVerdict(progress, { passed: true }, tryKey("def f():\n    return 2\n"), starter);
+  progress = afterVerdict(progress, { passed: false, stage: "answer" }, tryKey("def f(:"), starter);
   assert.deepEqual([progress.attempts, progress.passed, progress.solved], [3, false, true]);
+  // Valider again on a code that passed: still passed, no new try.
+  progress = afterVerdict(progress, { passed: true }, tryKey("def f():\n    return 2\n"), starter);
+  assert.deepEqual([progress.attempts, progress.passed], [3, true]);
+});
+
+test("a check that does not count says why", () => {
+  assert.equal(notCountedText("starter", text), "code de départ : ne compte pas");
+  assert.equal(notCountedText("repeat", text), "déjà validé : ne compte pas");
+  assert.equal(notCountedText("new", text), "");
 });
 
 test("the solution shows as the author's rules say", () => {

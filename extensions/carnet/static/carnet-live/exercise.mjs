@@ -25,9 +25,21 @@ export function exerciseKey(pathname, answer, tests) {
   return `carnet:v2:exercise:${pathname}:${hashSource(`${answer}\u0000${tests}`)}`;
 }
 
+/** How many earlier tries a pupil's progress remembers, to tell a new try from a repeated one. */
+const REMEMBERED_TRIES = 100;
+
+/**
+ * What identifies a try: the code without trailing spaces nor blank lines at either end, hashed,
+ * so that adding a space to the starter or to an earlier try is no new try.
+ */
+export function tryKey(code) {
+  const lines = code.split("\n").map((line) => line.trimEnd());
+  return hashSource(lines.join("\n").trim());
+}
+
 /** A pupil's progress on one exercise, as stored (missing or damaged storage: a fresh start). */
 export function readProgress(stored) {
-  const fresh = { attempts: 0, passed: false, solved: false, hints: 0, solution: false };
+  const fresh = { attempts: 0, passed: false, solved: false, hints: 0, solution: false, tried: [] };
   try {
     const saved = JSON.parse(stored);
     if (saved && typeof saved === "object") {
@@ -37,6 +49,7 @@ export function readProgress(stored) {
         solved: saved.solved === true,
         hints: Number.isInteger(saved.hints) && saved.hints > 0 ? saved.hints : 0,
         solution: saved.solution === true,
+        tried: Array.isArray(saved.tried) ? saved.tried.filter((key) => typeof key === "string").slice(-REMEMBERED_TRIES) : [],
       };
     }
   } catch {
@@ -45,12 +58,27 @@ export function readProgress(stored) {
   return fresh;
 }
 
-/** The progress after a verdict; a failure of the author's setup is not the pupil's attempt. */
-export function afterVerdict(progress, verdict) {
+/**
+ * Whether checking this code is a new try: not the starter (untouched, or touched only in spaces)
+ * and not a code already checked. Returns "new", "starter" or "repeat".
+ */
+export function tryKind(progress, key, starterKey) {
+  if (key === starterKey) return "starter";
+  return progress.tried.includes(key) ? "repeat" : "new";
+}
+
+/**
+ * The progress after a verdict on the code whose try key is `key`. Only a new try counts (pressing
+ * Valider again on the same code must not unlock a solution); a failure of the author's setup is
+ * not the pupil's try at all.
+ */
+export function afterVerdict(progress, verdict, key, starterKey) {
   if (verdict.stage === "setup") return progress;
+  const fresh = tryKind(progress, key, starterKey) === "new";
   return {
     ...progress,
-    attempts: progress.attempts + 1,
+    attempts: fresh ? progress.attempts + 1 : progress.attempts,
+    tried: fresh ? [...progress.tried, key].slice(-REMEMBERED_TRIES) : progress.tried,
     passed: verdict.passed,
     solved: progress.solved || verdict.passed,
   };
@@ -89,6 +117,12 @@ export function feedback(verdict, text, gradedHidden = false) {
   return { kind: "failure", message, line: verdict.line || "" };
 }
 
+/** Why a check did not count as a try, in the book's language ("" when it did). */
+export function notCountedText(kind, text) {
+  if (kind === "starter") return text.exerciseStarterNotCounted;
+  return kind === "repeat" ? text.exerciseRepeatNotCounted : "";
+}
+
 /** "3 tries" in the book's language. */
 export function attemptsText(count, text) {
   return count === 0 ? "" : fill(count === 1 ? text.exerciseAttempt : text.exerciseAttempts, { count });
@@ -106,6 +140,7 @@ export class Exercise {
     this.answer = answer;
     this.page = page;
     this.key = exerciseKey(location.pathname, answer.original, tests.original);
+    this.starterKey = tryKey(answer.original);
     this.progress = readProgress(page.edits.load(this.key));
     const text = page.text;
     // The answer's Run runs the hidden setup first, as the check does.
@@ -164,10 +199,11 @@ export class Exercise {
     this.panel.classList.toggle("carnet-solved", this.progress.passed);
   }
 
-  say({ kind, message, line }) {
+  say({ kind, message, line }, note = "") {
     this.message.replaceChildren();
     this.message.className = `carnet-feedback carnet-feedback-${kind}`;
     this.message.append(Object.assign(document.createElement("p"), { textContent: message }));
+    if (note) this.message.append(Object.assign(document.createElement("p"), { className: "carnet-not-counted", textContent: note }));
     if (line) {
       const code = Object.assign(document.createElement("code"), { textContent: line });
       const where = Object.assign(document.createElement("p"), { className: "carnet-failed-check", textContent: `${this.page.text.exerciseFailedCheck} ` });
@@ -198,12 +234,13 @@ export class Exercise {
     this.render();
   }
 
-  /** Run setup, the pupil's code and the tests; count the attempt; say what happened. */
+  /** Run setup, the pupil's code and the tests; count the try if it is a new one; say what happened. */
   async check() {
     const { text } = this.page;
     this.checkButton.disabled = true;
     this.say({ kind: "pending", message: text.exerciseChecking, line: "" });
     const { setup, tests, hidden } = this.data;
+    const key = tryKey(this.answer.code);
     const result = await this.answer.execute((runtime, handlers) =>
       // Resolves {verdict} (see carnet_check.py); the pupil's code sends its outputs as a run does.
       runtime.send({ type: "check", setup, code: this.answer.code, filename: this.answer.filename, tests, hidden }, handlers),
@@ -213,9 +250,10 @@ export class Exercise {
       this.message.replaceChildren(); // the cell says why Python could not run it
       return;
     }
-    this.progress = afterVerdict(this.progress, result.verdict);
+    const kind = result.verdict.stage === "setup" ? "new" : tryKind(this.progress, key, this.starterKey);
+    this.progress = afterVerdict(this.progress, result.verdict, key, this.starterKey);
     this.save();
-    this.say(feedback(result.verdict, text, this.data.gradedHidden));
+    this.say(feedback(result.verdict, text, this.data.gradedHidden), notCountedText(kind, text));
     this.render();
   }
 }
