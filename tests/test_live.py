@@ -332,9 +332,13 @@ def test_a_cell_printing_100000_lines_keeps_the_page_responsive(offline_context,
     output = run(page, 1)
     note = output.locator(".carnet-truncated")
     assert "caractères de sortie de plus ne sont pas affichés" in note.inner_text()
-    stream = output.locator("pre.carnet-stream")
+    stream = output.locator("pre.carnet-stream").first
     shown = stream.inner_text()
     assert shown.startswith("ligne 0\n") and len(shown) <= 20_000 and "ligne 99999" not in shown
+    # Its end shows under the note, from a whole line: the last value printed is visible.
+    tail = output.locator(".carnet-output-tail").inner_text()
+    assert tail.startswith("ligne ") and tail.rstrip().endswith("ligne 99999") and len(tail) <= 2_000
+    assert "la fin de la sortie suit" in note.inner_text()
     # The stream scrolls in its own box (followed to its end), reachable from the keyboard: the page stays short.
     assert page.evaluate("document.documentElement.scrollHeight") - height < 1000
     assert stream.get_attribute("tabindex") == "0"

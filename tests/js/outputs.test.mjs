@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { bestMime, definesName, fitText, keepTail, latexForMathJax } from "../../extensions/carnet/static/carnet-live/outputs.mjs";
+import { bestMime, definesName, fitText, keepTail, latexForMathJax, tailOf } from "../../extensions/carnet/static/carnet-live/outputs.mjs";
 
 test("the richest representation the page can show wins", () => {
   assert.equal(bestMime({ "text/plain": "x", "text/html": "<b>x</b>" }), "text/html");
@@ -41,4 +41,18 @@ test("held output keeps its end within the limit: a printing loop never fills th
   assert.deepEqual(held, [["stderr", "e"], ["stdout", "fgh"]]);
   assert.equal(keepTail(held, 10), 0, "nothing dropped under the limit");
   assert.deepEqual(held, [["stderr", "e"], ["stdout", "fgh"]]);
+});
+
+test("the tail of a held output is its last characters, from a whole line, stream by stream", () => {
+  const held = [["stdout", "ligne 1\nligne 2\n"], ["stderr", "oups\n"], ["stdout", "ligne 3\n"]];
+  assert.deepEqual(tailOf(held, 1000), [
+    { name: "stdout", text: "ligne 1\nligne 2\n" },
+    { name: "stderr", text: "oups\n" },
+    { name: "stdout", text: "ligne 3\n" },
+  ]);
+  assert.deepEqual(tailOf(held, 16), [{ name: "stderr", text: "oups\n" }, { name: "stdout", text: "ligne 3\n" }]);
+  assert.deepEqual(tailOf(held, 15), [{ name: "stderr", text: "oups\n" }, { name: "stdout", text: "ligne 3\n" }]);
+  assert.deepEqual(tailOf(held, 10), [{ name: "stdout", text: "ligne 3\n" }], "no half line of stderr");
+  assert.deepEqual(tailOf([["stdout", "x".repeat(50)]], 5), [{ name: "stdout", text: "xxxxx" }], "one endless line: its end");
+  assert.deepEqual(tailOf([], 5), []);
 });

@@ -74,6 +74,37 @@ export function keepTail(held, limit = HELD_CHARACTERS) {
   return dropped;
 }
 
+/** Characters of the end of a held output shown under the note: the last value printed stays visible. */
+export const TAIL_CHARACTERS = 2_000;
+
+/**
+ * The last ``limit`` characters of ``held`` ([stream, text] pairs), as blocks of one stream each,
+ * starting at a whole line when the cut falls inside one (a line cut in two reads as a bug).
+ */
+export function tailOf(held, limit = TAIL_CHARACTERS) {
+  const blocks = [];
+  let room = limit;
+  for (let index = held.length - 1; index >= 0 && room > 0; index--) {
+    const [name, text] = held[index];
+    let part = text.length > room ? text.slice(text.length - room) : text;
+    room -= part.length;
+    const midLine = part.length < text.length && text[text.length - part.length - 1] !== "\n";
+    if (midLine && part.includes("\n")) part = part.slice(part.indexOf("\n") + 1);
+    if (!part) break;
+    if (blocks[0]?.name === name) blocks[0].text = part + blocks[0].text;
+    else blocks.unshift({ name, text: part });
+  }
+  return blocks;
+}
+
+/** A ``pre`` for one stream's text (stdout or stderr). */
+function streamBlock(name, text, extra = "") {
+  const pre = document.createElement("pre");
+  pre.className = `carnet-stream carnet-stream-${name}${extra}`;
+  pre.textContent = text;
+  return pre;
+}
+
 /**
  * Shows outputs in one cell's output area.
  * ``rich`` provides the lazily loaded renderers: markdown(text) → Promise<html>, typeset(element) → Promise,
@@ -95,6 +126,7 @@ export class OutputArea {
     this.heldCount = 0; // characters not shown (held or dropped)
     this.dropped = 0; // characters of held text dropped (see keepTail)
     this.note = null;
+    this.tail = null; // the end of the held text, under the note
     this.turtle = null; // the model of this run's turtle canvas (see turtle.mjs)
   }
 
@@ -127,9 +159,13 @@ export class OutputArea {
       all.textContent = this.messages.showAll;
       all.addEventListener("click", () => this.showAll());
       this.note.append(message, " ", all);
-      this.element.append(this.note);
+      this.tail = Object.assign(document.createElement("div"), { className: "carnet-output-tail" });
+      this.element.append(this.note, this.tail);
     }
-    this.note.firstChild.textContent = this.messages.truncated.replace("{count}", this.heldCount.toLocaleString());
+    const tail = tailOf(this.held);
+    this.tail.replaceChildren(...tail.map(({ name, text }) => streamBlock(name, text, " carnet-stream-tail")));
+    const hidden = this.heldCount - tail.reduce((sum, block) => sum + block.text.length, 0);
+    this.note.firstChild.textContent = this.messages.truncated.replace("{count}", hidden.toLocaleString());
   }
 
   /** Show every held line where the note was (the reader asked for it). */
@@ -144,27 +180,20 @@ export class OutputArea {
       className: "carnet-truncated",
       textContent: this.messages.omitted.replace("{count}", this.dropped.toLocaleString()),
     });
-    this.note.replaceWith(
-      ...(this.dropped ? [omitted] : []),
-      ...blocks.map(({ name, text }) => {
-        const pre = document.createElement("pre");
-        pre.className = `carnet-stream carnet-stream-${name}`;
-        pre.textContent = text;
-        return pre;
-      }),
-    );
+    this.tail.remove();
+    this.note.replaceWith(...(this.dropped ? [omitted] : []), ...blocks.map(({ name, text }) => streamBlock(name, text)));
     this.element.querySelectorAll("pre.carnet-stream").forEach(scrollable);
     this.held = [];
     this.heldCount = 0;
     this.dropped = 0;
     this.note = null;
+    this.tail = null;
   }
 
   appendStream(name, text) {
     let last = this.element.lastElementChild;
     if (!last || !last.classList.contains(`carnet-stream-${name}`)) {
-      last = document.createElement("pre");
-      last.className = `carnet-stream carnet-stream-${name}`;
+      last = streamBlock(name, "");
       this.element.append(last);
     }
     const following = last.scrollTop + last.clientHeight >= last.scrollHeight - 2; // the reader is at its end
