@@ -365,7 +365,12 @@ def test_a_cell_printing_100000_lines_keeps_the_page_responsive(offline_context,
 def test_missing_compiled_package_is_named_and_comes_from_the_pinned_cdn(offline_context, site):
     page = open_page(offline_context, site + "figure.html")
     text = run(page, 1).inner_text()
-    assert "matplotlib" in text and "n'ont pas pu être téléchargés" in text
+    # One plain sentence, and the cell not run: no ModuleNotFoundError on the pupil's import line.
+    assert text.strip() == (
+        "Cette cellule n'a pas été exécutée : matplotlib, dont elle a besoin, n'a pas pu être téléchargé "
+        "(êtes-vous hors ligne ?). Reconnectez-vous, puis relancez-la."
+    )
+    assert page.locator(".carnet-error-line").count() == 0, "the pupil's import line is not marked"
     assert offline_context.blocked, "the runtime should have tried to fetch matplotlib"
     assert all(url.startswith(CDN_PACKAGES) for url in offline_context.blocked)
     assert any("/matplotlib-" in url for url in offline_context.blocked)

@@ -7,7 +7,7 @@
 //                {type: "input-reply", value}  (the reader's answer to input())
 // Worker → page: {type: "progress", loaded}  (bytes downloaded while Python starts)
 //                {type: "ready", seconds}            {type: "start-failed", message}
-//                {type: "output", id, kind, payload} {type: "packages-failed", id, packages}
+//                {type: "output", id, kind, payload} {type: "packages-failed", id, packages} (then done: not run)
 //                {type: "input", id, prompt}
 //                {type: "done", id, error, verdict}  {type: "failed", id, message}
 import { fileMounts } from "./carnet-live/files.mjs";
@@ -125,11 +125,20 @@ async function init({ indexURL, helperURL, checkerURL, messages, files }) {
   postMessage({ type: "ready", seconds: (performance.now() - start) / 1000 });
 }
 
+/**
+ * A package the code imports could not be downloaded (offline): the page says so in one sentence
+ * and the code does not run, so the pupil never sees a ModuleNotFoundError on their own import line.
+ */
+function notRun(id, packages) {
+  postMessage({ type: "packages-failed", id, packages });
+  postMessage({ type: "done", id, error: true });
+}
+
 async function runCell({ id, code, filename }) {
   running = id;
   try {
     const missing = await loadForCell(pyodide, runtime, code);
-    if (missing.length) postMessage({ type: "packages-failed", id, packages: missing });
+    if (missing.length) return notRun(id, missing);
     const emit = (kind, payload) => postMessage({ type: "output", id, kind, payload: JSON.parse(payload) });
     const raised = await runtime.run(code, filename, emit);
     postMessage({ type: "done", id, error: Boolean(raised) });
@@ -148,7 +157,7 @@ async function checkExercise({ id, setup, code, filename, tests, hidden }) {
       checker = pyodide.runPython("import importlib, sys; sys.path.append('/home/pyodide'); importlib.invalidate_caches(); importlib.import_module('carnet_check')");
     }
     const missing = await loadForCell(pyodide, runtime, [...setup, code, tests, hidden].join("\n"));
-    if (missing.length) postMessage({ type: "packages-failed", id, packages: missing });
+    if (missing.length) return notRun(id, missing); // no verdict: not the pupil's try
     const emit = (kind, payload) => postMessage({ type: "output", id, kind, payload: JSON.parse(payload) });
     const verdict = await checker.check(pyodide.toPy(setup), code, filename, tests, hidden, emit);
     postMessage({ type: "done", id, verdict: verdict.toJs({ dict_converter: Object.fromEntries }) });
