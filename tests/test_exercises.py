@@ -133,9 +133,10 @@ def test_the_page_shows_the_starter_and_the_public_tests_only(built: Path):
 
 
 def test_grade_runs_every_hand_in_against_the_full_tests(built: Path, tmp_path: Path):
-    """A French book: a CSV French Excel opens as is (BOM, ``;``), one row per pupil, in French."""
+    """A French book: a CSV French Excel opens as is (BOM, ``;``), one row per pupil over every page, in French."""
     book = built
     reference = json.loads((book / "_build/jupyter_execute/bons.ipynb").read_text())
+    other = json.loads((book / "_build/jupyter_execute/faux.ipynb").read_text())
     copies = tmp_path / "copies"
     copies.mkdir()
     right = "def aire_rectangle(longueur, largeur):\n    return longueur * largeur\n"
@@ -144,9 +145,14 @@ def test_grade_runs_every_hand_in_against_the_full_tests(built: Path, tmp_path: 
         {"number": 2, "attempts": 1, "passed": True, "solved": True, "hints": 0, "solution": False},
     ]
     _hand_in(reference, copies, "bons - Léa", right, {"page": "bons", "pupil": "Léa", "exercises": progress})
-    _hand_in(
-        reference, copies, "bons - Hugo", "def aire_rectangle(longueur, largeur):\n    return longueur + largeur\n"
-    )
+    # Her second page, saved on a Mac (a decomposed « é » in the file name) without her name inside: her row.
+    faux_progress = [{"number": 1, "attempts": 2, "hints": 1}, {"number": 2, "attempts": 1, "hints": 0}]
+    _hand_in(other, copies, "faux - Le\u0301a", "def double(n):\n    return 2 * n\n", {"exercises": faux_progress})
+    wrong = "def aire_rectangle(longueur, largeur):\n    return longueur + largeur\n"
+    _hand_in(reference, copies, "bons - Hugo", wrong)
+    _hand_in(reference, copies, "bons (1)", right, {"page": "bons", "pupil": "Hugo"})
+    os.utime(copies / "bons (1).ipynb", (1_000_000_000, 1_000_000_000))  # his first copy, handed in again since
+    _hand_in(other, copies, "faux - Hugo", "def double(n):\n    return n + 2\n")
     hidden = "def aire_rectangle(longueur, largeur):\n    return longueur * largeur or 1\n"
     _hand_in(reference, copies, "bons - Inès", hidden)
     _hand_in(
@@ -156,10 +162,9 @@ def test_grade_runs_every_hand_in_against_the_full_tests(built: Path, tmp_path: 
     proc = carnet("grade", str(copies), "--book", str(book), "--timeout", "5", cwd=tmp_path, env=BOOK_LANGUAGE)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     header, rows = read_notes(copies / "notes.csv", ";")
-    assert (copies / "notes.csv").read_text(encoding="utf-8-sig").startswith("élève;page;réussis;exercices;")
+    assert (copies / "notes.csv").read_text(encoding="utf-8-sig").startswith("élève;réussis;exercices;")
     assert header == [
         "élève",
-        "page",
         "réussis",
         "exercices",
         "essais",
@@ -170,30 +175,56 @@ def test_grade_runs_every_hand_in_against_the_full_tests(built: Path, tmp_path: 
         "bons · ex. 1 · message",
         "bons · ex. 2",
         "bons · ex. 2 · message",
-        "fichier",
+        "faux · ex. 1",
+        "faux · ex. 1 · message",
+        "faux · ex. 2",
+        "faux · ex. 2 · message",
+        "fichiers",
     ]
-    assert sorted(rows) == ["Hugo", "Inès", "Léa", "Nathan", "Zoé"]
+    assert list(rows) == ["Hugo", "Inès", "Léa", "Nathan", "Zoé"], "one row per pupil, 8 copies of 2 pages"
     lea = rows["Léa"]
     assert (lea["réussis"], lea["exercices"], lea["essais"], lea["indices"], lea["solutions vues"]) == (
-        "2",
+        "4",
+        "4",
+        "7",
+        "3",
+        "1",
+    ), "the total over both pages; the attempts, hints and solutions both pages counted"
+    assert lea["bons · ex. 1"] == lea["bons · ex. 2"] == lea["faux · ex. 1"] == "réussi"
+    assert lea["bons · ex. 1 · message"] == "" and lea["remarque"] == ""
+    assert lea["fichiers"] == "bons - Léa.ipynb, faux - Le\u0301a.ipynb", "each file as it is named"
+    hugo = rows["Hugo"]
+    assert (hugo["réussis"], hugo["exercices"], hugo["bons · ex. 1"], hugo["faux · ex. 1"]) == (
         "2",
         "4",
-        "2",
-        "1",
-    ), "the attempts, hints and solutions the page counted"
-    assert lea["bons · ex. 1"] == lea["bons · ex. 2"] == "réussi" and lea["bons · ex. 1 · message"] == ""
-    assert lea["fichier"] == "bons - Léa.ipynb" and lea["page"] == "bons" and lea["remarque"] == ""
-    hugo = rows["Hugo"]
-    assert (hugo["réussis"], hugo["exercices"], hugo["bons · ex. 1"]) == ("1", "2", "échoué")
-    assert hugo["bons · ex. 1 · message"] == "AssertionError: l'aire d'un rectangle 2 × 3 vaut 6"
-    assert hugo["essais"] == "", "a copy without the page's counts: unknown, not zero"
-    assert rows["Inès"]["bons · ex. 1 · message"] == "AssertionError: un rectangle plat a une aire nulle", "hidden"
+        "échoué",
+        "échoué",
+    )
+    assert hugo["bons · ex. 1 · message"] == "AssertionError: l'aire d'un rectangle 2 × 3 vaut 6", "his last copy"
+    assert hugo["faux · ex. 1 · message"] == "AssertionError: le double de 5 vaut 10"
+    assert (
+        hugo["remarque"] == "bons (1).ipynb mis de côté : bons - Hugo.ipynb est une copie plus récente de la même page"
+    )
+    assert hugo["essais"] == "", "copies without the page's counts: unknown, not zero"
+    ines = rows["Inès"]
+    assert ines["bons · ex. 1 · message"] == "AssertionError: un rectangle plat a une aire nulle", "hidden"
+    assert (ines["réussis"], ines["exercices"]) == ("1", "4"), "out of every page's exercises"
+    assert ines["faux · ex. 1"] == ines["faux · ex. 2"] == "non rendu" and ines["faux · ex. 1 · message"] == ""
     assert rows["Nathan"]["bons · ex. 1 · message"] == "toujours en cours après 5 s"
     zoe = rows["Zoé"]
-    assert zoe["page"] == "bons" and zoe["réussis"] == zoe["bons · ex. 1"] == ""
-    assert zoe["remarque"].startswith("pas un notebook du cours : ")
-    assert "bons - Zoé.ipynb: pas un notebook du cours" in proc.stdout
-    assert "Léa (bons - Léa.ipynb): 2/2" in proc.stdout and "Hugo (bons - Hugo.ipynb): 1/2" in proc.stdout
+    assert zoe["réussis"] == zoe["exercices"] == zoe["bons · ex. 1"] == "" and zoe["faux · ex. 1"] == "non rendu"
+    assert zoe["remarque"].startswith("bons - Zoé.ipynb : pas un notebook du cours : ")
+    summary = proc.stdout.splitlines()
+    assert summary[0].startswith("carnet grade : 8 copies, résultats dans ")
+    assert "  - Léa : 4/4 (bons - Léa.ipynb, faux - Le\u0301a.ipynb)" in summary
+    assert "  - Hugo : 2/4 (bons - Hugo.ipynb, faux - Hugo.ipynb)" in summary
+    ines_at = summary.index("  - Inès : 1/4 (bons - Inès.ipynb)")
+    assert summary[ines_at + 1 : ines_at + 3] == [
+        "      bons · ex. 1 : AssertionError: un rectangle plat a une aire nulle",
+        "      faux : non rendu",
+    ]
+    assert "  - Zoé : non corrigé (bons - Zoé.ipynb)" in summary
+    assert "      bons - Zoé.ipynb : pas un notebook du cours" in "\n".join(summary)
 
 
 def test_grade_names_each_page_as_the_book_does_and_speaks_the_run_language(sample_build, tmp_path: Path):
@@ -216,20 +247,19 @@ def test_grade_names_each_page_as_the_book_does_and_speaks_the_run_language(samp
     proc = carnet("grade", str(copies), "--book", str(book), "--timeout", "10", cwd=tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     header, rows = read_notes(copies / "notes.csv", ",")
-    assert header[:8] == ["pupil", "page", "passed", "exercises", "attempts", "hints", "solutions shown", "note"]
+    assert header[:7] == ["pupil", "passed", "exercises", "attempts", "hints", "solutions shown", "note"]
     column = "content/01-bases/fonctions · ex. 1"
-    assert header[8:] == ["ex. 1", "ex. 1 · message", column, f"{column} · message", "file"]
-    assert {pupil: row["page"] for pupil, row in rows.items()} == {
-        "Léa": "content/01-bases/fonctions",
-        "Kenza": "content/01-bases/fonctions",
-        "Hugo": "content/01-bases/fonctions",
-        "sans titre": "",
-    }
+    assert header[7:] == ["ex. 1", "ex. 1 · message", column, f"{column} · message", "files"], "one page, one column"
+    assert sorted(rows) == ["Hugo", "Kenza", "Léa", "sans titre"]
     assert rows["Léa"][column] == rows["Kenza"][column] == "passed"
     assert rows["Hugo"][f"{column} · message"] == "AssertionError: -3 est impair", "the book's hidden tests"
+    assert rows["Léa"]["ex. 1"] == "not handed in" and (rows["Léa"]["passed"], rows["Léa"]["exercises"]) == ("1", "2")
     # A notebook of no page of the book: its own tests, and the row says so.
-    assert rows["sans titre"]["ex. 1"] == "passed" and "without hidden tests" in rows["sans titre"]["note"]
-    assert untitled.name in proc.stdout
+    untitled_row = rows["sans titre"]
+    assert untitled_row["ex. 1"] == "passed" and "without hidden tests" in untitled_row["note"]
+    assert untitled_row[column] == "not handed in" and untitled_row["files"] == untitled.name
+    assert "  - Léa: 1/2 (fonctions - Léa.ipynb)" in proc.stdout.splitlines()
+    assert "      a notebook of no page of the book: not handed in" in proc.stdout.splitlines()
 
 
 @pytest.fixture

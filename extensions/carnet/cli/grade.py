@@ -6,18 +6,22 @@ cell; its tests cells are replaced by the book's own (hidden tests included) whe
 is found in the built book (``_build/jupyter_execute``), else its own are used and its row says so.
 A malformed or foreign file is reported by name and never stops the others.
 
-The result is a CSV a teacher opens in a spreadsheet: one row per hand-in (a pupil's copy of one
-page), the number of exercises passed out of how many (numbers, to sort on), the attempts, hints and
-solutions the page counted, then each exercise's result and failing message side by side. It speaks
-the run's language (the book's): a French one is written with ``;`` between columns, as French
-Excel and LibreOffice expect. Both start with a UTF-8 byte order mark, without which Excel, in any
-language, reads the file in the system's legacy encoding and garbles every accented name.
+The result is a CSV a teacher opens in a spreadsheet: one row per pupil, whose copies of several
+pages are merged, so that a class's results read down one column per exercise. A row holds the
+exercises passed out of every page's exercises (numbers, to sort on), the attempts, hints and
+solutions the pages counted, then each exercise's result and failing message side by side; a page
+the pupil did not hand in says so in its cells rather than leaving them blank like an exercise
+that could not be run. It speaks the run's language (the book's): a French one is written with
+``;`` between columns, as French Excel and LibreOffice expect. Both start with a UTF-8 byte order
+mark, without which Excel, in any language, reads the file in the system's legacy encoding and
+garbles every accented name.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,15 +33,15 @@ from ..core.paths import BookPaths
 from .book import book_paths
 from .language import cli_language, say
 
-#: The columns before the exercises' (``cli.grade_column.*`` in the catalogs); the file name comes last.
-COLUMNS = ("pupil", "page", "passed", "exercises", "attempts", "hints", "solutions", "note")
+#: The columns before the exercises' (``cli.grade_column.*`` in the catalogs); the files' names come last.
+COLUMNS = ("pupil", "passed", "exercises", "attempts", "hints", "solutions", "note")
 #: What the page's "Télécharger mon travail" counts per exercise in ``metadata.carnet.exercises``, summed per copy.
 PROGRESS = ("attempts", "hints", "solutions")
 
 
 @dataclass
 class Graded:
-    """One hand-in, graded: a row of the CSV and a line of the summary."""
+    """One hand-in, graded: one page of its pupil's row in the CSV and in the summary."""
 
     file: str
     pupil: str
@@ -84,12 +88,13 @@ def page_of(submission: Path, named: str, pages: dict[str, Path]) -> str:
 
 
 def _pupil(submission: Path, metadata: dict[str, Any], page: str) -> str:
-    """The pupil's name: metadata ``carnet.pupil``, else the file name less the page's."""
+    """The pupil's name: metadata ``carnet.pupil``, else the file name less the page's, written one way."""
     named = str(metadata.get("pupil", "")).strip()
-    if named:
-        return named
     rest = submission.stem.removeprefix(_stem(page)).strip(" -_.") if page else ""
-    return rest or submission.stem
+    name = named or rest or submission.stem
+    # One spelling per pupil, so that their pages share a row: macOS writes file names decomposed
+    # (``e`` + accent) where the page's metadata has ``é``, and a typed name may hold double spaces.
+    return " ".join(unicodedata.normalize("NFC", name).split())
 
 
 def _progress(metadata: dict[str, Any]) -> dict[str, int] | None:
@@ -165,43 +170,98 @@ def grade_one(submission: Path, pages: dict[str, Path], timeout: int) -> Graded:
     return graded
 
 
-def table(hand_ins: list[Graded]) -> list[list[object]]:
-    """The CSV's rows: a header, then one row per hand-in with a result and a message column per exercise."""
-    exercises = sorted({(graded.page, number) for graded in hand_ins for number, _ in graded.results})
+@dataclass
+class Pupil:
+    """One pupil's hand-ins, one per page: a row of the CSV and a paragraph of the summary."""
+
+    name: str
+    #: The copy graded for each page, by docname.
+    pages: dict[str, Graded] = field(default_factory=dict)
+    #: Remarks on the copies (why one could not be graded, which copy of a page was left aside).
+    notes: list[str] = field(default_factory=list)
+
+    def failures(self) -> dict[tuple[str, int], str | None]:
+        """Each graded exercise, by page and number, and why it failed (``None``: it passed)."""
+        return {(page, number): failure for page, graded in self.pages.items() for number, failure in graded.results}
+
+    def passed(self) -> int:
+        """How many of the pupil's exercises passed, over all their pages."""
+        return sum(failure is None for failure in self.failures().values())
+
+    def files(self) -> str:
+        """The names of the copies graded, in the order of their pages, for the teacher to open."""
+        return ", ".join(self.pages[page].file for page in sorted(self.pages))
+
+
+def by_pupil(hand_ins: list[Graded]) -> list[Pupil]:
+    """The hand-ins gathered per pupil, in the order of their names.
+
+    ``hand_ins`` come oldest first: a page handed in again counts its latest copy (what the pupil
+    last saved), and the pupil's remarks name the copy left aside, so that nothing is lost silently.
+    """
+    pupils: dict[str, Pupil] = {}
+    for graded in hand_ins:
+        pupil = pupils.setdefault(graded.pupil, Pupil(graded.pupil))
+        earlier = pupil.pages.get(graded.page)
+        if earlier is not None:
+            pupil.notes.append(say("grade_replaced", file=earlier.file, kept=graded.file))
+        pupil.pages[graded.page] = graded
+    for pupil in pupils.values():
+        pupil.notes[:0] = [say("grade_labelled", label=g.file, text=g.note) for g in pupil.pages.values() if g.note]
+    return sorted(pupils.values(), key=lambda pupil: pupil.name.casefold())
+
+
+def _title(page: str, number: int) -> str:
+    """An exercise's column, named as the book names its page (``content/01-bases/fonctions · ex. 1``)."""
+    return " · ".join(part for part in (page, say("grade_exercise", number=number)) if part)
+
+
+def _exercises(pupils: list[Pupil]) -> list[tuple[str, int]]:
+    """Every page's exercises that a copy was graded on: the columns, and what each pupil's total is out of."""
+    return sorted({key for pupil in pupils for key in pupil.failures()})
+
+
+def table(pupils: list[Pupil]) -> list[list[object]]:
+    """The CSV's rows: a header, then one row per pupil with a result and a message column per exercise."""
+    exercises = _exercises(pupils)
     header: list[object] = [say(f"grade_column.{name}") for name in COLUMNS]
     for page, number in exercises:
-        title = " · ".join(part for part in (page, say("grade_exercise", number=number)) if part)
-        header += [title, f"{title} · {say('grade_column.message')}"]
-    rows = [[*header, say("grade_column.file")]]
-    for graded in hand_ins:
-        failures = {(graded.page, number): failure for number, failure in graded.results}
-        passed = sum(failure is None for failure in failures.values())
-        progress = graded.progress or {}
-        row: list[object] = [graded.pupil, graded.page]
-        row += [passed, len(failures)] if failures else ["", ""]
-        row += [progress.get(name, "") for name in PROGRESS]
-        row.append(graded.note)
+        header += [_title(page, number), f"{_title(page, number)} · {say('grade_column.message')}"]
+    rows = [[*header, say("grade_column.files")]]
+    for pupil in pupils:
+        failures = pupil.failures()
+        counted = [graded.progress for graded in pupil.pages.values() if graded.progress]
+        row: list[object] = [pupil.name]
+        row += [pupil.passed(), len(exercises)] if failures else ["", ""]
+        row += [sum(progress[name] for progress in counted) if counted else "" for name in PROGRESS]
+        row.append(" | ".join(pupil.notes))
         for key in exercises:
-            if key not in failures:
+            if key[0] not in pupil.pages:
+                row += [say("grade_not_handed_in"), ""]
+            elif key not in failures:  # handed in, but not graded: the note says why
                 row += ["", ""]
-                continue
-            failure = failures[key]
-            row += [say("grade_failed" if failure else "grade_passed"), failure or ""]
-        rows.append([*row, graded.file])
+            else:
+                row += [say("grade_failed" if failures[key] else "grade_passed"), failures[key] or ""]
+        rows.append([*row, pupil.files()])
     return rows
 
 
-def summary(hand_ins: list[Graded]) -> list[str]:
-    """One line per hand-in (its score, or why it has none), then its failures and any note."""
+def summary(pupils: list[Pupil]) -> list[str]:
+    """One line per pupil (their total and files), then their failures, the pages they did not hand in, their notes."""
+    exercises = _exercises(pupils)
+    pages = sorted({page for page, _ in exercises})
     lines = []
-    for graded in hand_ins:
-        if not graded.results:
-            lines.append(f"  - {graded.file}: {graded.note}")
-            continue
-        passed = sum(failure is None for _, failure in graded.results)
-        lines.append(f"  - {graded.pupil} ({graded.file}): {passed}/{len(graded.results)}")
-        lines += [f"      {number}. {failure}" for number, failure in graded.results if failure]
-        lines += [f"      {graded.note}"] if graded.note else []
+    for pupil in pupils:
+        failures = pupil.failures()
+        score = f"{pupil.passed()}/{len(exercises)}" if failures else say("grade_ungraded")
+        lines.append(f"  - {say('grade_labelled', label=pupil.name, text=f'{score} ({pupil.files()})')}")
+        details = [say("grade_labelled", label=_title(*key), text=why) for key, why in sorted(failures.items()) if why]
+        details += [
+            say("grade_labelled", label=page or say("grade_no_page"), text=say("grade_not_handed_in"))
+            for page in pages
+            if page not in pupil.pages
+        ]
+        lines += [f"      {line}" for line in [*details, *pupil.notes]]
     return lines
 
 
@@ -210,17 +270,20 @@ def run(args: argparse.Namespace) -> int:
     folder = Path(args.submissions)
     if not folder.is_dir():
         raise CarnetError(say("no_folder", dir=folder))
-    submissions = sorted(path for path in folder.rglob("*.ipynb") if ".ipynb_checkpoints" not in path.parts)
+    submissions = sorted(
+        (path for path in folder.rglob("*.ipynb") if ".ipynb_checkpoints" not in path.parts),
+        key=lambda path: (path.stat().st_mtime, path),  # oldest first: a page handed in again counts its last copy
+    )
     try:
         pages = book_pages(book_paths(Path(args.book)))
     except CarnetError:  # no book there: each hand-in is graded against its own tests
         pages = {}
-    hand_ins = [grade_one(submission, pages, args.timeout) for submission in submissions]
+    pupils = by_pupil([grade_one(submission, pages, args.timeout) for submission in submissions])
     output = Path(args.out) if args.out else folder / "notes.csv"
     try:
         with output.open("w", encoding="utf-8-sig", newline="") as stream:
-            csv.writer(stream, delimiter=";" if cli_language() == "fr" else ",").writerows(table(hand_ins))
+            csv.writer(stream, delimiter=";" if cli_language() == "fr" else ",").writerows(table(pupils))
     except OSError as err:
         raise CarnetError(say("grade_not_written", csv=output, error=err.strerror or err)) from err
-    print("\n".join([say("grade_title", count=len(submissions), csv=output), *summary(hand_ins)]))
+    print("\n".join([say("grade_title", count=len(submissions), csv=output), *summary(pupils)]))
     return 0
