@@ -3,27 +3,69 @@
 GitHub Pages serves a project's book at ``https://USER.github.io/REPO/``: a link or asset that
 assumes the domain root works locally and breaks there. Serving under ``/REPO/`` locally (and in
 the tests) shows such bugs before publishing. Used by the link check and the browser tests.
+
+For ``carnet serve``, pages also get a script that polls the status of the last build: it reloads
+the page when a build succeeded and shows the first error of one that failed.
 """
 
 from __future__ import annotations
 
 import functools
+import html
+import json
 import posixpath
 import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import ClassVar
 from urllib.parse import unquote, urlsplit
 
-#: Where ``carnet serve`` answers with the number of the last build (under the prefix).
+from .language import say
+
+#: Where ``carnet serve`` answers with the status of the last build, as JSON (under the prefix).
 VERSION_PATH = "__carnet/version"
-#: Added to pages by ``carnet serve`` only: reload the page when a new build is ready.
-RELOAD_SCRIPT = """<script>(() => { let seen = null;
-  setInterval(async () => { try { const v = await (await fetch("VERSION_URL", {cache: "no-store"})).text();
-    if (seen !== null && v !== seen) location.reload(); seen = v; } catch (e) {} }, 1000); })();</script>"""
+#: Where it serves the page script, from the package: a site built by an older Carnet has none.
+SCRIPT_PATH = "__carnet/serve.mjs"
+SCRIPT = Path(__file__).parent.parent / "static" / "carnet-serve.mjs"
+
+
+@dataclass(frozen=True)
+class BuildStatus:
+    """The last build, as open pages see it: a number that changes with each build, and its first error.
+
+    Frozen and replaced whole after each build, so a request always reads one build's number with
+    that build's error. ``error`` is ``None`` when the build succeeded.
+    """
+
+    build: int = 0
+    error: str | None = None
+
+    def json(self) -> bytes:
+        """What the version endpoint answers: ``{"build": 3, "error": null}``."""
+        return json.dumps({"build": self.build, "error": self.error}, ensure_ascii=False).encode()
+
+
+def page_script(prefix: str) -> str:
+    """The tag ``carnet serve`` adds to pages: its module, and the banner's words in the run's language.
+
+    The words are attributes (escaped), never code: the module puts them in the page as text.
+    """
+    attributes = {
+        "src": prefix + SCRIPT_PATH,
+        "data-carnet-serve": prefix + VERSION_PATH,
+        "data-heading": say("serve_failed"),
+        "data-kept": say("serve_failed_kept"),
+        "data-close": say("serve_failed_close"),
+    }
+    return (
+        '<script type="module" '
+        + " ".join(f'{name}="{html.escape(value, quote=True)}"' for name, value in attributes.items())
+        + "></script>"
+    )
 
 
 class BookRequestHandler(SimpleHTTPRequestHandler):
@@ -35,24 +77,29 @@ class BookRequestHandler(SimpleHTTPRequestHandler):
         ".mjs": "text/javascript",
     }
 
-    def __init__(self, *args: object, prefix: str, version: Callable[[], int] | None = None, **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, prefix: str, status: Callable[[], BuildStatus] | None = None, **kwargs: object
+    ) -> None:
         self.prefix = prefix
-        self.version = version
+        self.status = status
         super().__init__(*args, **kwargs)
 
     def do_GET(self) -> None:
-        """Serve files; with live reload, also the build number and pages that watch it."""
-        if self.version is not None:
+        """Serve files; with a build status, also the status, and pages with the script that watches it."""
+        if self.status is not None:
             path = urlsplit(self.path).path
             if path == self.prefix + VERSION_PATH:
-                self._send(200, "application/json", str(self.version()).encode())
+                self._send(200, "application/json", self.status().json())
+                return
+            if path == self.prefix + SCRIPT_PATH:
+                self._send(200, "text/javascript; charset=utf-8", SCRIPT.read_bytes())
                 return
             target = Path(self.translate_path(self.path))
             if target.is_dir():
                 target = target / "index.html"
             if target.suffix == ".html" and target.is_file():
                 page = target.read_text(encoding="utf-8", errors="replace")
-                script = RELOAD_SCRIPT.replace("VERSION_URL", self.prefix + VERSION_PATH)
+                script = page_script(self.prefix)
                 self._send(200, "text/html; charset=utf-8", page.replace("</body>", script + "</body>", 1).encode())
                 return
         super().do_GET()
@@ -103,14 +150,15 @@ class BookServer(ThreadingHTTPServer):
 
 @contextmanager
 def serve_directory(
-    directory: Path, prefix: str = "/", port: int = 0, version: Callable[[], int] | None = None
+    directory: Path, prefix: str = "/", port: int = 0, status: Callable[[], BuildStatus] | None = None
 ) -> Iterator[str]:
     """Serve ``directory`` at ``http://127.0.0.1:<port><prefix>`` (a free port by default); yield that URL.
 
-    With ``version`` (the number of the current build), pages reload themselves when it changes.
+    With ``status`` (the current build's), pages reload themselves after a build that succeeded
+    and show the error of one that failed.
     """
     prefix = "/" + prefix.strip("/") + "/" if prefix.strip("/") else "/"
-    handler = functools.partial(BookRequestHandler, directory=str(directory), prefix=prefix, version=version)
+    handler = functools.partial(BookRequestHandler, directory=str(directory), prefix=prefix, status=status)
     server = BookServer(("127.0.0.1", port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
