@@ -111,3 +111,19 @@ def run_first_lite_cell(page, code: str):
     )
     page.keyboard.press("Shift+Enter")
     return first
+
+
+#: The fixed or sticky elements of the page (theme or Carnet) drawn over the given element.
+COVERING = """(target) => { const t = target.getBoundingClientRect();
+  const drawnOver = (e) => { const s = getComputedStyle(e);
+    return ['fixed', 'sticky'].includes(s.position) && s.display !== 'none' && s.visibility !== 'hidden'
+      && !e.contains(target); };
+  const overlaps = (r) => r.width > 0 && r.height > 0
+    && r.left < t.right && t.left < r.right && r.top < t.bottom && t.top < r.bottom;
+  return [...document.querySelectorAll('body *')].filter((e) => drawnOver(e) && overlaps(e.getBoundingClientRect()))
+    .map((e) => e.id || e.className); }"""
+
+
+def covering(locator) -> list[str]:
+    """What fixed on screen (the Python bar, the theme's header or buttons) covers ``locator`` now."""
+    return locator.evaluate(COVERING)

@@ -17,7 +17,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from browsing import START_TIMEOUT, open_page, type_code
+from browsing import START_TIMEOUT, covering, open_page, run, type_code
 from carnet.cli.server import serve_directory
 from carnet.core.exercises import public_tests
 from conftest import build_in_process, copy_book
@@ -353,6 +353,25 @@ def test_a_try_is_a_change_the_starter_and_a_repeated_code_unlock_nothing(offlin
     assert "ne compte pas" not in third
     assert panel.locator(".carnet-attempts").inner_text() == "3 essais"
     assert panel.locator(".carnet-solution-button").is_visible(), "three different wrong answers unlock it"
+    assert page.errors == []
+
+
+def test_on_a_phone_nothing_fixed_covers_the_feedback_or_an_output(offline_context, site):
+    page = open_page(offline_context, site + "bons.html")
+    page.set_viewport_size({"width": 390, "height": 844})
+    press_check(page, 1)  # the panel is at the bottom of the screen: the Python bar appears over it
+    feedback = page.locator(".carnet-feedback").first
+    assert page.locator(".carnet-python").is_visible() and covering(feedback) == [], covering(feedback)
+    # The last cell of the page: its output can scroll above the bar, and is scrolled there.
+    last = page.locator("[data-carnet-cell]").last
+    output = run(page, int(last.get_attribute("data-carnet-cell")))
+    assert covering(output) == [], covering(output)
+    # The theme's "back to top" button (shown when scrolling up) sits above the bar, not mid-screen.
+    page.mouse.wheel(0, -200)
+    back = page.locator("#pst-back-to-top")
+    back.wait_for(state="visible")
+    bar, button = page.locator(".carnet-python").bounding_box(), back.bounding_box()
+    assert button["y"] + button["height"] <= bar["y"] and button["x"] + button["width"] > 300, (button, bar)
     assert page.errors == []
 
 

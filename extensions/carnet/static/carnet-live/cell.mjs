@@ -15,6 +15,15 @@ export function button(label, title, action, className = "") {
   return element;
 }
 
+/**
+ * Scroll ``element`` into view if it is not, clear of the fixed Python bar: scrollIntoView honours
+ * the page's scroll-padding, which pythonbar.css sets to the bar's height (feedback under Valider
+ * or an output at the bottom of a phone's screen would otherwise appear under it).
+ */
+export function reveal(element) {
+  element.scrollIntoView({ block: "nearest" });
+}
+
 export class LiveCell {
   /**
    * @param page what the cells share: text (translated messages), python() → Promise<RuntimeClient>,
@@ -206,6 +215,7 @@ export class LiveCell {
       this.setStatus(error.kind === "start" ? text.startFailedShort : "");
     }
     this.element.classList.remove("carnet-running");
+    if (!result?.verdict) reveal(this.outputElement); // an exercise reveals its feedback instead
     return result;
   }
 }

@@ -4,7 +4,7 @@
 // data-exercise is base64 JSON: number, setup, tests, hidden, solution, rules; see
 // carnet/sphinxext/exercises.py). The pure functions come first; the Exercise class is the DOM.
 
-import { button } from "./cell.mjs";
+import { button, reveal } from "./cell.mjs";
 import { openSeal, unsealElement } from "./sealed.mjs";
 import { hashSource } from "./storage.mjs";
 
@@ -255,5 +255,6 @@ export class Exercise {
     this.save();
     this.say(feedback(result.verdict, text, this.data.gradedHidden), notCountedText(kind, text));
     this.render();
+    reveal(this.panel);
   }
 }

@@ -46,6 +46,10 @@ export class PythonBar {
     this.restartButton = button(text.restart, text.restartTitle, () => page.restart(), "carnet-restart");
     this.element.append(this.sentence, this.progress, this.figures, this.stopButton, this.restartButton);
     document.body.append(this.element);
+    // pythonbar.css keeps the bar's height clear at the bottom of the page (see reveal in cell.mjs).
+    const root = document.documentElement;
+    root.dataset.carnetPython = ""; // not a class: an element of the theme under it is not Carnet's
+    new ResizeObserver(() => root.style.setProperty("--carnet-python-height", `${this.element.offsetHeight}px`)).observe(this.element);
   }
 
   show(state, detail = {}) {
