@@ -28,9 +28,9 @@ from .language import say
 
 #: Where ``carnet serve`` answers with the status of the last build, as JSON (under the prefix).
 VERSION_PATH = "__carnet/version"
-#: Where it serves the page script, from the package: a site built by an older Carnet has none.
+#: Where it serves the page script, from the package (never copied into a site: only carnet serve needs it).
 SCRIPT_PATH = "__carnet/serve.mjs"
-SCRIPT = Path(__file__).parent.parent / "static" / "carnet-serve.mjs"
+SCRIPT = Path(__file__).parent / "carnet-serve.mjs"
 
 
 @dataclass(frozen=True)
