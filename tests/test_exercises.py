@@ -268,15 +268,20 @@ def site(built: Path):
         yield base
 
 
-def check(page, number: int, *code: str) -> str:
-    """Type ``code`` in the answer cell of exercise ``number``, click Valider, return the feedback."""
-    answer = page.locator(".carnet-exercise-answer").nth(number - 1)
-    type_code(page, int(answer.get_attribute("data-carnet-cell")), *code)
+def press_check(page, number: int) -> str:
+    """Click Valider under exercise ``number`` as it is, return the feedback (and the note, if any)."""
     panel = page.locator(".carnet-exercise-panel").nth(number - 1)
     panel.locator(".carnet-check").click()
     feedback = panel.locator(".carnet-feedback-success, .carnet-feedback-failure")
     feedback.wait_for(timeout=START_TIMEOUT)
     return feedback.inner_text()
+
+
+def check(page, number: int, *code: str) -> str:
+    """Type ``code`` in the answer cell of exercise ``number``, click Valider, return the feedback."""
+    answer = page.locator(".carnet-exercise-answer").nth(number - 1)
+    type_code(page, int(answer.get_attribute("data-carnet-cell")), *code)
+    return press_check(page, number)
 
 
 def test_check_in_the_page_gives_the_failing_test_then_success_and_the_solution(offline_context, site):
@@ -322,15 +327,6 @@ def test_check_in_the_page_gives_the_failing_test_then_success_and_the_solution(
     assert page.locator(".carnet-hint").first.is_visible() and page.get_by_text("SOLUTION-ECRITE").is_visible()
     assert page.locator(".carnet-exercise-panel").nth(1).locator(".carnet-attempts").inner_text() == "1 essai"
     assert page.errors == []
-
-
-def press_check(page, number: int) -> str:
-    """Click Valider under exercise ``number`` as it is, return the feedback (and the note, if any)."""
-    panel = page.locator(".carnet-exercise-panel").nth(number - 1)
-    panel.locator(".carnet-check").click()
-    feedback = panel.locator(".carnet-feedback-success, .carnet-feedback-failure")
-    feedback.wait_for(timeout=START_TIMEOUT)
-    return feedback.inner_text()
 
 
 def test_a_try_is_a_change_the_starter_and_a_repeated_code_unlock_nothing(offline_context, site):
