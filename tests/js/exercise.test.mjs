@@ -74,8 +74,8 @@ test("a try is a change: the starter and a code already checked do not count, a 
   progress = afterVerdict(progress, { passed: false, stage: "tests" }, tryKey("def f():\n    return 1"), starter);
   progress = afterVerdict(progress, { passed: false, stage: "setup" }, tryKey("def f():\n    return 2\n"), starter);
   assert.equal(progress.attempts, 1);
-  assert.equal(tryKind(progress, tryKey("def f():\n    return 1\n"), starter), "repeat");
-  assert.equal(tryKind(progress, tryKey("def f():\n    return 2\n"), starter), "new", "a failed setup remembers nothing");
+  assert.equal(tryKind(progress, { stage: "tests" }, tryKey("def f():\n    return 1\n"), starter), "repeat");
+  assert.equal(tryKind(progress, { stage: "tests" }, tryKey("def f():\n    return 2\n"), starter), "new", "a failed setup remembers nothing");
   progress = afterVerdict(progress, { passed: true }, tryKey("def f():\n    return 2\n"), starter);
   progress = afterVerdict(progress, { passed: false, stage: "answer" }, tryKey("def f(:"), starter);
   assert.deepEqual([progress.attempts, progress.passed, progress.solved], [3, false, true]);

@@ -59,10 +59,11 @@ export function readProgress(stored) {
 }
 
 /**
- * Whether checking this code is a new try: not the starter (untouched, or touched only in spaces)
- * and not a code already checked. Returns "new", "starter" or "repeat".
+ * What a verdict on this code is as a try: "setup" (the author's setup failed: not the pupil's try
+ * at all), "starter" (untouched, or touched only in spaces), "repeat" (a code already checked) or "new".
  */
-export function tryKind(progress, key, starterKey) {
+export function tryKind(progress, verdict, key, starterKey) {
+  if (verdict.stage === "setup") return "setup";
   if (key === starterKey) return "starter";
   return progress.tried.includes(key) ? "repeat" : "new";
 }
@@ -73,8 +74,9 @@ export function tryKind(progress, key, starterKey) {
  * not the pupil's try at all.
  */
 export function afterVerdict(progress, verdict, key, starterKey) {
-  if (verdict.stage === "setup") return progress;
-  const fresh = tryKind(progress, key, starterKey) === "new";
+  const kind = tryKind(progress, verdict, key, starterKey);
+  if (kind === "setup") return progress;
+  const fresh = kind === "new";
   return {
     ...progress,
     attempts: fresh ? progress.attempts + 1 : progress.attempts,
@@ -250,7 +252,7 @@ export class Exercise {
       this.message.replaceChildren(); // the cell says why Python could not run it
       return;
     }
-    const kind = result.verdict.stage === "setup" ? "new" : tryKind(this.progress, key, this.starterKey);
+    const kind = tryKind(this.progress, result.verdict, key, this.starterKey);
     this.progress = afterVerdict(this.progress, result.verdict, key, this.starterKey);
     this.save();
     this.say(feedback(result.verdict, text, this.data.gradedHidden), notCountedText(kind, text));
