@@ -73,16 +73,24 @@ def test_a_repository_left_as_carnet_new_placeholder_is_flagged(tmp_path: Path):
     assert "écrivez l'adresse de votre dépôt" in build.output
 
 
-def test_a_page_left_out_of_the_toc_is_named_and_a_private_page_never_built(tmp_path: Path):
+def test_pages_left_out_of_the_toc_are_counted_once_not_run_and_a_private_page_never_built(tmp_path: Path):
+    """Jupyter Book reads every page; Carnet leaves out those the toc does not list, saying so once."""
     book = copy_book("exercises", tmp_path)
-    config = book / "_config.yml"
-    config.write_text(config.read_text() + "only_build_toc_files: true\n")
     (book / "chapitres").mkdir()
     (book / "chapitres" / "oubliee.md").write_text("# Une page oubliée\n")
+    failing = (book / "bons.md").read_text().split("\n---\n")[0] + "\n---\n```{code-cell}\n1 / 0\n```\n"
+    (book / "chapitres" / "ancienne.md").write_text(failing)
     (book / "private").mkdir()
     (book / "private" / "brouillon.md").write_text("# Un brouillon\n")
     build = build_in_process(book)
     assert build.returncode == 0, build.output[-3000:]
-    assert "chapitres/oubliee.md n'est pas dans _toc.yml : cette page n'est pas publiée." in build.output
+    assert "[carnet.toc]" not in build.output, "said once, as information: a --strict build does not fail on it"
+    said = "2 page(s) absente(s) de _toc.yml laissée(s) hors du livre (ni exécutées ni vérifiées) : "
+    assert f"{said}chapitres/ancienne.md, chapitres/oubliee.md." in build.output
+    assert "ZeroDivisionError" not in build.output and not list(build.html.rglob("*ancienne*"))
     assert "brouillon" not in build.output, "a private page is not a page left out"
     assert not list(build.html.rglob("*brouillon*")), "nor published (a private/ folder at the root too)"
+    config = book / "_config.yml"
+    config.write_text(config.read_text().replace("    carnet:\n", "    carnet:\n      check: {outside_toc: true}\n", 1))
+    kept = build_in_process(book)
+    assert kept.returncode != 0 and "chapitres/ancienne" in kept.output and "ZeroDivisionError" in kept.output

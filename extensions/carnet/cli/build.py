@@ -45,6 +45,7 @@ class ProgressPrinter(io.TextIOBase):
         (re.compile(r"\[carnet\] JupyterLite site: (.*)"), "lite"),
         (re.compile(r"\[carnet\] running: (.*)"), "running"),
         (re.compile(r"\[carnet\] download: (.*)"), "download"),
+        (re.compile(r"\[carnet\] note: (.*)"), "note"),
     )
 
     def __init__(self, out: TextIO, labels: dict[str, str]) -> None:

@@ -194,6 +194,11 @@ class CheckConfig:
         "prove during every build, in the background, what carnet check proves: each page run in Pyodide under "
         "Node (the status page shows it) and each exercise's starter; then carnet check has nothing left to run",
     )
+    outside_toc: bool = setting(
+        False,
+        "also build, execute and check the pages _toc.yml does not list (Jupyter Book builds them as pages "
+        "outside the book); else they are left out, and the build says how many",
+    )
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,13 @@
 
 sphinx-external-toc only warns about a missing page and builds the book without it: a teacher
 publishes a course with a chapter silently gone. Carnet stops before reading anything and names
-every missing entry at once. With ``only_build_toc_files`` (Carnet's default), a page the teacher
-wrote but forgot to list is silently left out too: Carnet names it.
+every missing entry at once.
+
+Jupyter Book 1 reads every page of the folder, listed or not, and Carnet would execute, prove and
+count the pages a teacher left out of ``_toc.yml`` (10 lectures kept of 28: the 18 others failed
+the build). Carnet leaves them out, as ``only_build_toc_files: true`` does, and says once how many
+(naming a few: a page forgotten in the toc shows there); ``carnet.check.outside_toc: true`` keeps
+them, as pages outside the book.
 """
 
 from __future__ import annotations
@@ -41,22 +46,33 @@ def refuse_missing_entries(app: Sphinx, env: BuildEnvironment, docnames: list[st
         raise ExtensionError(translate(language, "toc.missing", toc=toc) + "\n" + lines)
 
 
-def remember_exclusions(app: Sphinx, config: Config) -> None:
-    """The author's ``exclude_patterns``, before sphinx-external-toc adds the pages its toc leaves out."""
+#: How many left-out pages the build names (the others are counted).
+NAMED_LEFT_OUT = 5
+
+
+def leave_out_unlisted_pages(app: Sphinx, config: Config) -> None:
+    """Have sphinx-external-toc exclude the pages ``_toc.yml`` does not list (unless the author keeps them).
+
+    Also remember the author's ``exclude_patterns``, before sphinx-external-toc adds those pages.
+    """
     app.carnet_author_exclusions = list(config.exclude_patterns)
+    if "external_toc_exclude_missing" in config and not config.carnet_settings.check.outside_toc:
+        config.external_toc_exclude_missing = True
 
 
-def warn_left_out_pages(app: Sphinx, config: Config) -> None:
-    """Name each page sphinx-external-toc excluded because ``_toc.yml`` does not list it."""
+def say_left_out_pages(app: Sphinx, config: Config) -> None:
+    """Say once how many pages sphinx-external-toc excluded because ``_toc.yml`` does not list them."""
     before = set(getattr(app, "carnet_author_exclusions", []))
-    toc = PurePosixPath(str(config.external_toc_path)).name
-    for page in [pattern for pattern in config.exclude_patterns if pattern not in before]:
-        message = translate(author_language(config.language), "toc.left_out", page=page, toc=toc)
-        LOGGER.warning(f"{message} [carnet.toc]", type="carnet", subtype="toc")
+    pages = sorted(pattern for pattern in config.exclude_patterns if pattern not in before)
+    if pages:
+        toc = PurePosixPath(str(config.external_toc_path)).name
+        named = ", ".join(pages[:NAMED_LEFT_OUT]) + (", …" if len(pages) > NAMED_LEFT_OUT else "")
+        language = author_language(config.language)
+        LOGGER.info("[carnet] note: " + translate(language, "toc.left_out", count=len(pages), pages=named, toc=toc))
 
 
 def setup_toc(app: Sphinx) -> None:
     """Check the table of contents: pages it leaves out (around sphinx-external-toc's parsing), missing pages."""
-    app.connect("config-inited", remember_exclusions, priority=899)
-    app.connect("config-inited", warn_left_out_pages, priority=901)
+    app.connect("config-inited", leave_out_unlisted_pages, priority=899)
+    app.connect("config-inited", say_left_out_pages, priority=901)
     app.connect("env-before-read-docs", refuse_missing_entries)
