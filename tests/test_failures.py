@@ -460,3 +460,35 @@ def test_shards_split_the_pages_and_together_check_them_all(tmp_path):
         assert sorted(executed) == (["a", "c", "e"] if index == 1 else ["b", "d", "f"])
     assert failing == {1: {"c"}, 2: {"b", "f"}}
     assert not (book / "_build/html").exists() and not (book / "_build/.carnet-staging").exists()
+
+
+#: An extension that says it reads in parallel, with a domain that cannot merge (as sphinx-proof 0.4's).
+UNMERGEABLE = """
+from sphinx.domains import Domain
+
+
+class TheoremDomain(Domain):
+    name = "thm"
+    label = "Theorems"
+
+
+def setup(app):
+    app.add_domain(TheoremDomain)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
+"""
+
+
+def test_an_extension_that_cannot_merge_parallel_reads_makes_the_build_read_serially(tmp_path: Path):
+    book = copy_book("exercises", tmp_path)
+    (book / "_ext").mkdir()
+    (book / "_ext" / "theoremes.py").write_text(UNMERGEABLE)
+    config = book / "_config.yml"
+    config.write_text(config.read_text().replace("sphinx:\n", "sphinx:\n  local_extensions: {theoremes: _ext}\n", 1))
+    toc = book / "_toc.yml"
+    for number in range(6):  # more than 5 pages: Sphinx would read them in parallel
+        (book / f"page{number}.md").write_text(f"# Page {number}\n")
+        toc.write_text(toc.read_text() + f"  - file: page{number}\n")
+    build = build_in_process(book, "-j", "2")
+    assert "Traceback" not in build.output and "merge_domaindata must be" not in build.output, build.output[-3000:]
+    said = "theoremes dit pouvoir lire les pages en parallèle, mais son domaine thm (TheoremDomain) ne sait pas"
+    assert said in build.output and (build.staging / "page5.html").is_file()

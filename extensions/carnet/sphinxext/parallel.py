@@ -28,6 +28,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.parallel import make_chunks, parallel_available
 
+from ..core.i18n import author_language, translate
 from ..core.notebooks import executable_source
 from ..core.schedule import balanced_order
 
@@ -160,6 +161,36 @@ def declare_safe_extensions(app: Sphinx) -> None:
             extension.parallel_read_safe = True
 
 
+def domains_that_cannot_merge(app: Sphinx) -> list[tuple[str, str]]:
+    """``(extension, domain)`` for each domain of an extension that says it reads in parallel but cannot.
+
+    Sphinx merges every domain's data from each parallel reader (``merge_domaindata``); a domain
+    that keeps the base method crashes the build after all its pages are read (sphinx-proof 0.4's
+    ``ProofDomain``: ``NotImplementedError``, then a ``KeyError`` in Sphinx's parallel code).
+    """
+    from sphinx.domains import Domain
+
+    found = []
+    for name, domain in sorted(app.registry.domains.items()):
+        if domain.merge_domaindata is not Domain.merge_domaindata:
+            continue
+        module = domain.__module__
+        owner = next((ext for ext in app.extensions if module == ext or module.startswith(f"{ext}.")), None)
+        if owner is not None and app.extensions[owner].parallel_read_safe:
+            found.append((owner, f"{name} ({domain.__name__})"))
+    return found
+
+
+def read_serially_if_unsafe(app: Sphinx) -> None:
+    """Read on one core, saying why once, when a domain could not merge parallel readers' data."""
+    unsafe = domains_that_cannot_merge(app)
+    if unsafe and app.parallel > 1:
+        app.parallel = 1
+        extension, domain = unsafe[0]
+        language = author_language(app.config.language)
+        LOGGER.info("[carnet] note: " + translate(language, "parallel.serial", extension=extension, domain=domain))
+
+
 def write_serially_with_one_writer(app: Sphinx) -> None:
     """With ``-j 2`` or less, Sphinx's parallel write has one writer process fed by the main one: write serially.
 
@@ -172,6 +203,7 @@ def write_serially_with_one_writer(app: Sphinx) -> None:
 def setup_parallel(app: Sphinx) -> None:
     """Spread the executions over Sphinx's parallel readers and relay their progress."""
     app.connect("builder-inited", declare_safe_extensions)
+    app.connect("builder-inited", read_serially_if_unsafe)
     app.connect("builder-inited", write_serially_with_one_writer)
     app.connect("env-before-read-docs", spread_executions, priority=900)
     app.connect("env-updated", stop_relay)
