@@ -7,7 +7,7 @@ import json
 
 import pytest
 from carnet.cli.build import ProgressPrinter
-from carnet.core.failures import PageFailure, first_source_line, summary
+from carnet.core.failures import PageFailure, cell_failures, first_source_line, page_failure, summary
 from carnet.core.i18n import translate
 from carnet.core.kernels import choose_kernel
 from carnet.core.notebooks import notebook_problem, stub_notebook
@@ -26,6 +26,33 @@ def test_summary_sorts_pages_and_counts():
     text = summary([PageFailure("z.md", "boom"), PageFailure("a.md", "bang")])
     assert text.splitlines() == ["2 pages failed to execute:", "  - a.md: bang", "  - z.md: boom"]
     assert summary([PageFailure("a.md", "bang")]).startswith("1 page failed")
+
+
+def _code(source: str, error: tuple[str, str] | None = None) -> dict:
+    outputs = [{"output_type": "error", "ename": error[0], "evalue": error[1]}] if error else []
+    return {"cell_type": "code", "source": source, "metadata": {}, "outputs": outputs}
+
+
+def test_the_cells_that_follow_from_one_failing_cell_collapse_into_one_line():
+    undefined = ("NameError", "name 'df' is not defined")
+    cells = [
+        _code("import pandas as pd"),
+        _code("df = pd.read_csv('notes.csv')", ("FileNotFoundError", "notes.csv")),
+        *[_code(f"df.head({n})", undefined) for n in range(28)],
+        _code("moyenne = df.mean()", undefined),
+        _code("print(moyenne)", ("NameError", "name 'moyenne' is not defined")),  # follows cell 2 through cell 31
+        _code("1 / 0", ("ZeroDivisionError", "division by zero")),
+        _code("x = int('a')", ("ValueError", "invalid literal")),
+        _code("print(x)", ("NameError", "name 'x' is not defined")),
+    ]
+    message = page_failure(cell_failures("cours.ipynb", cells)).message("en")
+    assert message.splitlines() == [
+        "cours.ipynb, cell 2 (\"df = pd.read_csv('notes.csv')\"): FileNotFoundError: notes.csv",
+        "      and 30 later cells that use `df`, `moyenne` (cells 3–32): they may follow from cell 2",
+        "      also cell 33 ('1 / 0'): ZeroDivisionError: division by zero",
+        "      also cell 34 (\"x = int('a')\"): ValueError: invalid literal",
+        "      also cell 35 ('print(x)'): NameError: name 'x' is not defined (may follow from cell 34)",
+    ]
 
 
 def test_first_source_line_skips_blanks_and_shortens():

@@ -39,19 +39,29 @@ class PageFailure:
     cause: str
     cell: int | None = None
     first_line: str = ""
-    #: The earlier failing cell this failure may only follow from (it should have defined the name).
+    #: The earlier failing cell this failure may only follow from (it should have defined the name),
+    #: the first of a chain (a cell that follows one that follows cell 19 follows cell 19).
     follows: int | None = None
+    #: The undefined name that ties this failure to ``follows``.
+    name: str = ""
     #: The page's other failing cells, after this one: a page's failures are all reported at once.
     also: tuple[PageFailure, ...] = ()
 
     def message(self, language: str | None = None) -> str:
-        """The file, the cell and the cause on one line, then one line for each other failing cell."""
+        """The file, the cell and the cause on one line, then one line for each other failing cell.
+
+        The cells that only follow from a failing cell come under it, in one line when there are
+        several (a failed ``read_csv`` then 30 cells using ``df``: one line, not 30).
+        """
         lines = [f"{self.where(language)}: {self.cause}"]
+        followers: dict[int, list[PageFailure]] = {}
         for other in self.also:
-            follows = f" ({translate(language, 'failure.follows', cell=other.follows)})" if other.follows else ""
-            lines.append(
-                f"      {translate(language, 'failure.also', cell=other._cell(language))}: {other.cause}{follows}"
-            )
+            if other.follows:
+                followers.setdefault(other.follows, []).append(other)
+        for other in (self, *self.also):
+            if other is not self and not other.follows:
+                lines.append(f"      {translate(language, 'failure.also', cell=other._cell(language))}: {other.cause}")
+            lines += _followers_lines(followers.get(other.cell or 0, []), language)
         return strip_ansi("\n".join(lines))
 
     def where(self, language: str | None = None) -> str:
@@ -61,6 +71,33 @@ class PageFailure:
     def _cell(self, language: str | None) -> str:
         cell = translate(language, "failure.cell", cell=self.cell)
         return cell + (f" ({self.first_line!r})" if self.first_line else "")
+
+
+def _followers_lines(followers: list[PageFailure], language: str | None) -> list[str]:
+    """The lines for the cells that may follow from one failing cell: each, or one line for them all."""
+    if len(followers) == 1:
+        [one] = followers
+        also = translate(language, "failure.also", cell=one._cell(language))
+        return [f"      {also}: {one.cause} ({translate(language, 'failure.follows', cell=one.follows)})"]
+    if not followers:
+        return []
+    names = ", ".join(dict.fromkeys(f"`{other.name}`" for other in followers))
+    cells = cell_ranges([other.cell or 0 for other in followers])
+    said = translate(
+        language, "failure.followers", count=len(followers), names=names, cells=cells, cell=followers[0].follows
+    )
+    return [f"      {said}"]
+
+
+def cell_ranges(cells: list[int]) -> str:
+    """Cell numbers as an author reads them: ``20–25, 27, 30–49``."""
+    runs: list[list[int]] = []
+    for cell in sorted(cells):
+        if runs and cell == runs[-1][-1] + 1:
+            runs[-1].append(cell)
+        else:
+            runs.append([cell])
+    return ", ".join(str(run[0]) if len(run) == 1 else f"{run[0]}–{run[-1]}" for run in runs)
 
 
 #: Tag of a cell that shows an error on purpose.
@@ -89,7 +126,8 @@ def cell_failures(
         else:
             continue
         failure = PageFailure(source, cause, index + 1, first_source_line(cell.get("source", "")))
-        failures.append(replace(failure, follows=_follows(error, failures, cells)))
+        follows, name = _follows(error, failures, cells)
+        failures.append(replace(failure, follows=follows, name=name))
     return failures
 
 
@@ -99,13 +137,13 @@ def page_failure(failures: list[PageFailure]) -> PageFailure:
     return replace(first, also=tuple(others))
 
 
-def _follows(error: dict[str, str] | None, earlier: list[PageFailure], cells: list[Any]) -> int | None:
-    """The earlier failing cell that assigns the name a NameError is about, if any."""
+def _follows(error: dict[str, str] | None, earlier: list[PageFailure], cells: list[Any]) -> tuple[int | None, str]:
+    """The earlier failing cell that assigns the name a NameError is about (the first of a chain), and the name."""
     if not error or error["ename"] != "NameError":
-        return None
+        return None, ""
     match = re.match(r"name '(\w+)' is not defined", error["evalue"])
     if not match:
-        return None
+        return None, ""
     name = match[1]
     assigns = re.compile(
         rf"(^|\n)[ \t]*((def|class|for)[ \t]+{name}\b"  # def name, for name
@@ -114,8 +152,8 @@ def _follows(error: dict[str, str] | None, earlier: list[PageFailure], cells: li
     )
     for failure in reversed(earlier):
         if assigns.search(cells[failure.cell - 1].get("source", "")):
-            return failure.cell
-    return None
+            return failure.follows or failure.cell, name
+    return None, ""
 
 
 def first_text_line(text: str) -> str:
