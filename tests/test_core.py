@@ -251,6 +251,25 @@ def test_broken_links_include_same_page_anchors_named_by_page_and_target(tmp_pat
     ]
 
 
+def test_broken_links_to_one_target_make_one_line(tmp_path, monkeypatch):
+    from carnet.cli.linkcheck import ParsedSite, broken_links, grouped_messages
+
+    monkeypatch.setenv("CARNET_LANG", "en")
+    site = tmp_path / "html"
+    (site / "chapitre").mkdir(parents=True)
+    logo = '<img src="{up}_static/logo.png"><a href="{up}licence.html">licence</a>'
+    for number in range(5):
+        (site / f"page{number}.html").write_text(logo.format(up=""))
+        (site / "chapitre" / f"page{number}.html").write_text(logo.format(up="../") + '<a href="#x">x</a>')
+    messages = grouped_messages(broken_links(ParsedSite(site), "/"))
+    assert messages == [
+        "_static/logo.png: no such page or file in the site, linked 10 times from 10 pages: "
+        "chapitre/page0.html, chapitre/page1.html, chapitre/page2.html, …",
+        "licence.html: no such page or file in the site, linked 10 times from 10 pages: "
+        "chapitre/page0.html, chapitre/page1.html, chapitre/page2.html, …",
+    ] + [f"chapitre/page{number}.html (line 1): #x: anchor 'x' not found" for number in range(5)]
+
+
 def test_outputs_over_the_limit_keep_their_first_and_last_lines():
     import nbformat
     from carnet.core.notebooks import cap_outputs

@@ -28,7 +28,7 @@ from ..core.paths import BookPaths
 from .book import book_paths, published_path
 from .build import run_sphinx
 from .language import cli_language, say
-from .linkcheck import ParsedSite, broken_links
+from .linkcheck import ParsedSite, broken_links, grouped_messages
 
 #: The verdicts of the browser check (see carnet.core.compare), as the summary counts them.
 BROWSER_STATUSES = ("same", "differs", "fails", "offline", "skipped")
@@ -76,7 +76,7 @@ def run_check(
     # The whole site's links, checked by one share only.
     if report is not None and (paths.shard is None or paths.shard[0] == 1):
         site = ParsedSite(paths.staging)
-        result["links"] = [link.message() for link in broken_links(site, published_path(paths))]
+        result["links"] = grouped_messages(broken_links(site, published_path(paths)))
         result["launch"] = launch_problems(site)
     result["ok"] = bool(
         status == 0

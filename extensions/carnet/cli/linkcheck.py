@@ -40,12 +40,17 @@ HINT_RELS = {"preconnect", "dns-prefetch", "canonical", "alternate"}
 
 @dataclass(frozen=True)
 class BrokenLink:
-    """A link that leads nowhere: its target as written, the page it is on, and why."""
+    """A link that leads nowhere: its target as written, the page it is on, and why.
+
+    ``target``: where it leads in the site (``_static/logo.png``, ``chapitre/a.html#deux``), the
+    same for every page that links there however each writes it.
+    """
 
     url: str
     page: str
     line: str
     cause: str
+    target: str = ""
 
     def message(self) -> str:
         """One line for the author."""
@@ -128,8 +133,36 @@ def broken_links(site: ParsedSite, prefix: str = "/") -> list[BrokenLink]:
                 continue
             cause = _problem(site, page, target, prefix)
             if cause:
-                broken.append(BrokenLink(url, name, str(line), cause))
+                broken.append(BrokenLink(url, name, str(line), cause, _site_path(name, target)))
     return broken
+
+
+#: How many of the pages linking to one missing target a grouped line names.
+NAMED_PAGES = 3
+
+
+def grouped_messages(links: list[BrokenLink]) -> list[str]:
+    """One line per missing target: a file linked from every page is one problem, not 109 lines."""
+    groups: dict[tuple[str, str], list[BrokenLink]] = {}
+    for link in links:
+        groups.setdefault((link.target or link.url, link.cause), []).append(link)
+    lines = []
+    for (target, cause), group in groups.items():
+        pages = list(dict.fromkeys(link.page for link in group))
+        if len(pages) == 1 and len(group) == 1:
+            lines.append(group[0].message())
+            continue
+        named = ", ".join(pages[:NAMED_PAGES]) + (", …" if len(pages) > NAMED_PAGES else "")
+        lines.append(say("link_group", target=target, cause=cause, count=len(pages), links=len(group), pages=named))
+    return lines
+
+
+def _site_path(page: str, target: tuple[str, str]) -> str:
+    """Where a link of ``page`` leads, as a path of the site (an absolute path stays as written)."""
+    path, fragment = target
+    if path and not path.startswith("/"):
+        path = posixpath.normpath(posixpath.join(posixpath.dirname(page), path))
+    return (path or page) + (f"#{fragment}" if fragment else "")
 
 
 def _problem(site: ParsedSite, page: Path, target: tuple[str, str], prefix: str) -> str | None:
