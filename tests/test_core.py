@@ -45,6 +45,41 @@ def test_cdn_url_must_be_https():
 
 
 @pytest.mark.parametrize(
+    ("template", "problem"),
+    [
+        ("https://cdn.example/v{verison}/", "unknown placeholder {verison} (known: {version})"),
+        ("https://cdn.example/v{}/", "unknown placeholder {} (known: {version})"),
+        ("https://cdn.example/v{0}/", "unknown placeholder {0} (known: {version})"),
+        ("https://cdn.example/v{version.major}/", "unknown placeholder {version.major} (known: {version})"),
+        ("https://cdn.example/v{version/", "a placeholder is written {version}, and a literal brace {{ or }}"),
+        ("https://cdn.example/v}/", "a placeholder is written {version}"),
+        ("https://cdn.example/v{version:d}/", "a placeholder is written {version}"),
+    ],
+)
+def test_a_url_template_with_a_placeholder_it_cannot_fill_is_refused(template, problem):
+    """Each of these passed as a string, then crashed the build with a KeyError, IndexError or ValueError."""
+    with pytest.raises(SettingError, match=re.escape(f"carnet.runtime.cdn_url: {problem}")):
+        parse_section(CarnetConfig, {"runtime": {"cdn_url": template}}, "carnet")
+
+
+def test_a_url_template_may_hold_literal_braces_and_no_placeholder():
+    for template in ("https://cdn.example/{{x}}/v{version}/", "https://cdn.example/pyodide/0.27/"):
+        assert parse_section(CarnetConfig, {"runtime": {"cdn_url": template}}, "carnet").runtime.cdn_url == template
+
+
+@pytest.mark.parametrize("pattern", ["solutions/", "./solutions", "/solutions", "../solutions", "a//b", "", " "])
+def test_a_private_pattern_that_matches_nothing_is_refused(pattern):
+    """Sphinx's Matcher silently matches nothing with these: the folder would be published."""
+    with pytest.raises(SettingError, match=re.escape(f"carnet.launch.private: {pattern!r} matches no file")):
+        parse_section(CarnetConfig, {"launch": {"private": ["**/private", pattern]}}, "carnet")
+
+
+def test_private_patterns_that_match_are_kept():
+    patterns = ["solutions", "**/corrige*.py", "chapitres/*/brouillon"]
+    assert parse_section(CarnetConfig, {"launch": {"private": patterns}}, "carnet").launch.private == tuple(patterns)
+
+
+@pytest.mark.parametrize(
     ("value", "message"),
     [
         ({"try_it": "no"}, "carnet.try_it: expected true or false, got 'no'"),

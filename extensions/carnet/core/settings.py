@@ -12,6 +12,7 @@ This module imports no Sphinx: it is unit-tested on its own.
 from __future__ import annotations
 
 import dataclasses
+import string
 import types
 import typing
 from collections.abc import Callable, Iterator
@@ -28,13 +29,21 @@ class SettingError(CarnetError):
 
 
 def setting(
-    default: Any, help: str, *, choices: tuple[str, ...] = (), check: Callable[[Any], Said | None] | None = None
+    default: Any,
+    help: str,
+    *,
+    choices: tuple[str, ...] = (),
+    check: Callable[[Any], Said | None] | None = None,
+    placeholders: tuple[str, ...] = (),
 ) -> Any:
     """A dataclass field holding one setting: its default, one line of help, and what values it accepts.
 
-    ``check`` returns why a value is refused (``None`` when it is fine).
+    ``check`` returns why a value is refused (``None`` when it is fine). ``placeholders`` makes the
+    value a template filled by ``str.format`` with those names: any other ``{name}`` is refused here,
+    not met later as a ``KeyError`` in the middle of the build.
     """
-    return field(default=default, metadata={"help": help, "choices": choices, "check": check})
+    metadata = {"help": help, "choices": choices, "check": check, "placeholders": placeholders}
+    return field(default=default, metadata=metadata)
 
 
 def site_folder(value: str) -> Said | None:
@@ -50,6 +59,39 @@ def site_folder(value: str) -> Said | None:
     for part in parts:
         if part in (".", "..") or part.startswith((".", "_")):
             return said("config.site_folder_part", part=repr(part))
+    return None
+
+
+def template_problem(value: str, placeholders: tuple[str, ...]) -> Said | None:
+    """Why ``value`` cannot be filled by ``str.format`` with ``placeholders`` (``None``: it can).
+
+    Every field must be one of the names, whole (``{version.x}``, ``{0}`` or ``{}`` would fail when the
+    template is filled), and the braces must pair up (a literal brace is written ``{{`` or ``}}``).
+    """
+    known = ", ".join(f"{{{name}}}" for name in placeholders)
+    try:
+        names = [name for _, name, _, _ in string.Formatter().parse(value) if name is not None]
+        for name in names:
+            if name not in placeholders:
+                return said("config.placeholder", placeholder=f"{{{name}}}", known=known)
+        value.format(**dict.fromkeys(placeholders, "0"))  # what is left: a format spec that text refuses
+    except ValueError:
+        return said("config.template_braces", known=known)
+    return None
+
+
+def book_patterns(value: tuple[str, ...]) -> Said | None:
+    """Refuse a glob pattern that matches no path of the book.
+
+    Sphinx's ``Matcher`` compares patterns with paths relative to the book, written with ``/``:
+    ``solutions/``, ``./solutions``, ``/solutions`` or ``../x`` match nothing, so the folder they were
+    meant to keep private would be published without a word.
+    """
+    for pattern in value:
+        parts = pattern.split("/")
+        absolute = pattern.startswith("/") or PureWindowsPath(pattern).is_absolute()
+        if not pattern.strip() or absolute or any(part in ("", ".", "..") for part in parts):
+            return said("config.book_pattern", pattern=repr(pattern))
     return None
 
 
@@ -84,6 +126,7 @@ class LaunchConfig:
     private: tuple[str, ...] = setting(
         ("**/private", "**/private/**", "**/_private", "**/_private/**"),
         "glob patterns of files and folders never published with the pages (e.g. solutions)",
+        check=book_patterns,
     )
     sourcemaps: bool = setting(False, "keep JupyterLite's source maps (about 49 MB; only to debug JupyterLite)")
 
@@ -112,6 +155,7 @@ class RuntimeConfig:
         "https://cdn.jsdelivr.net/pyodide/v{version}/full/",
         "where packages the book does not host come from ({version}: Pyodide's version)",
         check=https_url,
+        placeholders=("version",),
     )
     distribution: str = setting(
         "", "a full Pyodide release (folder or .tar.bz2) to host numpy, matplotlib… too; empty: the core only"
@@ -271,8 +315,11 @@ def _parse(kind: Any, value: Any, path: str, meta: typing.Mapping[str, Any]) -> 
     if choices and value not in choices:
         raise SettingError(said("config.choices", path=path, choices=", ".join(choices), value=repr(value)))
     problem = meta["check"](value) if meta.get("check") else None
+    if not problem and meta.get("placeholders"):
+        problem = template_problem(value, meta["placeholders"])
     if problem:
-        raise SettingError(said("config.problem", path=path, problem=problem, value=repr(value)))
+        shown = list(value) if isinstance(value, tuple) else value  # as written in _config.yml
+        raise SettingError(said("config.problem", path=path, problem=problem, value=repr(shown)))
     return value
 
 

@@ -24,16 +24,18 @@ def carnet_config(app: Sphinx) -> CarnetConfig:
 
 
 def validate(app: Sphinx, config: Config) -> None:
-    """Parse ``carnet`` once, early; any error stops the build with its key path."""
+    """Parse ``carnet`` once, early; any error stops the build with its file and key path."""
+    language = author_language(config.language)
     try:
         settings = parse_config(config.carnet)
     except SettingError as err:
-        raise ConfigError(err.text(author_language(config.language))) from None
+        problem = err.text(language)
+        raise ConfigError(translate(language, "config.in_file", file="_config.yml", problem=problem)) from None
     if config.carnet_edition:  # `carnet build --edition …`
         settings = replace(settings, exercises=replace(settings.exercises, edition=config.carnet_edition))
     if settings.exercises.edition == "teacher" and Path(app.outdir).name == "html":
         # `jupyter-book build .` writes into _build/html, which the workflow and carnet publish push.
-        raise ConfigError(translate(author_language(config.language), "student.teacher_in_html", outdir=app.outdir))
+        raise ConfigError(translate(language, "student.teacher_in_html", outdir=app.outdir))
     config.carnet_settings = settings
 
 
