@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import BOOKS, EXPECTED, Build, build_in_process, carnet_build, copy_book
+from conftest import BOOKS, EXPECTED, Build, alive, build_in_process, carnet_build, copy_book
 
 BAD_BOOKS = sorted(path.parent.name for path in BOOKS.glob(f"*/{EXPECTED}"))
 
@@ -264,8 +264,12 @@ def test_runtime_is_hosted_for_jupyterlite_even_without_live_cells(tmp_path: Pat
 def test_binder_check_knows_local_modules_and_can_be_silenced_for_check_too(tmp_path: Path):
     book = copy_book("launch", tmp_path)
     (book / "sub" / "mesoutils.py").write_text("def aide():\n    return 'aide'\n")
+    (book / "graphes").mkdir()  # a namespace package of the book (no __init__.py), imported from sub/
+    (book / "graphes" / "parcours.py").write_text("PROFONDEUR = 'profondeur'\n")
+    imports = "import sys\nsys.path.append('..')\nimport mesoutils\nimport graphes.parcours\n"
+    imports += "import IPython\nimport yaml\n"
     page = book / "sub" / "exercice.md"
-    page.write_text(page.read_text().replace("with open", "import mesoutils\nimport IPython\nimport yaml\nwith open"))
+    page.write_text(page.read_text().replace("with open", f"{imports}with open"))
     flagged = build_in_process(book)
     assert json.loads(flagged.build_report.read_text())["binder"] == [{"page": "sub/exercice", "modules": ["yaml"]}]
     config = book / "_config.yml"
@@ -292,16 +296,7 @@ def test_processes_a_cell_starts_end_with_the_build(tmp_path: Path):
 
     build = build_in_process(copy_book("background-process", tmp_path))  # its kernel dies after the Popen
     pid = int(re.search(r"pid (\d+)", (build.staging / "processus.html").read_text()).group(1))
-    assert not _alive(pid), f"the cell's `sleep 300` (pid {pid}) outlived the build"
-
-
-def _alive(pid: int) -> bool:
-    """Whether a process runs (a zombie waiting for its parent to reap it has ended)."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (FileNotFoundError, ProcessLookupError):
-        return False
-    return state != "Z"
+    assert not alive(pid), f"the cell's `sleep 300` (pid {pid}) outlived the build"
 
 
 @pytest.mark.slow

@@ -39,15 +39,28 @@ def notebook_imports(path: Path) -> set[str]:
 
 
 def local_modules(*folders: Path) -> set[str]:
-    """Modules a page can import from its own folder or the book's: ``name.py`` files and packages."""
+    """Modules a page can import from the book's folders: ``name.py`` files and packages.
+
+    A package is a folder with ``__init__.py`` or, since Python 3.3, any folder holding Python
+    files (a namespace package: ``outils/graphes.py`` is ``import outils.graphes``).
+    """
     names = set()
     for folder in folders:
         for path in folder.iterdir() if folder.is_dir() else []:
-            if path.suffix == ".py":
-                names.add(path.stem)
-            elif path.is_dir() and (path / "__init__.py").is_file():
-                names.add(path.name)
+            if path.name.startswith("."):
+                continue
+            if path.suffix == ".py" or (path.is_dir() and any(path.glob("*.py"))):
+                names.add(path.stem if path.is_file() else path.name)
     return names
+
+
+def page_folders(srcdir: Path, docname: str) -> list[Path]:
+    """The page's folder and each folder above it up to the book's: where its imports may come from.
+
+    A page in ``chapitre/`` that adds ``..`` to ``sys.path`` imports the book's own modules.
+    """
+    folder = srcdir / Path(docname).parent
+    return [folder, *[parent for parent in folder.parents if parent.is_relative_to(srcdir)]]
 
 
 def environment_file(srcdir: Path) -> Path | None:
@@ -82,7 +95,7 @@ def check_binder_environment(app: Sphinx, exception: Exception | None) -> None:
         notebook = executed / f"{docname}.ipynb"
         if not notebook.is_file():
             continue
-        local = local_modules(srcdir / Path(docname).parent, srcdir)
+        local = local_modules(*page_folders(srcdir, docname))
         missing = undeclared(notebook_imports(notebook), provided, local)
         if missing:
             problems[docname] = missing
