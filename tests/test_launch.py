@@ -112,6 +112,27 @@ def test_lite_contents_are_exactly_the_pages_and_their_data(launch_build: Build)
     assert "do-not-publish" not in "".join(p.read_text(errors="ignore") for p in launch_build.html.rglob("*.json"))
 
 
+def test_modules_beside_pages_are_published_when_notebooks_are_py_files(tmp_path: Path):
+    """With jupytext's ``.py`` notebooks, ``.py`` is a page suffix: the modules pages import are still data."""
+    from conftest import build_in_process, copy_book
+
+    book = copy_book("launch", tmp_path)
+    config = book / "_config.yml"
+    formats = "  config:\n    nb_custom_formats:\n      .py: [jupytext.reads, {fmt: py:percent}]\n"
+    config.write_text(config.read_text().replace("sphinx:\n", f"sphinx:\n{formats}", 1))
+    (book / "sub" / "mesoutils.py").write_text("def aide():\n    return 'aide'\n")
+    kernel = "#   kernelspec:\n#     display_name: Python 3\n#     language: python\n#     name: python3\n"
+    cells = "# %% [markdown]\n# # Cours\n\n# %%\nimport mesoutils\nmesoutils.aide()\n"
+    (book / "sub" / "cours.py").write_text(f"# ---\n# jupyter:\n{kernel}# ---\n{cells}")
+    toc = book / "_toc.yml"
+    toc.write_text(toc.read_text() + "  - file: sub/cours\n")
+    build = build_in_process(book)
+    assert build.returncode == 0, build.output[-3000:]
+    files = build.html / "lite" / "files" / "sub"
+    assert (files / "mesoutils.py").is_file(), "the browser and JupyterLite import it as the build did"
+    assert (files / "cours.ipynb").is_file() and not (files / "cours.py").exists(), "a page is a notebook there"
+
+
 def test_lite_contents_listing_matches_files(launch_build: Build):
     import json
 

@@ -31,9 +31,14 @@ def page_folder(docname: str) -> str:
 
 
 def private_matcher(app: Sphinx) -> Matcher:
-    """Paths (relative to the book) that must never be published as a page's files."""
+    """Paths (relative to the book) that must never be published as a page's files.
+
+    The author's ``exclude_patterns``, not those sphinx-external-toc adds for the files ``_toc.yml``
+    does not list: with ``.py`` notebooks (jupytext), the modules beside the pages are such files.
+    """
     private = carnet_config(app).launch.private
-    return Matcher([*app.config.exclude_patterns, *private, "_build", "_build/**"])
+    excluded = getattr(app, "carnet_author_exclusions", app.config.exclude_patterns)
+    return Matcher([*excluded, *private, "_build", "_build/**"])
 
 
 def exclude_private_pages(app: Sphinx, config: Config) -> None:
@@ -53,16 +58,22 @@ def setup_pagefiles(app: Sphinx) -> None:
     app.connect("config-inited", exclude_private_pages, priority=800)
 
 
-def is_publishable(relative: PurePosixPath, excluded: Matcher, source_suffixes: list[str]) -> bool:
+def is_publishable(
+    relative: PurePosixPath, excluded: Matcher, source_suffixes: list[str], pages: frozenset[str] = frozenset()
+) -> bool:
     """A data file a page may read: not hidden, excluded, private, a page or a book file.
 
     A pattern naming a folder (``solutions``) matches the folder only, not the files in it: every
-    folder on the file's path is tested too.
+    folder on the file's path is tested too. A file with a page's suffix is a page's source, unless
+    it is a ``.py`` file that is not a page (``pages``: the pages' sources): a book whose
+    notebooks are ``.py`` files (jupytext) still has modules its pages import.
     """
     if any(part.startswith(".") for part in relative.parts):
         return False
     if excluded(relative.as_posix()) or any(excluded(parent.as_posix()) for parent in relative.parents[:-1]):
         return False
+    if relative.suffix == ".py" and relative.as_posix() not in pages:
+        return relative.name not in BOOK_FILES
     return relative.name not in BOOK_FILES and relative.suffix not in source_suffixes
 
 
@@ -79,19 +90,22 @@ def folder_files(app: Sphinx, folder: str) -> dict[str, Path]:
     return cache[folder]
 
 
-def publish_rules(app: Sphinx) -> tuple[Any, list[str], set[str]]:
+def publish_rules(app: Sphinx) -> tuple[Any, list[str], set[str], frozenset[str]]:
     """What keeps a file of the book out of the site: private patterns, page sources, by-products."""
-    return private_matcher(app), list(app.config.source_suffix), byproducts(app)
+    pages = frozenset(str(app.env.doc2path(name, False)) for name in app.env.found_docs)
+    return private_matcher(app), list(app.config.source_suffix), byproducts(app), pages
 
 
-def scan_folder(app: Sphinx, folder: str, rules: tuple[Any, list[str], set[str]]) -> dict[str, Path]:
+def scan_folder(app: Sphinx, folder: str, rules: tuple[Any, list[str], set[str], frozenset[str]]) -> dict[str, Path]:
     """The files of ``folder`` that ``rules`` (see :func:`publish_rules`) let the site publish."""
     srcdir = Path(app.srcdir)
-    excluded, suffixes, written = rules
+    excluded, suffixes, written, pages = rules
     files = {}
     for path in sorted((srcdir / folder).rglob("*")):
         relative = PurePosixPath(path.relative_to(srcdir).as_posix())
-        if relative.as_posix() in written or not path.is_file() or not is_publishable(relative, excluded, suffixes):
+        if relative.as_posix() in written or not path.is_file():
+            continue
+        if not is_publishable(relative, excluded, suffixes, pages):
             continue
         if path.is_symlink() and not path.resolve().is_relative_to(srcdir.resolve()):
             continue  # a link to a file outside the book is not the book's to publish
