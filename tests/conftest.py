@@ -99,6 +99,15 @@ def copy_sample_course(dest: Path) -> Path:
     return target
 
 
+def alive(pid: int) -> bool:
+    """Whether a process runs (a zombie waiting for its parent to reap it has ended)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"
+
+
 @pytest.fixture
 def fixture_book(tmp_path: Path):
     """Factory: copy a fixture book into a temporary folder and return its path."""

@@ -8,7 +8,8 @@ another language whose kernel is missing fails, with a message naming the kernel
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,3 +65,27 @@ def installed_kernels() -> dict[str, str]:
 
     specs = KernelSpecManager().get_all_specs()
     return {name: str(spec["spec"].get("language", "")).lower() for name, spec in specs.items()}
+
+
+#: Names of variables that hold secrets in CI and on laptops (``GITHUB_TOKEN``, ``AWS_SECRET_ACCESS_KEY``,
+#: ``PGPASSWORD``, ``SSH_AUTH_SOCK``…); ``AUTHOR`` (``GIT_AUTHOR_NAME``) is not one.
+SECRET_NAME = re.compile(
+    r"TOKEN|SECRET|KEY|PASSW(OR)?D|PASSPHRASE|CREDENTIAL|AUTH(?!OR)|PRIVATE|COOKIE|(^|_)DSN$", re.IGNORECASE
+)
+#: A URL with a password in it (``https://user:pass@host``, a proxy's or a database's), whatever its name.
+SECRET_URL = re.compile(r"://[^/@\s:]+:[^/@\s]+@")
+
+
+def is_secret(name: str, value: str) -> bool:
+    """Whether a variable of the build's environment looks like a secret, by its name or its value."""
+    return bool(SECRET_NAME.search(name) or SECRET_URL.search(value))
+
+
+def kernel_environment(environ: Mapping[str, str], passed: Collection[str] = ()) -> dict[str, str]:
+    """The build's environment without what looks secret, except the names the author ``passed``.
+
+    A page is code the build runs: in CI, one printing ``os.environ`` would publish every token the
+    workflow holds. Everything else stays (``PATH``, ``HOME``, ``LANG``, ``PYTHONHASHSEED``,
+    ``MPLBACKEND``…): pages run as before.
+    """
+    return {name: value for name, value in environ.items() if name in passed or not is_secret(name, value)}

@@ -245,6 +245,26 @@ class CheckConfig:
     )
 
 
+def variable_names(value: tuple[str, ...]) -> Said | None:
+    """Refuse a name that no environment variable can have (empty, or with ``=`` or a space)."""
+    if any(not name or "=" in name or any(ch.isspace() for ch in name) for name in value):
+        return said("config.variable_name")
+    return None
+
+
+@dataclass(frozen=True)
+class ExecutionConfig:
+    """``carnet.execution``: what the build's kernels get from the machine that builds the book."""
+
+    pass_env: tuple[str, ...] = setting(
+        (),
+        "environment variables the pages' kernels get although they look secret (a name with TOKEN, SECRET, KEY, "
+        "PASSWORD, AUTH, CREDENTIAL, PRIVATE…, or a URL with a password): every other such variable of the build "
+        "(CI tokens…) is removed from their environment, so that no page can print it into the site",
+        check=variable_names,
+    )
+
+
 @dataclass(frozen=True)
 class CarnetConfig:
     """``carnet``: every Carnet setting of a book."""
@@ -255,6 +275,7 @@ class CarnetConfig:
     output: OutputConfig = field(default_factory=OutputConfig)
     exercises: ExercisesConfig = field(default_factory=ExercisesConfig)
     check: CheckConfig = field(default_factory=CheckConfig)
+    execution: ExecutionConfig = field(default_factory=ExecutionConfig)
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ from ..core.notebooks import cap_outputs, execution_settings
 from ..core.progress import Ticker
 from ..core.settings import SettingError
 from ..core.snapshots import folder_state, written_since
+from .config import carnet_config
 from .kernels import BackgroundKernelManager, LocalSocketKernelManager, WarmKernel
 from .parallel import announce
 from .statics import STATIC
@@ -74,6 +75,8 @@ class Executor:
         self.failed = failed
         self.wrote = wrote
         self._kernels: dict[str, str] | None = None
+        # Kernels of this build (pages', proofs', started ahead) get the secrets the author lets through.
+        LocalSocketKernelManager.passed_env = carnet_config(env.app).execution.pass_env
         #: The next page's Python kernel, starting while this page runs.
         self.warm = WarmKernel(str(env.srcdir))
 

@@ -7,6 +7,9 @@ runs (:class:`WarmKernel`). A page still gets a fresh kernel of its own, used on
 after it: no state ever passes from page to page. A process has at most two kernels alive, the
 running page's and the next one's; a kernel started ahead and never used is shut down at the end of
 the build, or when its process ends (Sphinx's parallel readers end with their share of the pages).
+
+A kernel gets the build's environment without its secrets (see :func:`carnet.core.kernels.kernel_environment`),
+and every process it starts ends with it, at the latest when its page ends (see :mod:`carnet.core.processes`).
 """
 
 from __future__ import annotations
@@ -18,12 +21,15 @@ import subprocess
 import uuid
 from multiprocessing.util import Finalize
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.paths import jupyter_runtime_dir
 from jupyter_core.utils import run_sync
 from traitlets import default
+
+from ..core.kernels import kernel_environment
+from ..core.processes import MARK, Process, become_subreaper, descendants, end_processes, marked
 
 #: ipykernel's history in memory, as nbclient starts its kernels: no SQLite file shared between kernels.
 HISTORY = "--HistoryManager.hist_file=:memory:"
@@ -68,13 +74,28 @@ class LocalSocketKernelManager(AsyncKernelManager):
         folder.mkdir(parents=True, exist_ok=True)
         return str(folder / f"carnet-kernel-{uuid.uuid4().hex}")
 
-    #: The kernel's process group (its own session): every process a cell starts is in it.
+    #: The kernel's process group (its own session): every process a cell starts is in it, unless it leaves it.
     process_group: int | None = None
+    #: The variables that look secret but that the book's author lets kernels have (``carnet.execution.pass_env``).
+    passed_env: ClassVar[tuple[str, ...]] = ()
+    #: This kernel's mark in its environment, inherited by every process it starts (see :mod:`carnet.core.processes`).
+    mark: str = ""
+    #: The kernel's descendants just before it was asked to shut down (its adopted orphans included).
+    _started: list[Process] = []  # noqa: RUF012 (replaced per kernel, never mutated)
+
+    async def _async_pre_start_kernel(self, **kw: Any) -> tuple[list[str], dict[str, Any]]:
+        """Start the kernel without the build's secrets, marked, and adopting its descendants' orphans."""
+        self.mark = uuid.uuid4().hex
+        kw["env"] = {**kernel_environment(kw.get("env", os.environ), self.passed_env), MARK: self.mark}
+        return await super()._async_pre_start_kernel(**kw)
+
+    pre_start_kernel = _async_pre_start_kernel
 
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
         """Start the kernel with its own output discarded (cells' output comes over its sockets)."""
         kw.setdefault("stdout", subprocess.DEVNULL)
         kw.setdefault("stderr", subprocess.DEVNULL)
+        kw["preexec_fn"] = become_subreaper
         await super()._async_launch_kernel(kernel_cmd, **kw)
         self.process_group = getattr(self.provisioner, "pgid", None)
         if self.background:
@@ -85,22 +106,43 @@ class LocalSocketKernelManager(AsyncKernelManager):
     #: Whether the kernel gives way to the build (a proof's), or is one the build waits for (a page's).
     background = False
 
+    def _descendants(self) -> list[Process]:
+        """The kernel's running descendants (none once it is gone: its orphans went to ``init``)."""
+        pid = getattr(getattr(self.provisioner, "process", None), "pid", None)
+        return descendants(pid) if pid else []
+
+    async def _async_shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:
+        """Note the kernel's descendants first: once it exits, those that left its group are no longer its."""
+        self._started = self._descendants()
+        await super()._async_shutdown_kernel(now=now, restart=restart)
+
+    shutdown_kernel = _async_shutdown_kernel
+
     async def cleanup_resources(self, restart: bool = False) -> None:
-        """After the kernel is gone (shut down, timed out or dead), end every process left in its group.
+        """After the kernel is gone (shut down, timed out or dead), end every process it started.
 
         nbclient always calls this; a kernel that died (``os._exit``) could not end its children itself.
+        Those still in its group, those it had before its shutdown, and those bearing its mark.
         """
+        left = [*self._started, *self._descendants()]
         await super().cleanup_resources(restart=restart)
         group, self.process_group = self.process_group, None
         if group and group != os.getpgrp():
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(group, signal.SIGKILL)
+        if self.mark:
+            bearing = marked(self.mark)
+            left += [*bearing, *(child for pid, _ in bearing for child in descendants(pid))]
+        self._started = []
+        end_processes(left)
 
 
 def _shut_down(manager: LocalSocketKernelManager) -> None:
     """Stop a kernel and every process it started; it may already be gone."""
     with contextlib.suppress(Exception):
         run_sync(manager.shutdown_kernel)(now=True)
+    with contextlib.suppress(Exception):
+        run_sync(manager.cleanup_resources)()
 
 
 class WarmKernel:

@@ -1,0 +1,62 @@
+"""Nothing lost or leaked (issue 26): a page is arbitrary code run by the build, often in CI.
+
+Its kernel gets no secret of the build's environment, every process it starts ends with it, it
+cannot damage the book's sources, and nothing the book does not own is published (private folders,
+files outside the book reached through a symbolic link). Real builds, real kernels.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import alive, build_in_process, copy_book
+
+
+def _files_holding(folder: Path, marker: str) -> list[str]:
+    """Every file under ``folder`` (hidden ones included) whose bytes contain ``marker``."""
+    needle = marker.encode()
+    files = [path for path in folder.rglob("*") if path.is_file() and not path.is_symlink()]
+    return sorted(path.relative_to(folder).as_posix() for path in files if needle in path.read_bytes())
+
+
+def test_kernels_get_no_secret_of_the_build_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("GITHUB_TOKEN", "ghp-carnet-test-token-4242")
+    monkeypatch.setenv("CARNET_TEST_PASSWORD", "carnet-test-password-4242")
+    monkeypatch.setenv("CARNET_TEST_API_KEY", "carnet-test-listed-key-4242")
+    monkeypatch.setenv("MPLBACKEND", "agg")
+    book = copy_book("secrets", tmp_path)
+    build = build_in_process(book)
+    assert build.returncode == 0, build.output[-3000:]
+    output = book / "_build"  # the site, its JupyterLite contents, jupyter_execute, the cache
+    assert (build.html / "lite" / "files" / "env.ipynb").is_file()
+    assert _files_holding(output, "carnet-test-token-4242") == []
+    assert _files_holding(output, "carnet-test-password-4242") == []
+    page = (build.html / "env.html").read_text()
+    assert "jeton None" in page and "mot de passe None" in page
+    assert "clé listée carnet-test-listed-key-4242" in page, "a variable the author lists is passed"
+    assert "chemin True matplotlib agg" in page, "ordinary variables are kept"
+
+
+def test_every_process_a_page_starts_ends_with_its_kernel(tmp_path: Path):
+    """Out of its process group (a new session, setsid, nohup, a daemon's double fork, no environment)."""
+    build = build_in_process(copy_book("escaping-processes", tmp_path))
+    assert build.returncode == 0, build.output[-3000:]
+    pids = [int(pid) for pid in re.findall(r"pid (\d+)", (build.html / "processus.html").read_text())]
+    assert len(pids) == 5, pids
+    left = [pid for pid in pids if alive(pid)]
+    assert left == [], f"processes the page started outlived the build: {left}"
+
+
+def test_secret_looking_variables_are_named_and_ordinary_ones_kept():
+    from carnet.core.kernels import kernel_environment
+
+    kept = ["PATH", "HOME", "LANG", "LC_ALL", "PYTHONHASHSEED", "MPLBACKEND", "TERM", "GIT_AUTHOR_NAME"]
+    kept += ["SSL_CERT_FILE", "JPY_SESSION_NAME", "CARNET_CACHE"]
+    secret = ["GITHUB_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_URL", "AWS_SECRET_ACCESS_KEY", "OPENAI_API_KEY", "PGPASSWORD"]
+    secret += ["MYSQL_PWD_PASSWD", "SSH_AUTH_SOCK", "GOOGLE_APPLICATION_CREDENTIALS", "npm_config__authToken"]
+    secret += ["SENTRY_DSN", "DEPLOY_PRIVATE_KEY", "session_cookie"]
+    environ = {name: "x" for name in kept + secret} | {"HTTPS_PROXY": "http://eleve:motdepasse@proxy:3128"}
+    assert sorted(kernel_environment(environ)) == sorted(kept)
+    assert "OPENAI_API_KEY" in kernel_environment(environ, ["OPENAI_API_KEY"])
