@@ -437,6 +437,78 @@ def test_a_toc_of_the_wrong_shape_is_named_with_its_line_and_fix(toc, problem):
     assert toc_problem(toc) == problem
 
 
+TOC_HEAD = "format: jb-book\nroot: intro\n"
+
+
+@pytest.mark.parametrize(
+    ("toc", "key", "values"),
+    [
+        (TOC_HEAD + "chapters:\n  - file: a\n  - file: b\n    sections:\n      - file: a\n", "toc.twice", {"line": 7}),
+        (TOC_HEAD + "chapters:\n  - file: a\n  - file: intro\n", "toc.root_again", {"line": 5, "first": 2}),
+        (TOC_HEAD + "chapters: &c\n  - file: a\n    sections: *c\n", "toc.cycle", {"line": 4}),
+        ("format: jb-bok\nroot: intro\n", "toc.format", {"line": 1, "written": "jb-bok"}),
+        (TOC_HEAD + "chapter:\n  - file: a\n", "toc.unknown_key", {"line": 3, "key": "chapter"}),
+        (TOC_HEAD + "chapters:\n  - file: a\n    section:\n      - file: b\n", "toc.unknown_key", {"line": 5}),
+        (TOC_HEAD + "parts:\n  - chapters:\n      - file: a\nchapters:\n  - file: b\n", "toc.both_lists", {"line": 1}),
+        (TOC_HEAD + "parts: []\n", "toc.not_a_list", {"key": "parts", "line": 3}),
+        (TOC_HEAD + "chapters:\n", "toc.not_a_list", {"key": "chapters", "line": 3}),
+        (TOC_HEAD + "parts:\n  - caption: P\n    file: a\n", "toc.part_without_items", {"line": 4}),
+        (TOC_HEAD + "chapters:\n  - title: Chapitre\n", "toc.no_link", {"line": 4, "hint": ""}),
+        (TOC_HEAD + "chapters:\n  - file: a\n    url: https://x.org\n", "toc.two_links", {"line": 4}),
+        (TOC_HEAD + "chapters:\n  - glob: c/*\n    chapters:\n      - file: b\n", "toc.link_with_children", {}),
+        (TOC_HEAD + "chapters:\n  - url: www.example.org\n", "toc.bad_url", {"line": 4}),
+        (TOC_HEAD + "chapters:\n  - url: https://x.org\n    title: 2024\n", "toc.not_text", {"line": 5}),
+        (TOC_HEAD + "parts:\n  - caption: P\n    numbered: oui\n    chapters:\n      - file: a\n", "toc.option", {}),
+        (TOC_HEAD + "parts:\n  - caption: P\n    style: roman\n    chapters:\n      - file: a\n", "toc.option", {}),
+        (TOC_HEAD + "parts:\n  - caption: 2024\n    chapters:\n      - file: a\n", "toc.option", {"line": 4}),
+        (TOC_HEAD + "parts:\n  - caption: P\n    maxdepth: deux\n    chapters:\n      - file: a\n", "toc.option", {}),
+        (TOC_HEAD + "defaults:\n  numberd: true\nchapters:\n  - file: a\n", "toc.unknown_key", {"key": "numberd"}),
+        (TOC_HEAD + "defaults: true\nchapters:\n  - file: a\n", "toc.options_mapping", {"key": "defaults"}),
+        ("root: intro\noptions: true\nentries:\n  - file: a\n", "toc.options_mapping", {"key": "options"}),
+        (TOC_HEAD + "chapters:\n  - file: 01\n", "toc.not_text", {"line": 4, "written": "01"}),
+        (TOC_HEAD + "chapters:\n  - file:\n", "toc.no_page", {"line": 4, "key": "file"}),
+        ("format: jb-book\nroot:\n", "toc.no_page", {"line": 2, "key": "root"}),
+        (TOC_HEAD + "chapters:\n  - file: a\n    title: 2024\n", "toc.not_text", {"line": 5}),
+    ],
+)
+def test_every_toc_sphinx_external_toc_refuses_is_named_with_its_line(toc, key, values):
+    """Each of these stopped the build with sphinx-external-toc's raw error (no line, no fix) or a crash."""
+    import yaml
+    from sphinx_external_toc.parsing import MalformedError, parse_toc_data
+
+    with pytest.raises((MalformedError, TypeError)):  # TypeError: defaults or options that are not a mapping
+        parse_toc_data(yaml.safe_load(toc))
+    problem = toc_problem(toc)
+    assert problem is not None and problem[0] == key, problem
+    assert values.items() <= problem[1].items(), problem
+
+
+@pytest.mark.parametrize(
+    ("toc", "key"),
+    [
+        # sphinx-external-toc accepts these, then Sphinx loops forever or drops the pages without a word.
+        (TOC_HEAD + "chapters:\n  - file: a\n    sections:\n      - file: a.md\n", "toc.cycle"),
+        (TOC_HEAD + "chapters:\n  - file: a\n  - file: a.ipynb\n", "toc.twice"),
+        (TOC_HEAD + "chapters:\n  - file: a\n    sections:\n      - file: intro.md\n", "toc.root_again"),
+        (TOC_HEAD + "chapters:\n  - url: https://x.org\n    sections:\n      - file: b\n", "toc.link_with_children"),
+        (TOC_HEAD + "parts:\n  - captoin: P\n    chapters:\n      - file: a\n", "toc.unknown_key"),
+    ],
+)
+def test_a_toc_that_sphinx_external_toc_accepts_but_breaks_the_book_is_refused(toc, key):
+    assert toc_problem(toc)[0] == key
+
+
+def test_a_toc_with_every_option_right_is_accepted():
+    toc = (
+        TOC_HEAD + "defaults:\n  numbered: true\nmeta:\n  x: 1\nparts:\n  - caption: P\n    numbered: 2\n"
+        "    style: [romanupper, alphalower]\n    chapters:\n      - file: a\n        title: A\n        sections:\n"
+        "          - url: https://x.org\n            title: X\n          - glob: chap/*\n"
+        "  - caption: Q\n    chapters:\n      - file: b\n        options:\n          numbered: true\n"
+        "        sections:\n          - file: c\n"
+    )
+    assert toc_problem(toc) is None
+
+
 def test_pages_are_ordered_so_that_each_reader_gets_its_share_of_the_executions():
     from carnet.core.schedule import balanced_order
 

@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from sphinx_external_toc.parsing import parse_toc_data
 
 from ..core.errors import CarnetError
-from ..core.i18n import author_language, translate
+from ..core.i18n import author_language, said, translate
 from ..core.notebooks import timeout_problem
 from ..core.paths import BookPaths
 from ..core.settings import EDITIONS
@@ -70,12 +71,21 @@ def language_at(folder: Path) -> str | None:
 
 
 def read_toc_shape(paths: BookPaths, language: str | None) -> None:
-    """``_toc.yml`` must have Jupyter Book 1's shape; its entries' pages are checked by the build."""
-    read_yaml(paths.toc)  # a YAML mistake is named first, with its line
+    """``_toc.yml`` must be what sphinx-external-toc accepts; its entries' pages are checked by the build.
+
+    Carnet's own check names the line and the fix of every mistake sphinx-external-toc refuses; should
+    a later version refuse something more, its parser is run too, so that the author still gets one
+    line naming the file instead of Sphinx's extension error.
+    """
+    data = read_yaml(paths.toc)  # a YAML mistake is named first, with its line
     problem = toc_problem(paths.toc.read_text(encoding="utf-8"))
     if problem:
         key, values = problem
-        raise CarnetError(translate(author_language(language), key, toc=paths.toc.name, **values))
+        raise CarnetError(said(key, toc=paths.toc.name, **values).text(author_language(language)))
+    try:
+        parse_toc_data(data)
+    except Exception as err:  # anything it raises is about the author's file (it knows nothing else)
+        raise CarnetError(translate(author_language(language), "toc.refused", toc=paths.toc.name, problem=err)) from err
 
 
 def book_edition(config: dict[str, Any], edition: str | None) -> str:
