@@ -16,6 +16,9 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import Build, carnet_build, copy_book
 
+#: The verdicts of the fixture book's executed pages.
+STATUSES = {"donnees": "same", "valeurs": "same", "fils": "fails", "saisie": "skipped", "ecarts": "differs"}
+
 
 @pytest.fixture(scope="module")
 def checked(tmp_path_factory: pytest.TempPathFactory) -> Build:
@@ -34,8 +37,23 @@ def test_check_names_the_page_that_fails_in_the_browser_with_its_cell_and_cause(
     assert "fils: fails, cell 1: threads (RuntimeError: can't start new thread)" in checked.output
     report = json.loads((checked.book / "_build/carnet-check.json").read_text())
     statuses = {page: verdict["status"] for page, verdict in report["browser"].items()}
-    assert statuses == {"donnees": "same", "valeurs": "same", "fils": "fails", "saisie": "skipped"}
+    assert statuses == {**STATUSES, "brouillon": "skipped"}
     assert report["execution"]["failures"] == [], "the same pages all run at build time"
+
+
+@pytest.mark.slow
+def test_only_a_real_break_fails_a_difference_is_reported_with_its_likely_cause(checked: Build):
+    """Set order and input() are not differences; another Python's output is one, reported, never a failure."""
+    report = json.loads((checked.book / "_build/carnet-check.json").read_text())
+    ecarts = report["browser"]["ecarts"]
+    assert (ecarts["status"], ecarts["cell"]) == ("differs", 4), ecarts
+    python = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    assert f"likely cause: another Python ({python} at build, 3." in ecarts["detail"]
+    assert f"expected 'stdout: ({sys.version_info[0]}, {sys.version_info[1]})'" in ecarts["detail"]
+    lines = checked.output.splitlines()
+    differs = lines.index("  only different in the browser (reported, does not fail the check):")
+    assert lines[differs + 1].startswith("    - ecarts: differs, cell 4: expected"), lines[differs:]
+    assert "    - brouillon: not run in the browser: not executed at build (execution off): nothing to compare" in lines
 
 
 @pytest.mark.slow
@@ -67,7 +85,7 @@ def test_with_in_build_the_build_proves_the_pages_and_check_has_nothing_left(tmp
     output = proc.stdout + proc.stderr
     report = json.loads((book / "_build/carnet-check.json").read_text())
     statuses = {page: verdict["status"] for page, verdict in report["browser"].items()}
-    assert statuses == {"donnees": "same", "valeurs": "same", "fils": "fails", "saisie": "skipped"}, output[-3000:]
+    assert statuses == {**STATUSES, "brouillon": "skipped"}, output[-3000:]
     assert "Pyodide started" not in output, "every verdict came from the build"
 
 
@@ -90,9 +108,9 @@ def test_the_status_page_shows_each_page_in_the_browser(checked: Build):
         for row in status.select("#carnet-status-table tbody tr")
     }
     by_page = {
-        next(name for name in ("Données", "Valeurs", "Fils", "Saisie") if name in key): value
+        next(name for name in ("Données", "Valeurs", "Fils", "Saisie", "Écarts", "Brouillon") if name in key): value
         for key, value in rows.items()
     }
     assert by_page["Données"] == "identique"
     assert by_page["Fils"].startswith("échoue — cellule 1")
-    assert by_page["Saisie"] == "non exécutable dans le navigateur"
+    assert by_page["Saisie"] == "pas exécutée dans le navigateur"

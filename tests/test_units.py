@@ -353,6 +353,40 @@ def test_browser_verdicts_tell_offline_from_failing():
     assert compare_page([["text: 3"]], [{"outputs": [("result", {"text/plain": "4"})]}], messages).status == "differs"
 
 
+def test_set_order_and_keyboard_input_are_not_differences_and_a_difference_says_its_likely_cause():
+    from carnet.core.compare import compare_page, normalise
+
+    assert normalise("{'pomme', 'kiwi'} et {1: 'a', 2: 'b'}") == normalise("{'kiwi', 'pomme'} et {1: 'a', 2: 'b'}")
+    assert normalise("{1: 'a', 2: 'b'}") != normalise("{2: 'b', 1: 'a'}"), "a dict keeps its order: not sorted"
+    messages = {"input": "input() n'est pas disponible dans la page"}
+    stdin = [["error: StdinNotImplementedError"], ["stdout: suite"]]
+    asked = [{"outputs": [("error", {"ename": "PageLimit", "evalue": messages["input"]})]}]
+    assert (
+        compare_page(stdin, [*asked, {"outputs": [("stream", {"name": "stdout", "text": "suite"})]}], messages).status
+        == "same"
+    )
+    versions = [["stdout: (3, 11)"], ["error: ZeroDivisionError"]]
+    ran = [{"outputs": [("stream", {"name": "stdout", "text": "(3, 14)"})]}, {"outputs": []}]
+    sources = ["import sys\nprint(sys.version_info[:2])", "1 / 0"]
+    verdict = compare_page(versions, ran, messages, "en", sources, "3.11 at build, 3.14 in the browser")
+    assert (verdict.status, verdict.cell) == ("fails", 2), "a later real break wins over an earlier difference"
+    verdict = compare_page(versions[:1], ran[:1], messages, "en", sources, "3.11 at build, 3.14 in the browser")
+    assert (verdict.status, verdict.cell, verdict.detail) == (
+        "differs",
+        1,
+        "expected 'stdout: (3, 11)', got 'stdout: (3, 14)' "
+        "(likely cause: another Python (3.11 at build, 3.14 in the browser))",
+    )
+    rolled = compare_page(
+        [["stdout: 4"]],
+        [{"outputs": [("stream", {"name": "stdout", "text": "2"})]}],
+        messages,
+        "fr",
+        ["print(random.randint(1, 6))"],
+    )
+    assert rolled.detail.endswith("(cause probable : des nombres aléatoires ; random.seed(…) donne les mêmes partout)")
+
+
 def test_starter_and_public_tests_remove_what_the_pupil_must_not_see():
     from carnet.core.exercises import ExerciseError, find_exercises, public_tests, starter
 

@@ -52,6 +52,23 @@ def launch_problems(site: ParsedSite) -> list[str]:
     return problems
 
 
+def browser_lines(browser: dict[str, dict[str, Any]], language: str) -> list[str]:
+    """The pages to act on: what fails (the check fails), then what only differs, and why (it does not)."""
+
+    def pages(*statuses: str) -> list[str]:
+        return [
+            f"    - {page}: {Verdict.stored(verdict).message(language)}"
+            for page, verdict in sorted(browser.items())
+            if verdict["status"] in statuses and (verdict["status"] != "skipped" or verdict.get("detail"))
+        ]
+
+    lines = pages("fails", "offline")
+    differs = pages("differs")
+    if differs:
+        lines += [say("check_differs"), *differs]
+    return lines + pages("skipped")
+
+
 def run_check(
     paths: BookPaths, progress: dict[str, str] | None, browser: bool = True, jobs: int | None = None
 ) -> dict[str, Any]:
@@ -118,11 +135,7 @@ def run(args: argparse.Namespace) -> int:
     lines += [f"    - {item['page']}: {item['message']}" for item in exercises["problems"]]
     counts = Counter(verdict["status"] for verdict in result["browser"].values())
     lines.append(say("check_browser", **{status: counts.get(status, 0) for status in BROWSER_STATUSES}))
-    lines += [
-        f"    - {page}: {Verdict.stored(verdict).message(language)}"
-        for page, verdict in sorted(result["browser"].items())
-        if verdict["status"] in ("fails", "differs", "offline")
-    ]
+    lines += browser_lines(result["browser"], language)
     if not result["build"]["completed"]:
         lines.append(say("check_incomplete"))
     lines.append(say("check_ok" if result["ok"] else "check_failed", json=output))

@@ -4,7 +4,14 @@ The build runs each page in CPython; the browser check runs it again in Pyodide 
 :mod:`carnet.sphinxext.browsercheck`). Each cell's outputs are reduced to a *view*: what a reader
 would call the same output. Text is compared after normalising what legitimately changes from one
 run to the next (memory addresses, timings, ANSI colours); images are compared by kind only
-(matplotlib draws the same figure with other pixels on another platform).
+(matplotlib draws the same figure with other pixels on another platform), and the elements of a
+set's repr in sorted order: a set of strings is ordered by their hashes, which differ between
+CPython and Pyodide's 32-bit WebAssembly even with the same ``PYTHONHASHSEED``.
+
+Only a real break fails a page (a cell that runs at build but raises in the browser, or the
+reverse; a package or a file missing there); a textual difference is reported with its likely
+cause (see :func:`likely_cause`) and never fails the check. A cell that read the keyboard at build (``StdinNotImplementedError``,
+shown on purpose) is not compared: the page asks its reader, the check has nobody to ask.
 """
 
 from __future__ import annotations
@@ -21,14 +28,21 @@ ADDRESS = re.compile(r"0x[0-9a-fA-F]{4,}")
 TIMING = re.compile(r"\d+(?:[.,]\d+)?\s*(?:ns|µs|μs|us|ms|s|sec)\b")
 LOOPS = re.compile(r"\b\d[\d,_]*\s+(loops?|runs?)\b")
 IMAGES = ("image/png", "image/svg+xml", "image/jpeg", "image/gif")
+#: The innermost braces of a repr holding no ``:`` (a set, not a dict).
+SET_REPR = re.compile(r"\{([^{}:\n]*,[^{}:\n]*)\}")
+#: The error a cell reading the keyboard raises at build (nbclient gives kernels no stdin).
+NO_STDIN = "error: StdinNotImplementedError"
+#: How much of a differing line a verdict quotes.
+QUOTED = 100
 
 
 def normalise(text: str) -> str:
-    """Text without what changes between two correct runs: addresses, timings, colours, trailing blanks."""
+    """Text without what changes between two correct runs: addresses, timings, colours, set order, trailing blanks."""
     text = strip_ansi(text).replace("±", "+-")
     text = ADDRESS.sub("0x…", text)
     text = TIMING.sub("<time>", text)
     text = LOOPS.sub(lambda match: f"<n> {match.group(1).rstrip('s')}", text)
+    text = SET_REPR.sub(lambda match: "{" + ", ".join(sorted(match.group(1).split(", "))) + "}", text)
     return "\n".join(line.rstrip() for line in text.strip().splitlines())
 
 
@@ -127,18 +141,59 @@ def failure_cause(error: Mapping[str, Any], messages: Mapping[str, str], languag
     return error_text
 
 
+#: What a cell's source says of why its output may change from one Python to another (first match wins).
+CAUSES = (
+    ("random", re.compile(r"\brandom\b|\brand(int|n|om)\b|shuffle|\bchoice\b|uuid|secrets")),
+    ("time", re.compile(r"\btime\b|datetime|\bdate\b|\btoday\b|\bnow\(")),
+    ("machine", re.compile(r"\bos\.|\bPath\b|getcwd|cwd\(|__file__|sys\.path|platform|getpid|environ")),
+    ("version", re.compile(r"\bdir\(|\bhelp\(|sys\.version|__version__|\bversion\b|getsizeof|\bsys\.")),
+)
+
+
+def likely_cause(source: str, language: str | None = None, versions: str = "") -> str:
+    """Why a cell's output may differ in the browser, from what its code uses; ``""`` if nothing says.
+
+    ``versions``: the two Pythons (``3.11 at build, 3.14 in the browser``), for the version cause.
+    """
+    for cause, pattern in CAUSES:
+        if pattern.search(source):
+            return translate(language, f"browser.likely.{cause}", versions=versions)
+    return ""
+
+
+def first_difference(want: list[str], got: list[str]) -> tuple[str, str]:
+    """The first line that differs between two views, each quoted short enough for one line."""
+    wanted = "\n".join(want).splitlines() or [""]
+    gotten = "\n".join(got).splitlines() or [""]
+    for mine, theirs in zip([*wanted, ""], [*gotten, ""], strict=False):
+        if mine != theirs:
+            return _quote(mine), _quote(theirs)
+    return _quote(wanted[-1]), _quote(gotten[-1])
+
+
+def _quote(line: str) -> str:
+    return repr(line if len(line) <= QUOTED else line[: QUOTED - 1] + "…")
+
+
 def compare_page(
-    expected: list[list[str]], cells: list[dict[str, Any]], messages: Mapping[str, str], language: str | None = None
+    expected: list[list[str]],
+    cells: list[dict[str, Any]],
+    messages: Mapping[str, str],
+    language: str | None = None,
+    sources: list[str] | None = None,
+    versions: str = "",
 ) -> Verdict:
     """The verdict for a page: ``expected`` views per code cell, ``cells`` what the browser run gave.
 
     Each entry of ``cells``: ``outputs`` ((kind, payload) pairs) and ``missing`` (lock packages that
     could not be downloaded). A cell that failed only for lack of packages makes the page
     ``offline``: the check machine could not reach the CDN, which says nothing of the reader's.
+    ``sources``: the cells' code, to tell the likely cause of a difference (see :func:`likely_cause`).
     """
+    differs: Verdict | None = None
     for number, (want, cell) in enumerate(zip(expected, cells, strict=False), start=1):
         got = page_cell_view(cell["outputs"])
-        if got == want:
+        if got == want or NO_STDIN in want:
             continue
         if cell.get("missing"):
             missing = ", ".join(cell["missing"])
@@ -146,10 +201,17 @@ def compare_page(
                 "offline", number, translate(language, "browser.cause.download", packages=missing), want, got
             )
         errors = [payload for kind, payload in cell["outputs"] if kind == "error"]
-        if errors and not any(item.startswith("error: ") for item in want):
+        raised = [item.removeprefix("error: ") for item in want if item.startswith("error: ")]
+        if errors and not raised:
             return Verdict("fails", number, failure_cause(errors[0], messages, language), want, got)
-        return Verdict("differs", number, translate(language, "browser.cause.differs", want=repr(want), got=repr(got)))
+        if raised and not errors:
+            return Verdict("fails", number, translate(language, "browser.cause.no_error", error=raised[0]), want, got)
+        if differs is None:  # the first difference is reported; a later cell may still fail
+            mine, theirs = first_difference(want, got)
+            detail = translate(language, "browser.cause.differs", want=mine, got=theirs)
+            cause = likely_cause((sources or [])[number - 1] if sources else "", language, versions)
+            differs = Verdict("differs", number, f"{detail} ({cause})" if cause else detail)
     if len(cells) < len(expected):
         did_not_run = translate(language, "browser.cause.did_not_run")
         return Verdict("fails", len(cells) + 1, cells[-1].get("stopped", did_not_run) if cells else did_not_run)
-    return Verdict("same")
+    return differs or Verdict("same")

@@ -19,10 +19,13 @@ const { loadForCell } = await import(join(here, "../static/carnet-live/packages.
 const started = performance.now();
 const runtimeDir = process.argv[2];
 const { loadPyodide } = await import(join(runtimeDir, "pyodide.mjs"));
-const pyodide = await startPyodide(process.argv[3] ? `${process.argv[3]}-node${process.version}.bin` : "");
+// The snapshot keeps the hash seed it was started with: its name says which.
+const pyodide = await startPyodide(process.argv[3] ? `${process.argv[3]}-node${process.version}-hash0.bin` : "");
 
 async function startPyodide(snapshot) {
-  const options = { indexURL: runtimeDir + "/", lockFileURL: join(runtimeDir, "pyodide-lock.json") };
+  // A fixed string hash, as in the page's worker and the build's kernels: a set prints in one order.
+  const env = { PYTHONHASHSEED: "0" };
+  const options = { indexURL: runtimeDir + "/", lockFileURL: join(runtimeDir, "pyodide-lock.json"), env };
   if (snapshot && existsSync(snapshot)) {
     try {
       return await loadPyodide({ ...options, _loadSnapshot: readFileSync(snapshot) });

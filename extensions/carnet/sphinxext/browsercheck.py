@@ -23,6 +23,7 @@ import json
 import queue
 import shutil
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -67,10 +68,19 @@ def verdicts_pending(app: Sphinx) -> bool:
     return bool(checking and checking[0] is not None)
 
 
-def browser_pages(app: Sphinx) -> tuple[list[str], list[str]]:
-    """Pages to check in the browser, and pages their author marked ``browser: false``."""
+def browser_pages(app: Sphinx) -> tuple[list[str], list[str], list[str]]:
+    """Pages to check in the browser, pages their author marked ``browser: false``, and pages not executed.
+
+    A page the build did not execute (``execution_mode: off`` in its metadata, or the book's
+    ``execute_notebooks: off``) has no outputs to compare with: it is not run either.
+    """
+    from myst_nb.sphinx_ import NbMetadataCollector
+
     refused = [name for name in notebook_pages(app.env) if pyodide_page(app, name) and browser_refused(app, name)]
-    return live_pages(app), refused
+    data = NbMetadataCollector.get_doc_data(app.env)
+    live = live_pages(app)
+    unexecuted = [name for name in live if not data.get(name, {}).get("exec_data")]
+    return [name for name in live if name not in unexecuted], refused, unexecuted
 
 
 def _code_cells(notebook: Any) -> list[Any]:
@@ -236,7 +246,7 @@ def start_checks(app: Sphinx, env: BuildEnvironment) -> None:
     settings = carnet_config(app)
     if app.builder.format != "html" or not settings.live.enabled:
         return
-    pages, skipped = browser_pages(app)
+    pages, skipped, unexecuted = browser_pages(app)
     store = Path(app.outdir).parent / STORE
     try:
         kept = json.loads(store.read_text(encoding="utf-8"))
@@ -245,6 +255,8 @@ def start_checks(app: Sphinx, env: BuildEnvironment) -> None:
     shared = _runtime_fingerprint(app)
     jobs = [job for job in (_job_page(app, name) for name in pages) if job is not None]
     results: dict[str, dict[str, Any]] = {name: {"status": "skipped"} for name in skipped}
+    not_executed = translate(author_language(app.config.language), "browser.not_executed")
+    results.update({name: {"status": "skipped", "detail": not_executed} for name in unexecuted})
     results.update({name: {"status": "unchecked"} for name in pages})  # until a verdict is known
     todo = []
     for job in jobs:
@@ -286,10 +298,14 @@ def finish_checks(app: Sphinx, exception: Exception | None) -> None:
         LOGGER.info(note)
     language = author_language(app.config.language)
     results = verdicts(app.env)
+    pythons = versions(app, language) if todo else ""
     for job in todo if worker is not None else []:
         did_not_run = Verdict("fails", None, translate(language, "browser.cause.did_not_run"))
         outcome = ran.get(job["page"], did_not_run)
-        verdict = outcome if isinstance(outcome, Verdict) else compare_page(job["expected"], outcome, texts, language)
+        if isinstance(outcome, Verdict):
+            verdict = outcome
+        else:
+            verdict = compare_page(job["expected"], outcome, texts, language, job["cells"], pythons)
         results[job["page"]] = {**asdict(verdict), "key": job["key"]}
     app.carnet_late_verdicts = bool(ran)
     if todo and worker is None and app.config.carnet_check == "all":
@@ -304,6 +320,17 @@ def finish_checks(app: Sphinx, exception: Exception | None) -> None:
             message = Verdict.stored(verdict).message(language)
             said = translate(language, "browser.fails", message=message)
             LOGGER.warning(f"{said} [carnet.browser]", location=name, type="carnet", subtype="browser")
+
+
+def versions(app: Sphinx, language: str) -> str:
+    """The build's Python and the browser's (from the runtime's lock), as a difference's cause names them."""
+    lock = runtime_root(carnet_config(app).runtime) / RUNTIME_PATH / "pyodide-lock.json"
+    try:
+        browser = ".".join(json.loads(lock.read_text(encoding="utf-8"))["info"]["python"].split(".")[:2])
+    except (OSError, ValueError, KeyError):
+        browser = "?"
+    build = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    return translate(language, "browser.versions", build=build, browser=browser)
 
 
 def start_early(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:

@@ -106,7 +106,9 @@ async function init({ indexURL, helperURL, checkerURL, messages, files }) {
   const modules = ["carnet_errors.py", "carnet_runtime.py"].map((name) => [name, fetchModule(new URL(name, helperURL).href)]);
   try {
     const { loadPyodide } = await import(indexURL + "pyodide.mjs");
-    pyodide = await loadPyodide({ indexURL, lockFileURL: indexURL + "pyodide-lock.json" });
+    // A fixed string hash: a set prints in the same order on every run, as in the book's build kernels.
+    const env = { PYTHONHASHSEED: "0" };
+    pyodide = await loadPyodide({ indexURL, lockFileURL: indexURL + "pyodide-lock.json", env });
     for (const [name, text] of modules) await install(name, text);
     runtime = pyodide.pyimport("carnet_runtime");
     runtime.MESSAGES.update(pyodide.toPy(messages));
