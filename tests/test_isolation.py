@@ -13,6 +13,38 @@ from pathlib import Path
 import pytest
 from conftest import alive, build_in_process, copy_book
 
+#: A MyST notebook page: its header, then its code cells.
+PAGE = """---
+jupytext:
+  text_representation:
+    format_name: myst
+kernelspec:
+  name: python3
+  display_name: Python 3
+  language: python
+---
+
+# {title}
+"""
+
+
+def write_book(folder: Path, pages: dict[str, list[str]], files: dict[str, str], config: str = "") -> Path:
+    """A book in ``folder``: ``pages`` (name: the code of each cell) listed in its toc, and data ``files``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "_config.yml").write_text(
+        f"title: isolation\nexecute:\n  execute_notebooks: cache\nsphinx:\n  extra_extensions: [carnet]\n{config}"
+    )
+    chapters = "".join(f"  - file: {name}\n" for name in pages)
+    (folder / "_toc.yml").write_text(f"format: jb-book\nroot: intro\nchapters:\n{chapters}")
+    (folder / "intro.md").write_text("# Isolation\n")
+    for name, cells in pages.items():
+        code = "".join(f"\n```{{code-cell}} ipython3\n{cell}\n```\n" for cell in cells)
+        (folder / f"{name}.md").write_text(PAGE.format(title=name) + code)
+    for name, text in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text)
+    return folder
+
 
 def _files_holding(folder: Path, marker: str) -> list[str]:
     """Every file under ``folder`` (hidden ones included) whose bytes contain ``marker``."""
@@ -60,3 +92,22 @@ def test_secret_looking_variables_are_named_and_ordinary_ones_kept():
     environ = {name: "x" for name in kept + secret} | {"HTTPS_PROXY": "http://eleve:motdepasse@proxy:3128"}
     assert sorted(kernel_environment(environ)) == sorted(kept)
     assert "OPENAI_API_KEY" in kernel_environment(environ, ["OPENAI_API_KEY"])
+
+
+def test_answer_folders_are_never_published(tmp_path: Path):
+    """``solutions/``, ``corrigé/`` (however its accent is encoded), ``Correction/``: a teacher's answers stay out."""
+    answers = {
+        "solutions/exercice1.py": "marqueur-solutions-1",
+        "Corrigé/reponses.txt": "marqueur-corrige-nfc",
+        "chapitre/corrige\u0301s/notes.csv": "marqueur-corriges-nfd",
+        "Correction/tp.md": "marqueur-correction",
+        "chapitre/answers/a.txt": "marqueur-answers",
+    }
+    files = {"data/entree.csv": "a,b\n1,2\n", "chapitre/donnees.txt": "public", **answers}
+    book = write_book(tmp_path / "book", {"page": ['print(open("data/entree.csv").read())']}, files)
+    build = build_in_process(book)
+    assert build.returncode == 0, build.output[-3000:]
+    published = build.html / "lite" / "files"
+    assert (published / "data" / "entree.csv").is_file() and (published / "chapitre" / "donnees.txt").is_file()
+    for marker in answers.values():
+        assert _files_holding(build.html, marker) == [], marker

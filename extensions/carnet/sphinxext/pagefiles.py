@@ -2,14 +2,16 @@
 
 A page reads its data by relative paths (``open("data/notes.csv")``) from its own folder, as at
 build time. Readers get exactly the files of that folder (recursively) that are the author's and
-meant to be public: never hidden files, ``exclude_patterns``, the private patterns
-(``carnet.launch.private``), book files (``_config.yml``…), pages' sources, nor files a page's
-execution wrote (see :func:`.execution.byproducts`). They are published once, under
-``<lite_dir>/files/``, where both JupyterLite and the page's worker read them.
+meant to be public: never hidden files, answer folders (``solutions/``, ``corrigé/``… see
+:func:`is_answers_folder`), ``exclude_patterns``, the private patterns (``carnet.launch.private``),
+book files (``_config.yml``…), pages' sources, nor files a page's execution wrote (see
+:func:`.execution.byproducts`). They are published once, under ``<lite_dir>/files/``, where both
+JupyterLite and the page's worker read them.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -23,6 +25,21 @@ from .execution import byproducts
 
 #: Book files never published, whatever their folder.
 BOOK_FILES = {"_config.yml", "_toc.yml", "conf.py", "requirements.txt", "environment.yml"}
+
+
+#: Folder names that hold a teacher's answers (lower case, without accents): private, like hidden files.
+ANSWER_FOLDERS = {"solution", "solutions", "corrige", "corriges", "correction", "corrections", "answers"}
+
+
+def is_answers_folder(name: str) -> bool:
+    """Whether a folder is named as a teacher names the answers (``Corrigés``, ``solutions``…).
+
+    No page needs them to run, and pupils must not find them in the site: a teacher expects them
+    private without a pattern, whatever the case and however the accent is encoded (a Mac writes
+    ``é`` as ``e`` and a combining accent).
+    """
+    plain = "".join(ch for ch in unicodedata.normalize("NFD", name) if not unicodedata.combining(ch))
+    return plain.casefold() in ANSWER_FOLDERS
 
 
 def page_folder(docname: str) -> str:
@@ -61,14 +78,14 @@ def setup_pagefiles(app: Sphinx) -> None:
 def is_publishable(
     relative: PurePosixPath, excluded: Matcher, source_suffixes: list[str], pages: frozenset[str] = frozenset()
 ) -> bool:
-    """A data file a page may read: not hidden, excluded, private, a page or a book file.
+    """A data file a page may read: not hidden, in an answers folder, excluded, private, a page or a book file.
 
     A pattern naming a folder (``solutions``) matches the folder only, not the files in it: every
     folder on the file's path is tested too. A file with a page's suffix is a page's source, unless
     it is a ``.py`` file that is not a page (``pages``: the pages' sources): a book whose
     notebooks are ``.py`` files (jupytext) still has modules its pages import.
     """
-    if any(part.startswith(".") for part in relative.parts):
+    if any(part.startswith(".") for part in relative.parts) or any(map(is_answers_folder, relative.parts[:-1])):
         return False
     if excluded(relative.as_posix()) or any(excluded(parent.as_posix()) for parent in relative.parents[:-1]):
         return False
