@@ -609,3 +609,20 @@ def test_a_recursion_that_never_ends_is_a_short_traceback_with_the_pupils_lines(
     assert errors.is_machinery("/home/pyodide/carnet_runtime.py")
     assert not errors.is_machinery("/home/pyodide/book/mesoutils.py")
     assert errors.is_machinery("/lib/python3.12/site-packages/IPython/core/interactiveshell.py")
+
+
+@pytest.mark.parametrize(
+    ("metadata", "timeout", "setting"),
+    [
+        ({}, 120, None),
+        ({"execution": {"timeout": 5}}, 5, "execution.timeout"),
+        ({"mystnb": {"execution_timeout": 5}}, 5, "mystnb.execution_timeout"),
+        ({"execution": {"timeout": 5}, "mystnb": {"execution_timeout": 7}}, 5, "execution.timeout"),
+        # MyST-NB ignored a page setting it could not use: the book's time-out is the one in force.
+        ({"mystnb": {"execution_timeout": "deux"}}, 120, None),
+    ],
+)
+def test_a_timeout_names_the_page_key_it_came_from(metadata, timeout, setting):
+    from carnet.core.notebooks import timeout_setting
+
+    assert timeout_setting(metadata, timeout) == setting

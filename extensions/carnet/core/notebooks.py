@@ -162,6 +162,22 @@ def execution_settings(metadata: dict, timeout: int | None, allow_errors: bool) 
     return settings.get("timeout", timeout), settings.get("allow_errors", allow_errors)
 
 
+def timeout_setting(metadata: dict, timeout: int | None, metadata_key: str = "mystnb") -> str | None:
+    """The page's own key a cell time-out came from (``None``: the book's ``execute.timeout``).
+
+    The page's ``execution.timeout`` wins (see :func:`execution_settings`); else MyST-NB's own
+    ``<metadata_key>.execution_timeout``, which it merges into the book's settings before calling the
+    executor, when it is the value in force. A failure must name the key the author has to change.
+    """
+    settings = metadata.get("execution")
+    if isinstance(settings, dict) and "timeout" in settings:
+        return "execution.timeout"
+    overrides = metadata.get(metadata_key)
+    if isinstance(overrides, dict) and "execution_timeout" in overrides and overrides["execution_timeout"] == timeout:
+        return f"{metadata_key}.execution_timeout"
+    return None
+
+
 def timeout_problem(value: object) -> Said | None:
     """Why a cell time-out is wrong: it is a number of seconds, or -1 for none."""
     if isinstance(value, bool) or not isinstance(value, int | float) or (value <= 0 and value != -1):

@@ -37,7 +37,7 @@ from ..core.failures import (
 )
 from ..core.i18n import author_language, translate
 from ..core.kernels import choose_kernel, installed_kernels
-from ..core.notebooks import cap_outputs, execution_settings
+from ..core.notebooks import cap_outputs, execution_settings, timeout_setting
 from ..core.progress import Ticker
 from ..core.settings import SettingError
 from ..core.snapshots import folder_state, written_since
@@ -150,7 +150,13 @@ class Executor:
                     self.warm.start(choice.name)  # the next page's kernel starts while this one runs
                 client.execute(cleanup_kc=True)  # a kernel started ahead is shut down after its page too
         except CellTimeoutError as err:
-            cause = f"TimeoutError: {translate(language, 'failure.timeout', timeout=timeout)}"
+            setting = timeout_setting(nb.metadata, timeout, self.env.config.nb_metadata_key) if meta_override else None
+            said_timeout = (
+                translate(language, "failure.timeout_page", timeout=timeout, setting=setting)
+                if setting
+                else translate(language, "failure.timeout", timeout=timeout)
+            )
+            cause = f"TimeoutError: {said_timeout}"
             stopped, detail = [self._at_cell(source, nb, running, cause)], str(err)
         except DeadKernelError as err:
             cause = f"DeadKernelError: {translate(language, 'failure.dead_kernel')}"
