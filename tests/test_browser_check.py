@@ -87,6 +87,16 @@ def test_with_in_build_the_build_proves_the_pages_and_check_has_nothing_left(tmp
     statuses = {page: verdict["status"] for page, verdict in report["browser"].items()}
     assert statuses == {**STATUSES, "brouillon": "skipped"}, output[-3000:]
     assert "Pyodide started" not in output, "every verdict came from the build"
+    # Without the browser, the verdicts the build kept are not gated on (fils fails only in the browser).
+    proc = subprocess.run(
+        [sys.executable, "-m", "carnet", "check", "--no-browser", str(book)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
+        timeout=900,
+    )
+    assert "dans le navigateur : pas vérifié (--no-browser)" in proc.stdout, proc.stdout[-3000:]
+    assert json.loads((book / "_build/carnet-check.json").read_text())["browser"] == {}
 
 
 @pytest.mark.slow

@@ -10,8 +10,9 @@ CPython and Pyodide's 32-bit WebAssembly even with the same ``PYTHONHASHSEED``.
 
 Only a real break fails a page (a cell that runs at build but raises in the browser, or the
 reverse; a package or a file missing there); a textual difference is reported with its likely
-cause (see :func:`likely_cause`) and never fails the check. A cell that read the keyboard at build (``StdinNotImplementedError``,
-shown on purpose) is not compared: the page asks its reader, the check has nobody to ask.
+cause (see :func:`likely_cause`) and never fails the check. A cell that read the keyboard at
+build (``StdinNotImplementedError``, shown on purpose) is not compared: the page asks its reader,
+the check has nobody to ask.
 """
 
 from __future__ import annotations
