@@ -377,6 +377,9 @@ def test_set_order_and_keyboard_input_are_not_differences_and_a_difference_says_
         "expected 'stdout: (3, 11)', got 'stdout: (3, 14)' "
         "(likely cause: another Python (3.11 at build, 3.14 in the browser))",
     )
+    float_error = {"ename": "TypeError", "evalue": "'float' object cannot be interpreted as an integer"}
+    broke = compare_page([["text: 3"]], [{"outputs": [("error", float_error)]}], messages, "en", ["f()"], "3.11, 3.14")
+    assert broke.detail == f"TypeError: {float_error['evalue']} (likely cause: another Python (3.11, 3.14))"
     rolled = compare_page(
         [["stdout: 4"]],
         [{"outputs": [("stream", {"name": "stdout", "text": "2"})]}],

@@ -123,8 +123,14 @@ class Verdict:
         return f"{status}{where}" + (f": {self.detail}" if self.detail else "")
 
 
-def failure_cause(error: Mapping[str, Any], messages: Mapping[str, str], language: str | None = None) -> str:
-    """Why a cell that runs at build time raises in the browser, in words an author can act on."""
+def failure_cause(
+    error: Mapping[str, Any], messages: Mapping[str, str], language: str | None = None, versions: str = ""
+) -> str:
+    """Why a cell that runs at build time raises in the browser, in words an author can act on.
+
+    An error of no known kind most often comes from the other Python (``random.randrange(2.0)``
+    runs in 3.11, raises in 3.12+): ``versions`` names both.
+    """
     ename, evalue = str(error.get("ename", "")), str(error.get("evalue", ""))
     error_text = f"{ename}: {evalue}"
     if ename in ("ModuleNotFoundError", "ImportError"):
@@ -139,6 +145,8 @@ def failure_cause(error: Mapping[str, Any], messages: Mapping[str, str], languag
         return translate(language, "browser.cause.file", error=evalue)
     if evalue == messages.get("system"):
         return translate(language, "browser.cause.shell")
+    if versions:
+        return f"{error_text} ({translate(language, 'browser.likely.version', versions=versions)})"
     return error_text
 
 
@@ -204,7 +212,7 @@ def compare_page(
         errors = [payload for kind, payload in cell["outputs"] if kind == "error"]
         raised = [item.removeprefix("error: ") for item in want if item.startswith("error: ")]
         if errors and not raised:
-            return Verdict("fails", number, failure_cause(errors[0], messages, language), want, got)
+            return Verdict("fails", number, failure_cause(errors[0], messages, language, versions), want, got)
         if raised and not errors:
             return Verdict("fails", number, translate(language, "browser.cause.no_error", error=raised[0]), want, got)
         if differs is None:  # the first difference is reported; a later cell may still fail

@@ -13,7 +13,7 @@ them, as pages outside the book.
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
@@ -60,10 +60,25 @@ def leave_out_unlisted_pages(app: Sphinx, config: Config) -> None:
         config.external_toc_exclude_missing = True
 
 
+def is_page_source(path: Path) -> bool:
+    """Whether a file the toc leaves out is a page: a ``.py`` file is one only if it is a notebook (jupytext).
+
+    With ``.py`` notebooks, sphinx-external-toc also excludes the modules beside them: not pages left out.
+    """
+    if path.suffix != ".py":
+        return True
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")[:4000]
+    except OSError:
+        return True
+    return "# %%" in text or "jupyter:" in text
+
+
 def say_left_out_pages(app: Sphinx, config: Config) -> None:
     """Say once how many pages sphinx-external-toc excluded because ``_toc.yml`` does not list them."""
     before = set(getattr(app, "carnet_author_exclusions", []))
-    pages = sorted(pattern for pattern in config.exclude_patterns if pattern not in before)
+    pages = [pattern for pattern in config.exclude_patterns if pattern not in before]
+    pages = sorted(page for page in pages if is_page_source(Path(app.srcdir, page)))
     if pages:
         toc = PurePosixPath(str(config.external_toc_path)).name
         named = ", ".join(pages[:NAMED_LEFT_OUT]) + (", …" if len(pages) > NAMED_LEFT_OUT else "")
