@@ -94,3 +94,17 @@ def test_pages_left_out_of_the_toc_are_counted_once_not_run_and_a_private_page_n
     config.write_text(config.read_text().replace("    carnet:\n", "    carnet:\n      check: {outside_toc: true}\n", 1))
     kept = build_in_process(book)
     assert kept.returncode != 0 and "chapitres/ancienne" in kept.output and "ZeroDivisionError" in kept.output
+
+
+def test_a_book_without_baseurl_nor_repository_passes_the_link_check_with_its_404_page(tmp_path: Path):
+    """Jupyter Book gives such a book its own repository (executablebooks/jupyter-book): the 404 page's
+    home link led to /jupyter-book/index.html, outside the site carnet check and carnet serve use."""
+    from carnet.cli.book import book_paths, published_path
+    from carnet.cli.linkcheck import ParsedSite, broken_links, grouped_messages
+
+    build = build_in_process(copy_book("navigation", tmp_path))
+    assert build.returncode == 0, build.output[-3000:]
+    prefix = published_path(book_paths(build.book))
+    assert grouped_messages(broken_links(ParsedSite(build.html), prefix)) == []
+    home = BeautifulSoup((build.html / "404.html").read_text(), "html.parser").select("a")
+    assert [a["href"] for a in home] == [f"{prefix}index.html"] == ["/index.html"]

@@ -13,8 +13,19 @@ from urllib.parse import quote, urlsplit
 RUNTIME_PATH = "carnet/pyodide/"
 
 
+#: The repository Jupyter Book's default configuration gives a book whose ``_config.yml`` names none.
+JUPYTER_BOOK_REPOSITORY = "https://github.com/executablebooks/jupyter-book"
+
+
 def site_path(baseurl: str, repository_url: str) -> str:
-    """The URL path the site is served under (``/REPO/``, or ``/`` for a user or custom site)."""
+    """The URL path the site is served under (``/REPO/``, or ``/`` for a user or custom site).
+
+    Jupyter Book's default repository is not the book's: a book that names none is served at ``/``,
+    the same path whether it is asked from Sphinx's settings (``404.html``'s home link) or from
+    ``_config.yml`` (``carnet check``, ``carnet serve``).
+    """
+    if repository_url.rstrip("/").removesuffix(".git") == JUPYTER_BOOK_REPOSITORY:
+        repository_url = ""
     if baseurl:
         path = urlsplit(baseurl).path or "/"
         return path if path.endswith("/") else path + "/"
