@@ -303,6 +303,11 @@ def test_broken_links_to_one_target_make_one_line(tmp_path, monkeypatch):
         "licence.html: no such page or file in the site, linked 10 times from 10 pages: "
         "chapitre/page0.html, chapitre/page1.html, chapitre/page2.html, …",
     ] + [f"chapitre/page{number}.html (line 1): #x: anchor 'x' not found" for number in range(5)]
+    book = tmp_path / "book"
+    (book / "_static").mkdir(parents=True)
+    (book / "_static" / "logo.png").write_bytes(b"")  # in the book, written as raw HTML: not copied
+    first = grouped_messages(broken_links(ParsedSite(site), "/", book))[0]
+    assert first.startswith("_static/logo.png: the book has _static/logo.png but the site does not: Sphinx publishes")
 
 
 def test_outputs_over_the_limit_keep_their_first_and_last_lines():

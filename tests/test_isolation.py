@@ -28,21 +28,27 @@ kernelspec:
 """
 
 
-def write_book(folder: Path, pages: dict[str, list[str]], files: dict[str, str], config: str = "") -> Path:
-    """A book in ``folder``: ``pages`` (name: the code of each cell) listed in its toc, and data ``files``."""
+def write_book(
+    folder: Path, pages: dict[str, list[str]], files: dict[str, str], extra_path: str = "", text: str = ""
+) -> Path:
+    """A book in ``folder``: ``pages`` (name: the code of each cell, after ``text``) in its toc, and data ``files``.
+
+    ``extra_path``: a folder of the book for Sphinx's ``html_extra_path``.
+    """
     folder.mkdir(parents=True, exist_ok=True)
+    extra = f"  config:\n    html_extra_path: [{extra_path}]\n" if extra_path else ""
     (folder / "_config.yml").write_text(
-        f"title: isolation\nexecute:\n  execute_notebooks: cache\nsphinx:\n  extra_extensions: [carnet]\n{config}"
+        f"title: isolation\nexecute:\n  execute_notebooks: cache\nsphinx:\n  extra_extensions: [carnet]\n{extra}"
     )
     chapters = "".join(f"  - file: {name}\n" for name in pages)
     (folder / "_toc.yml").write_text(f"format: jb-book\nroot: intro\nchapters:\n{chapters}")
     (folder / "intro.md").write_text("# Isolation\n")
     for name, cells in pages.items():
         code = "".join(f"\n```{{code-cell}} ipython3\n{cell}\n```\n" for cell in cells)
-        (folder / f"{name}.md").write_text(PAGE.format(title=name) + code)
-    for name, text in files.items():
+        (folder / f"{name}.md").write_text(PAGE.format(title=name) + text + code)
+    for name, content in files.items():
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
-        (folder / name).write_text(text)
+        (folder / name).write_text(content)
     return folder
 
 
@@ -111,3 +117,39 @@ def test_answer_folders_are_never_published(tmp_path: Path):
     assert (published / "data" / "entree.csv").is_file() and (published / "chapitre" / "donnees.txt").is_file()
     for marker in answers.values():
         assert _files_holding(build.html, marker) == [], marker
+
+
+#: The smallest PNG (one transparent pixel), for an image a page shows.
+PIXEL = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d4944415478da63f8ffff3f0005fe02fea7d6a4b20000000049454e44ae426082"
+)
+
+
+def test_nothing_outside_the_book_is_published_through_a_symbolic_link(tmp_path: Path):
+    """A link to a file or folder outside the book: as a data file, an image, a download, a static or extra file."""
+    outside = tmp_path / "outside"
+    (outside / "dossier").mkdir(parents=True)
+    for name in ("donnee.txt", "dossier/cache.txt", "telechargement.txt", "style.css", "extra.txt"):
+        (outside / name).write_text(f"marqueur-hors-du-livre {name}")
+    (outside / "figure.png").write_bytes(PIXEL + b"marqueur-hors-du-livre figure")
+    page = "![Une figure](figure.png)\n\n{download}`le fichier <telechargement.txt>`\n"
+    code = 'print(open("data/lien.txt").read()[:9])'
+    book = write_book(tmp_path / "book", {"page": [code]}, {"data/vrai.txt": "publié"}, extra_path="extra", text=page)
+    links = {
+        "data/lien.txt": "donnee.txt",
+        "data/dossier": "dossier",
+        "figure.png": "figure.png",
+        "telechargement.txt": "telechargement.txt",
+        "_static/lien.css": "style.css",
+        "extra/lien.txt": "extra.txt",
+    }
+    for link, target in links.items():
+        (book / link).parent.mkdir(parents=True, exist_ok=True)
+        (book / link).symlink_to(outside / target)
+    build = build_in_process(book)
+    assert build.returncode == 0, build.output[-3000:]
+    assert (build.html / "lite" / "files" / "data" / "vrai.txt").is_file()
+    assert _files_holding(build.html, "marqueur-hors-du-livre") == []
+    for link in links:
+        assert re.search(rf"WARNING: .*{re.escape(link)}.*\[carnet\.symlink\]", build.output), (link, build.output)

@@ -55,6 +55,15 @@ def test_the_cells_that_follow_from_one_failing_cell_collapse_into_one_line():
     ]
 
 
+def test_an_untagged_input_cell_says_how_to_show_it():
+    stdin = ("StdinNotImplementedError", "raw_input was called, but this frontend does not support input requests.")
+    [failure] = cell_failures("saisie.ipynb", [_code("nom = input('Nom ? ')", stdin)], language="fr")
+    assert failure.cause == (
+        "input() : à la construction, personne n'y répond. "
+        "Donnez à la cellule l'étiquette raises-exception (dans la page, le lecteur répond)"
+    )
+
+
 def test_first_source_line_skips_blanks_and_shortens():
     assert first_source_line("\n\n  import os\nos._exit(1)") == "import os"
     long = first_source_line("x = " + "1" * 100)

@@ -94,7 +94,7 @@ def run_check(
     # The whole site's links, checked by one share only.
     if report is not None and (paths.shard is None or paths.shard[0] == 1):
         site = ParsedSite(paths.staging)
-        result["links"] = grouped_messages(broken_links(site, published_path(paths)))
+        result["links"] = grouped_messages(broken_links(site, published_path(paths), paths.source))
         result["launch"] = launch_problems(site)
     result["ok"] = bool(
         status == 0

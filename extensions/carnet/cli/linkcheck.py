@@ -122,8 +122,12 @@ class ParsedSite:
         return self._parsed[page]
 
 
-def broken_links(site: ParsedSite, prefix: str = "/") -> list[BrokenLink]:
-    """Every broken internal link or anchor of ``site``, published under ``prefix``."""
+def broken_links(site: ParsedSite, prefix: str = "/", book: Path | None = None) -> list[BrokenLink]:
+    """Every broken internal link or anchor of ``site``, published under ``prefix``.
+
+    ``book``: the sources, to tell a file the site lacks from one the book has but did not publish
+    (an image in raw HTML, ``<img src="img/a.png">``: Sphinx copies only the images it parses).
+    """
     broken = []
     for page in site.pages:
         name = page.relative_to(site.html).as_posix()
@@ -133,7 +137,11 @@ def broken_links(site: ParsedSite, prefix: str = "/") -> list[BrokenLink]:
                 continue
             cause = _problem(site, page, target, prefix)
             if cause:
-                broken.append(BrokenLink(url, name, str(line), cause, _site_path(name, target)))
+                where = _site_path(name, target)
+                path = where.split("#", 1)[0]
+                if book is not None and path and not path.startswith("/") and (book / path).is_file():
+                    cause = say("link_not_copied", file=path)
+                broken.append(BrokenLink(url, name, str(line), cause, where))
     return broken
 
 

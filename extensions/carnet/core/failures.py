@@ -121,6 +121,8 @@ def cell_failures(
         error = cell_error(cell)
         if tagged and error is None:
             cause = translate(language, "failure.raised_nothing", tag=RAISES)
+        elif error is not None and not tagged and not errors_allowed and error["ename"] == "StdinNotImplementedError":
+            cause = translate(language, "failure.input", tag=RAISES)
         elif error is not None and not tagged and not errors_allowed:
             cause = f"{error['ename']}: {first_text_line(error['evalue'])}".rstrip(": ")
         else:

@@ -92,3 +92,18 @@ class BookPaths:
     def build_report(self) -> Path:
         """The report of the last build into the staging folder."""
         return build_report_path(self.staging)
+
+
+def link_leading_out(root: Path, relative: str) -> str | None:
+    """The first symbolic link on the path ``relative`` (to ``root``) that leads out of ``root``, or None.
+
+    Each folder on the way is tested, not only the file: ``data -> /home/me`` publishes every file
+    of the teacher's home folder as ``data/…``, though none of them is a link.
+    """
+    inside = root.resolve()
+    path = root
+    for part in Path(relative).parts:
+        path = path / part
+        if path.is_symlink() and not path.resolve().is_relative_to(inside):
+            return path.relative_to(root).as_posix()
+    return None

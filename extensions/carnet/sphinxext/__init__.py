@@ -13,6 +13,7 @@ In the order a page travels through a build:
   (files prepared by :mod:`carnet.assets`) and give code cells their Run controls;
 - :mod:`.launch` adds the "try it" button; :mod:`.lite` writes the JupyterLite site;
 - :mod:`.binder` checks Binder's environment; :mod:`.site` writes GitHub Pages' files;
+- :mod:`.symlinks` publishes nothing reached through a symbolic link leading out of the book;
 - :mod:`.sidebar` writes the navigation sidebar once per build instead of once per page;
 - :mod:`.report` writes ``_build/carnet-build.json``, which the command line reads.
 """
@@ -41,6 +42,7 @@ from .site import setup_site
 from .sources import setup_sources
 from .status import setup_status
 from .student import setup_student
+from .symlinks import setup_symlinks
 from .toc import setup_toc
 
 
@@ -66,5 +68,6 @@ def setup_extension(app: Sphinx) -> None:
     setup_browsercheck(app)
     setup_proofs(app)
     setup_site(app)
+    setup_symlinks(app)
     setup_sidebar(app)
     setup_report(app)

@@ -20,8 +20,10 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util.matching import Matcher
 
+from ..core.paths import link_leading_out
 from .config import carnet_config
 from .execution import byproducts
+from .symlinks import warn_link
 
 #: Book files never published, whatever their folder.
 BOOK_FILES = {"_config.yml", "_toc.yml", "conf.py", "requirements.txt", "environment.yml"}
@@ -120,13 +122,15 @@ def scan_folder(app: Sphinx, folder: str, rules: tuple[Any, list[str], set[str],
     files = {}
     for path in sorted((srcdir / folder).rglob("*")):
         relative = PurePosixPath(path.relative_to(srcdir).as_posix())
-        if relative.as_posix() in written or not path.is_file():
+        if relative.as_posix() in written or not path.exists():
             continue
         if not is_publishable(relative, excluded, suffixes, pages):
             continue
-        if path.is_symlink() and not path.resolve().is_relative_to(srcdir.resolve()):
-            continue  # a link to a file outside the book is not the book's to publish
-        files[relative.as_posix()] = path
+        link = link_leading_out(srcdir, relative.as_posix())
+        if link:  # a link to a file or folder outside the book is not the book's to publish (rglob skips folders)
+            warn_link(app, link)
+        elif path.is_file():
+            files[relative.as_posix()] = path
     return files
 
 
