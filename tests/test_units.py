@@ -638,3 +638,10 @@ def test_a_timeout_names_the_page_key_it_came_from(metadata, timeout, setting):
     from carnet.core.notebooks import timeout_setting
 
     assert timeout_setting(metadata, timeout) == setting
+
+
+def test_kernels_hash_strings_with_a_fixed_seed_unless_the_build_sets_one():
+    from carnet.core.kernels import kernel_environment
+
+    assert kernel_environment({"PATH": "/bin"}) == {"PYTHONHASHSEED": "0", "PATH": "/bin"}
+    assert kernel_environment({"PYTHONHASHSEED": "random"})["PYTHONHASHSEED"] == "random"

@@ -85,7 +85,10 @@ def kernel_environment(environ: Mapping[str, str], passed: Collection[str] = ())
     """The build's environment without what looks secret, except the names the author ``passed``.
 
     A page is code the build runs: in CI, one printing ``os.environ`` would publish every token the
-    workflow holds. Everything else stays (``PATH``, ``HOME``, ``LANG``, ``PYTHONHASHSEED``,
-    ``MPLBACKEND``…): pages run as before.
+    workflow holds. Everything else stays (``PATH``, ``HOME``, ``LANG``, ``MPLBACKEND``…): pages run
+    as before. ``PYTHONHASHSEED`` is ``0`` unless the build's environment sets it: a set of strings
+    prints in the same order at every build (the order follows string hashes, random per process),
+    as the page's Pyodide does with the same seed.
     """
-    return {name: value for name, value in environ.items() if name in passed or not is_secret(name, value)}
+    kept = {name: value for name, value in environ.items() if name in passed or not is_secret(name, value)}
+    return {"PYTHONHASHSEED": "0", **kept}
