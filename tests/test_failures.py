@@ -361,9 +361,22 @@ def test_a_full_disk_fails_the_build_and_keeps_the_published_site(tmp_path: Path
         assert "could not write the new site beside" in full.output, full.output[-3000:]
         assert _tree_digest(html) == before
         assert not (book / "_build" / "html.carnet-new").exists()
-        # A disk with no room at all: Sphinx itself cannot write; the site is still as it was.
+        # A disk with no room at all, and a page to execute again: its notebook cannot go into the execution
+        # cache (jupyter-cache's "Unexpected error accessing jupyter cache", a Sphinx crash report before).
+        page = book / "cachee.md"
+        page.write_text(page.read_text() + "\n```{code-cell} ipython3\nprint('encore')\n```\n")
         (disk / "remplissage-2").write_bytes(b"\0" * shutil.disk_usage(disk).free)
-        assert carnet_build(book).returncode != 0
+        cache = book / "_build" / ".jupyter_cache"
+        no_room = carnet_build(book)
+        assert no_room.returncode != 0
+        said = [line for line in no_room.output.splitlines() if "No space left on device" in line]
+        assert said == [
+            f"carnet: No space left on device: the execution cache {cache} could not be written. Free some space on "
+            "that disk, then build again (deleting that folder frees some; the next build then executes every page "
+            "again)"
+        ], no_room.output[-3000:]
+        assert "Exception occurred" not in no_room.output and "Traceback" not in no_room.output, no_room.output
+        assert "jupyter cache" not in no_room.output, no_room.output[-3000:]
         assert _tree_digest(html) == before
     finally:
         subprocess.run(["umount", "-l", str(disk)], check=False)
@@ -487,3 +500,53 @@ def test_an_extension_that_cannot_merge_parallel_reads_makes_the_build_read_seri
     assert "Traceback" not in build.output and "merge_domaindata must be" not in build.output, build.output[-3000:]
     said = "theoremes dit pouvoir lire les pages en parallèle, mais son domaine thm (TheoremDomain) ne sait pas"
     assert said in build.output and (build.staging / "page5.html").is_file()
+
+
+def test_a_broken_execution_cache_is_said_in_one_line_and_keeps_the_published_site(tmp_path: Path):
+    book = copy_book("launch", tmp_path)
+    assert build_in_process(book).returncode == 0
+    html = book / "_build" / "html"
+    before = _tree_digest(html)
+    cache = book / "_build" / ".jupyter_cache"
+    (cache / "global.db").write_bytes(b"not a database" * 100)  # a cache half-written by a killed build
+    page = book / "cachee.md"
+    page.write_text(page.read_text() + "\n```{code-cell} ipython3\nprint('encore')\n```\n")
+    broken = build_in_process(book)
+    assert broken.returncode != 0
+    assert (
+        f"carnet: the execution cache {cache} cannot be used (file is not a database): delete that folder, then "
+        "build again (every page is then executed again)"
+    ) in broken.output, broken.output[-3000:]
+    assert "Exception occurred" not in broken.output and "Traceback" not in broken.output, broken.output[-3000:]
+    assert _tree_digest(html) == before
+
+
+def test_machine_problems_are_told_apart_from_crashes(monkeypatch, tmp_path: Path):
+    import errno
+    import sqlite3
+
+    from carnet.cli.build import machine_problem
+    from sphinx.errors import SphinxParallelError
+
+    monkeypatch.setenv("CARNET_LANG", "en")
+    cache, build = tmp_path / ".jupyter_cache", tmp_path
+
+    def raised(cause: BaseException) -> RuntimeError:
+        try:
+            try:
+                raise cause
+            except Exception as err:
+                raise RuntimeError("Unexpected error accessing jupyter cache, it may need to be cleared.") from err
+        except RuntimeError as err:
+            return err
+
+    full = OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "page.html"))
+    assert machine_problem(full, cache, build).startswith(f"No space left on device: {tmp_path / 'page.html'} could")
+    assert "the execution cache" in machine_problem(
+        raised(sqlite3.OperationalError("database or disk is full")), cache, build
+    )
+    locked = machine_problem(raised(sqlite3.OperationalError("database is locked")), cache, build)
+    assert locked.startswith(f"the execution cache {cache} cannot be used (database is locked)")
+    parallel = SphinxParallelError("OSError: [Errno 28] No space left on device", "Traceback…\nOSError: [Errno 28]…")
+    assert machine_problem(parallel, cache, build).startswith(f"No space left on device: {build} could not be written")
+    assert machine_problem(ValueError("a bug"), cache, build) is None

@@ -11,16 +11,19 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import io
 import json
 import os
 import re
 import shutil
+import sqlite3
 import stat
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from ..core.errors import CarnetError
 from ..core.failures import strip_ansi
@@ -101,7 +104,7 @@ def run_sphinx(
     from jupyter_book.sphinx import build_sphinx
 
     status = ProgressPrinter(sys.stdout, progress) if progress else sys.stdout
-    with contextlib.redirect_stdout(status):
+    with contextlib.redirect_stdout(status), machine_problems_said_plainly(paths):
         result = build_sphinx(
             paths.source,
             paths.staging,
@@ -123,6 +126,83 @@ def run_sphinx(
             jobs=jobs or default_jobs(),
         )
     return 1 if isinstance(result, BaseException) else int(result)
+
+
+#: A full disk (or quota) in an exception's chain: its errno, or the words SQLite (the execution cache) uses.
+NO_SPACE = {errno.ENOSPC, errno.EDQUOT}
+SQLITE_FULL = "database or disk is full"
+NO_SPACE_WORDS = ("No space left on device", "Disk quota exceeded")
+#: What jupyter-cache raises for any SQLite error of its database (the cause is chained to it).
+JUPYTER_CACHE_ERROR = "Unexpected error accessing jupyter cache"
+#: How SQLAlchemy names SQLite's errors in a message (``(sqlite3.DatabaseError) file is not a database``).
+SQLITE_ERROR = "(sqlite3."
+
+
+def _chain(exception: BaseException | None) -> Iterator[BaseException]:
+    """An exception and the ones it was raised from, innermost last."""
+    seen: set[int] = set()
+    while exception is not None and id(exception) not in seen:
+        seen.add(id(exception))
+        yield exception
+        exception = exception.__cause__ or exception.__context__
+
+
+def machine_problem(exception: BaseException, cache: Path, build: Path) -> str | None:
+    """One line for an exception that comes from the machine (full disk, broken cache), else ``None``.
+
+    Sphinx reports any exception that is not its own as a crash ("Exception occurred:", frames of
+    jupyter-cache, "please report this to the developers"); a full disk is nobody's bug, and the
+    author needs to know what to free or delete. A parallel reader's exception reaches here as text
+    only (``SphinxParallelError.traceback``), hence the words; the file is then unknown, ``build``
+    (the build's folder) is named.
+    """
+    texts = []
+    for link in _chain(exception):
+        if isinstance(link, OSError) and link.errno in NO_SPACE:
+            return say("no_space", path=link.filename or cache, cache=cache)
+        texts += [str(link), str(getattr(link, "traceback", ""))]
+    text = "\n".join(texts)
+    if SQLITE_FULL in text:  # SQLite says it of its database: the cache's
+        return say("no_space_cache", cache=cache)
+    if any(words in text for words in NO_SPACE_WORDS):
+        return say("no_space", path=build, cache=cache)
+    database = [link for link in _chain(exception) if _is_database_error(link)]
+    if database or JUPYTER_CACHE_ERROR in text or SQLITE_ERROR in text:
+        reason = (str(database[0]) if database else JUPYTER_CACHE_ERROR).strip().splitlines()[0]
+        reason = re.sub(r"^\(sqlite3\.\w+\)\s*", "", reason)  # SQLAlchemy's prefix: the reason is SQLite's
+        return say("cache_broken", cache=cache, reason=strip_ansi(reason))
+    return None
+
+
+def _is_database_error(exception: BaseException) -> bool:
+    """An error of SQLite or SQLAlchemy: in a build, only the execution cache (jupyter-cache) uses them."""
+    return isinstance(exception, sqlite3.Error) or type(exception).__module__.startswith("sqlalchemy")
+
+
+@contextlib.contextmanager
+def machine_problems_said_plainly(paths: BookPaths) -> Iterator[None]:
+    """While Jupyter Book runs Sphinx, report a full disk or a broken cache in one line (see :func:`machine_problem`).
+
+    Jupyter Book hands every exception of the build to Sphinx's ``handle_exception``, which prints
+    the crash report; Carnet says the machine's problems itself and leaves the others to it.
+    """
+    import jupyter_book.sphinx as jupyter_book_sphinx
+
+    crash_report = jupyter_book_sphinx.handle_exception
+
+    def handle(app: Any, args: Any, exception: BaseException, stderr: TextIO = sys.stderr) -> None:
+        cache = getattr(getattr(app, "config", None), "nb_execution_cache_path", "") or paths.execution_cache
+        message = machine_problem(exception, Path(cache), paths.build)
+        if message is None:
+            crash_report(app, args, exception, stderr)
+        else:
+            print(f"\ncarnet: {message}", file=stderr)
+
+    jupyter_book_sphinx.handle_exception = handle
+    try:
+        yield
+    finally:
+        jupyter_book_sphinx.handle_exception = crash_report
 
 
 def shard_overrides(paths: BookPaths) -> dict[str, str]:
