@@ -67,6 +67,20 @@ def test_a_url_template_may_hold_literal_braces_and_no_placeholder():
         assert parse_section(CarnetConfig, {"runtime": {"cdn_url": template}}, "carnet").runtime.cdn_url == template
 
 
+def test_a_setting_naming_a_file_of_the_book_must_name_one(tmp_path):
+    from carnet.core.settings import missing_book_path
+
+    config = parse_section(CarnetConfig, {"runtime": {"distribution": "pyodide"}}, "carnet")
+    problem = missing_book_path(config, tmp_path)
+    assert str(problem) == (
+        "carnet.runtime.distribution: no such file or folder in the book (the path is relative to the book's "
+        "folder), got 'pyodide'"
+    )
+    (tmp_path / "pyodide").mkdir()
+    assert missing_book_path(config, tmp_path) is None
+    assert missing_book_path(CarnetConfig(), tmp_path) is None, "empty: no distribution"
+
+
 @pytest.mark.parametrize("pattern", ["solutions/", "./solutions", "/solutions", "../solutions", "a//b", "", " "])
 def test_a_private_pattern_that_matches_nothing_is_refused(pattern):
     """Sphinx's Matcher silently matches nothing with these: the folder would be published."""

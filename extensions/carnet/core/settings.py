@@ -17,7 +17,7 @@ import types
 import typing
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath, PureWindowsPath
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from .errors import CarnetError
@@ -35,14 +35,16 @@ def setting(
     choices: tuple[str, ...] = (),
     check: Callable[[Any], Said | None] | None = None,
     placeholders: tuple[str, ...] = (),
+    book_path: bool = False,
 ) -> Any:
     """A dataclass field holding one setting: its default, one line of help, and what values it accepts.
 
     ``check`` returns why a value is refused (``None`` when it is fine). ``placeholders`` makes the
     value a template filled by ``str.format`` with those names: any other ``{name}`` is refused here,
-    not met later as a ``KeyError`` in the middle of the build.
+    not met later as a ``KeyError`` in the middle of the build. ``book_path``: the value (unless empty)
+    names a file or folder of the book, relative to it, which must exist (see :func:`missing_book_path`).
     """
-    metadata = {"help": help, "choices": choices, "check": check, "placeholders": placeholders}
+    metadata = {"help": help, "choices": choices, "check": check, "placeholders": placeholders, "book_path": book_path}
     return field(default=default, metadata=metadata)
 
 
@@ -158,7 +160,9 @@ class RuntimeConfig:
         placeholders=("version",),
     )
     distribution: str = setting(
-        "", "a full Pyodide release (folder or .tar.bz2) to host numpy, matplotlib… too; empty: the core only"
+        "",
+        "a full Pyodide release (folder or .tar.bz2) to host numpy, matplotlib… too; empty: the core only",
+        book_path=True,
     )
     packages: tuple[str, ...] = setting(
         (),
@@ -358,6 +362,23 @@ def parse_section(cls: type, data: Any, path: str) -> Any:
     return cls(
         **{name: _parse(hints[name], value, f"{path}.{name}", fields[name].metadata) for name, value in data.items()}
     )
+
+
+def missing_book_path(section: Any, root: Path, path: str = "carnet") -> SettingError | None:
+    """The first setting declared ``book_path`` whose file or folder is not in the book at ``root``.
+
+    Checked with the other settings, before anything runs: the asset step would otherwise stop the
+    build later, in English, without the key's file.
+    """
+    for item in dataclasses.fields(section):
+        value = getattr(section, item.name)
+        if dataclasses.is_dataclass(value):
+            if problem := missing_book_path(value, root, f"{path}.{item.name}"):
+                return problem
+        elif item.metadata.get("book_path") and value and not (root / value).exists():
+            problem = said("config.no_such_path")
+            return SettingError(said("config.problem", path=f"{path}.{item.name}", problem=problem, value=repr(value)))
+    return None
 
 
 def parse_config(data: Any) -> CarnetConfig:

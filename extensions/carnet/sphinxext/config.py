@@ -15,7 +15,7 @@ from sphinx.config import Config
 from sphinx.errors import ConfigError
 
 from ..core.i18n import author_language, translate
-from ..core.settings import CarnetConfig, SettingError, parse_config
+from ..core.settings import CarnetConfig, SettingError, missing_book_path, parse_config
 
 
 def carnet_config(app: Sphinx) -> CarnetConfig:
@@ -28,6 +28,8 @@ def validate(app: Sphinx, config: Config) -> None:
     language = author_language(config.language)
     try:
         settings = parse_config(config.carnet)
+        if missing := missing_book_path(settings, Path(app.srcdir)):
+            raise missing
     except SettingError as err:
         problem = err.text(language)
         raise ConfigError(translate(language, "config.in_file", file="_config.yml", problem=problem)) from None
