@@ -239,6 +239,8 @@ def test_npm_pins_are_installed_only_with_their_integrity(tmp_path: Path, monkey
 
     monkeypatch.setenv("CARNET_CACHE", str(tmp_path / "cache"))
     monkeypatch.setenv("npm_config_fetch_retries", "0")  # a refused tarball is not fetched again
+    # npm's own cache is keyed by integrity: the genuine tarball cached by the other case would be reused.
+    monkeypatch.setenv("npm_config_cache", str(tmp_path / "npm-cache"))
     registry = tmp_path / "registry"
     registry.mkdir()
     tarball = _tarball("1.0.0" if genuine else "6.6.6")
