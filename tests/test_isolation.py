@@ -45,6 +45,7 @@ def write_book(
     (folder / "intro.md").write_text("# Isolation\n")
     for name, cells in pages.items():
         code = "".join(f"\n```{{code-cell}} ipython3\n{cell}\n```\n" for cell in cells)
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / f"{name}.md").write_text(PAGE.format(title=name) + text + code)
     for name, content in files.items():
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
@@ -153,3 +154,40 @@ def test_nothing_outside_the_book_is_published_through_a_symbolic_link(tmp_path:
     assert _files_holding(build.html, "marqueur-hors-du-livre") == []
     for link in links:
         assert re.search(rf"WARNING: .*{re.escape(link)}.*\[carnet\.symlink\]", build.output), (link, build.output)
+
+
+def test_a_page_cannot_damage_the_book(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A page that goes up, deletes and rewrites the author's files runs on a copy of the book.
+
+    What it writes still comes back (a figure a later cell shows), as a by-product the site leaves out.
+    """
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    damage = (
+        "import os, shutil\n"
+        "print(len(open('../data/notes.csv').read().splitlines()), 'lignes')\n"
+        "os.chdir('..')\n"
+        "os.remove('data/notes.csv')\n"
+        "shutil.rmtree('images')\n"
+        "open('intro.md', 'w').write('abîmé')\n"
+        f"open('chapitre/figure.png', 'wb').write({PIXEL!r})\n"
+        "open('chapitre/resultat.txt', 'w').write('42')"
+    )
+    files = {"data/notes.csv": "a,b\n1,2\n", "images/logo.svg": "<svg/>"}
+    book = write_book(tmp_path / "book", {"chapitre/abime": [damage]}, files, text="![La figure](figure.png)\n")
+    before = {p.relative_to(book).as_posix(): p.read_bytes() for p in book.rglob("*") if p.is_file()}
+    build = build_in_process(book)
+    assert build.returncode == 0, build.output[-3000:]
+    after = {p.relative_to(book).as_posix(): p.read_bytes() for p in book.rglob("*") if p.is_file()}
+    assert {name: after.get(name) for name in before} == before, "the author's files are untouched"
+    new = sorted(name for name in set(after) - set(before) if not name.startswith("_build/"))
+    assert new == ["chapitre/figure.png", "chapitre/resultat.txt"]
+    page = (build.html / "chapitre" / "abime.html").read_text()
+    assert "2 lignes" in page and 'alt="La figure"' in page
+    published = sorted(
+        p.relative_to(build.html / "lite" / "files").as_posix() for p in build.html.rglob("lite/files/**/*.*")
+    )
+    assert published == ["chapitre/abime.ipynb"], "by-products are not published"
+    assert list((tmp_path / "tmp").glob("carnet-run-*")) == [], "the copy is deleted after the build"

@@ -11,6 +11,8 @@ otherwise silently turn validation off), and puts the originals back at ``build-
 myst-nb's ``inline`` mode runs notebooks by another path: Carnet refuses it. The executor:
 
 - picks the kernel (see :mod:`carnet.core.kernels`), warning when it substitutes one;
+- runs the page in a copy of the book (see :mod:`carnet.core.sandbox`): no page can change or
+  delete the author's files, and what it writes comes back as by-products, never published;
 - runs the notebook with nbclient, remembering which cell is running;
 - turns any failure into a :class:`~carnet.core.failures.PageFailure` stored in the environment,
   and its traceback into ``_build/tracebacks/`` (beside the site, never inside it).
@@ -35,6 +37,7 @@ from ..core.failures import PageFailure, strip_ansi, summary
 from ..core.i18n import author_language, translate
 from ..core.notebooks import timeout_problem
 from ..core.paths import tracebacks_path
+from ..core.sandbox import Sandbox
 from .config import carnet_config
 from .envdata import env_dict
 from .executor import Executor
@@ -181,7 +184,11 @@ def install_executor(app: Sphinx, env: BuildEnvironment, docnames: list[str]) ->
         written_now(app.env)[docname] = files
 
     limit = (carnet_config(app).output.max_kb * 1000, translate(app.config.language, "output.cut"))
-    executor = Executor(app.env, executed, failed, wrote, limit)
+    earlier = byproducts(app)
+    sandbox = Sandbox(Path(app.srcdir), earlier.__contains__, skip=[app.outdir, app.doctreedir])
+    if docnames and app.env.mystnb_config.execution_mode != "off":
+        sandbox.make()  # before parallel readers fork: they share it, and this process deletes it
+    executor = Executor(app.env, executed, failed, wrote, sandbox, limit)
     app.carnet_replaced_executors = []
     for module in executing_modules():
         app.carnet_replaced_executors.append((module, module.single_nb_execution))
@@ -193,6 +200,7 @@ def restore_executor(app: Sphinx, exception: Exception | None) -> None:
     for module, original in getattr(app, "carnet_replaced_executors", []):
         if isinstance(module.single_nb_execution, Executor):
             module.single_nb_execution.warm.discard()
+            module.single_nb_execution.sandbox.close()
         module.single_nb_execution = original
     app.carnet_replaced_executors = []
 

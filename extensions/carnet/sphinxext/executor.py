@@ -17,7 +17,6 @@ from __future__ import annotations
 import logging as pylogging
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from jupyter_cache.executors.utils import ExecutionResult
@@ -39,8 +38,8 @@ from ..core.i18n import author_language, translate
 from ..core.kernels import choose_kernel, installed_kernels
 from ..core.notebooks import cap_outputs, execution_settings, timeout_setting
 from ..core.progress import Ticker
+from ..core.sandbox import Sandbox
 from ..core.settings import SettingError
-from ..core.snapshots import folder_state, written_since
 from .config import carnet_config
 from .kernels import BackgroundKernelManager, LocalSocketKernelManager, WarmKernel
 from .parallel import announce
@@ -66,9 +65,12 @@ class Executor:
         executed: Callable[[str, float], None],
         failed: Callable[[str, PageFailure, str], None],
         wrote: Callable[[str, list[str]], None],
+        sandbox: Sandbox,
         output_limit: tuple[int, str] = (1_000_000, "output cut: {size} MB"),
     ) -> None:
         self.env = env
+        #: The copy of the book pages execute in (see :mod:`carnet.core.sandbox`).
+        self.sandbox = sandbox
         #: Bytes of output one cell may put in the page, and the note left where output was cut.
         self.output_limit = output_limit
         self.executed = executed
@@ -77,7 +79,7 @@ class Executor:
         self._kernels: dict[str, str] | None = None
         # Kernels of this build (pages', proofs', started ahead) get the secrets the author lets through.
         LocalSocketKernelManager.passed_env = carnet_config(env.app).execution.pass_env
-        #: The next page's Python kernel, starting while this page runs.
+        #: The next page's Python kernel, starting while this page runs (in the copy of the book).
         self.warm = WarmKernel(str(env.srcdir))
 
     def kernels(self) -> dict[str, str]:
@@ -110,6 +112,8 @@ class Executor:
                 return self._failed(nb, cwd, start, docname, PageFailure(source, problem), problem)
 
         choice = choose_kernel(nb.metadata, self.kernels())
+        run_in = self.sandbox.folder(cwd)  # the page's folder, in the copy of the book
+        self.warm.folder = str(self.sandbox.root)
         note = choice.note.text(language) if choice.note else ""
         if choice.name is None:
             return self._failed(nb, cwd, start, docname, PageFailure(source, note), note)
@@ -135,13 +139,11 @@ class Executor:
             timeout=timeout,
             allow_errors=True,  # the page's errors are judged after it ran (cell_failures)
             record_timing=record_timing,
-            resources={"metadata": {"path": cwd}},
+            resources={"metadata": {"path": run_in}},
             on_cell_execute=lambda cell, cell_index: (running.append(cell_index), watch.start(cell_index)),
             **setup,
             **kwargs,
         )
-        folder = Path(cwd) if cwd else None
-        before = folder_state(folder) if folder else {}
         stopped: list[PageFailure] = []  # the cell the page stopped at, if it did not run to its end
         detail = ""
         try:
@@ -165,8 +167,7 @@ class Executor:
             cause = f"{type(err).__name__}: {first_text_line(str(err))}"
             stopped, detail = [PageFailure(source, cause)], repr(err)
         finally:
-            if folder:
-                self._record_writes(docname, folder, before)
+            self.wrote(docname, self.sandbox.settle())
             self._cap_outputs(docname, nb)
         ran = running[-1] if stopped and running else len(nb.cells)
         failures = [*cell_failures(source, nb.cells[:ran], allow_errors, language), *stopped]
@@ -189,14 +190,6 @@ class Executor:
                 type="carnet",
                 subtype="output",
             )
-
-    def _record_writes(self, docname: str, folder: Path, before: dict) -> None:
-        """Tell which files this execution wrote, relative to the book's source folder."""
-        srcdir = Path(self.env.srcdir)
-        if not folder.is_relative_to(srcdir):  # executed in a temporary folder: nothing lands in the book
-            return
-        written = written_since(before, folder_state(folder))
-        self.wrote(docname, [(folder / name).relative_to(srcdir).as_posix() for name in written])
 
     @staticmethod
     def _at_cell(source: str, nb: NotebookNode, running: list[int], cause: str) -> PageFailure:
