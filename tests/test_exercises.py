@@ -227,6 +227,34 @@ def test_grade_runs_every_hand_in_against_the_full_tests(built: Path, tmp_path: 
     assert "      bons - Zoé.ipynb : pas un notebook du cours" in "\n".join(summary)
 
 
+def test_a_pupils_code_touches_neither_the_copies_nor_the_book(built: Path, tmp_path: Path):
+    """A hand-in deleting every file it sees and writing above its folder: the next copy is graded as usual."""
+    reference = json.loads((built / "_build/jupyter_execute/bons.ipynb").read_text())
+    copies = tmp_path / "copies"
+    copies.mkdir()
+    wipe = (
+        "import os, shutil\n"
+        "for nom in os.listdir('.'):\n"
+        "    (shutil.rmtree if os.path.isdir(nom) else os.remove)(nom)\n"
+        "open('../pirate.txt', 'w').write('x')\n"
+        "open('pirate.txt', 'w').write('x')\n"
+    )
+    right = "def aire_rectangle(longueur, largeur):\n    return longueur * largeur\n"
+    _hand_in(reference, copies, "bons - Ève", wipe + right)
+    _hand_in(reference, copies, "bons - Hugo", "import os\nassert not os.path.exists('pirate.txt')\n" + right)
+    os.utime(copies / "bons - Hugo.ipynb", (2_000_000_000, 2_000_000_000))  # graded after Ève's
+    book = {p.relative_to(built): p.read_bytes() for p in built.rglob("*") if p.is_file() and "_build" not in p.parts}
+    proc = carnet("grade", str(copies), "--book", str(built), "--timeout", "5", cwd=tmp_path, env=BOOK_LANGUAGE)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert sorted(p.name for p in copies.iterdir()) == ["bons - Hugo.ipynb", "bons - Ève.ipynb", "notes.csv"]
+    assert {
+        p.relative_to(built): p.read_bytes() for p in built.rglob("*") if p.is_file() and "_build" not in p.parts
+    } == book
+    assert not (tmp_path / "pirate.txt").exists()
+    _, rows = read_notes(copies / "notes.csv", ";")
+    assert rows["Ève"]["bons · ex. 1"] == rows["Hugo"]["bons · ex. 1"] == "réussi", rows
+
+
 def test_grade_names_each_page_as_the_book_does_and_speaks_the_run_language(sample_build, tmp_path: Path):
     """Copies named by their page's docname, its file name or an older copy's file name share their columns.
 

@@ -2,7 +2,9 @@
 
 A hand-in is a notebook of the course (downloaded from the page, JupyterLite or Capytale) holding the
 pupil's answers in its ``exercise-answer`` cells. Each runs in its own kernel with a time-out per
-cell; its tests cells are replaced by the book's own (hidden tests included) when the hand-in's page
+cell, in its page's folder of a copy of the book (see :mod:`carnet.core.sandbox`): it finds the
+page's files there, and what its code writes or deletes is undone before the next copy, never
+reaching the copies' folder or the book; its tests cells are replaced by the book's own (hidden tests included) when the hand-in's page
 is found in the built book (``_build/jupyter_execute``), else its own are used and its row says so.
 A malformed or foreign file is reported by name and never stops the others.
 
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +33,7 @@ from ..core.errors import CarnetError
 from ..core.exercises import ExerciseError, find_exercises
 from ..core.notebooks import cell_error
 from ..core.paths import BookPaths
+from ..core.sandbox import Sandbox
 from .book import book_paths
 from .language import cli_language, say
 
@@ -126,8 +130,12 @@ def _failure(answer: dict[str, str] | None, tests: dict[str, str] | None, timeou
     return say("grade_answer_raised", error=message) if answer is not None else message
 
 
-def grade_one(submission: Path, pages: dict[str, Path], timeout: int) -> Graded:
-    """Run one hand-in against its page's full tests."""
+def grade_one(submission: Path, pages: dict[str, Path], timeout: int, sandbox: Sandbox) -> Graded:
+    """Run one hand-in against its page's full tests, in its page's folder of a copy of the book.
+
+    A pupil's code may write or delete files: it runs in ``sandbox``, never beside the copies
+    (the other pupils' hand-ins, the CSV) nor in the book, and finds the page's data files there.
+    """
     import nbformat
 
     from ..sphinxext.executor import run_notebook
@@ -156,10 +164,13 @@ def grade_one(submission: Path, pages: dict[str, Path], timeout: int) -> Graded:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
     try:
-        run_notebook(notebook, str(submission.parent), timeout, interrupt_on_timeout=True)
+        folder = sandbox.folder(str((sandbox.source / page).parent)) if page in pages else str(sandbox.root)
+        run_notebook(notebook, folder, timeout, interrupt_on_timeout=True)
     except Exception as err:  # a kernel that died or could not start: this hand-in only
         graded.note = say("grade_not_run", error=f"{type(err).__name__}: {err}")
         return graded
+    finally:
+        sandbox.settle()
     graded.results = [
         (
             exercise.number,
@@ -275,10 +286,16 @@ def run(args: argparse.Namespace) -> int:
         key=lambda path: (path.stat().st_mtime, path),  # oldest first: a page handed in again counts its last copy
     )
     try:
-        pages = book_pages(book_paths(Path(args.book)))
-    except CarnetError:  # no book there: each hand-in is graded against its own tests
-        pages = {}
-    pupils = by_pupil([grade_one(submission, pages, args.timeout) for submission in submissions])
+        paths = book_paths(Path(args.book))
+        pages, source = book_pages(paths), paths.source
+    except CarnetError:  # no book there: each hand-in is graded against its own tests, in an empty folder
+        pages, source = {}, None
+    with tempfile.TemporaryDirectory(prefix="carnet-grade-") as empty:
+        sandbox = Sandbox(source or Path(empty), replaceable=lambda name: False, keep_writes=False)
+        try:
+            pupils = by_pupil([grade_one(submission, pages, args.timeout, sandbox) for submission in submissions])
+        finally:
+            sandbox.close()
     output = Path(args.out) if args.out else folder / "notes.csv"
     try:
         with output.open("w", encoding="utf-8-sig", newline="") as stream:

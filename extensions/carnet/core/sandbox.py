@@ -82,12 +82,17 @@ class Sandbox:
     """A copy of the book that pages execute in; see the module docstring.
 
     ``replaceable(name)``: whether the book's file ``name`` may be replaced by what a page wrote
-    (a by-product of an earlier build is; an author's file never is).
+    (a by-product of an earlier build is; an author's file never is). ``keep_writes=False``: what
+    a page writes is deleted instead of brought back (``carnet grade`` runs pupils' code: nothing
+    of one copy reaches the book or the next copy).
     """
 
-    def __init__(self, source: Path, replaceable: Callable[[str], bool], skip: Iterable[Path] = ()) -> None:
+    def __init__(
+        self, source: Path, replaceable: Callable[[str], bool], skip: Iterable[Path] = (), keep_writes: bool = True
+    ) -> None:
         self.source = Path(source)
         self.replaceable = replaceable
+        self.keep_writes = keep_writes
         self._skip = list(skip)
         self._folder: Path | None = None
         self._owner = 0
@@ -148,10 +153,12 @@ class Sandbox:
             seen.add(name)
             if self._state.get(name) == stamp:
                 continue
-            if self._bring_back(name, path):
+            if self.keep_writes and self._bring_back(name, path):
                 written.append(name)
             elif name in self._state:
                 self._restore(name)
+            elif not self.keep_writes:
+                path.unlink()
             else:  # a file the book has and the copy left out (another process brought it back): stays here
                 self._state[name] = stamp
         for name in sorted(set(self._state) - seen):  # deleted, or replaced by a folder or a link
