@@ -243,7 +243,13 @@ def test_a_pupils_code_touches_neither_the_copies_nor_the_book(built: Path, tmp_
     _hand_in(reference, copies, "bons - Ève", wipe + right)
     _hand_in(reference, copies, "bons - Hugo", "import os\nassert not os.path.exists('pirate.txt')\n" + right)
     os.utime(copies / "bons - Hugo.ipynb", (2_000_000_000, 2_000_000_000))  # graded after Ève's
-    book = {p.relative_to(built): p.read_bytes() for p in built.rglob("*") if p.is_file() and "_build" not in p.parts}
+
+    def sources() -> dict[Path, bytes]:
+        return {
+            p.relative_to(built): p.read_bytes() for p in built.rglob("*") if p.is_file() and "_build" not in p.parts
+        }
+
+    book = sources()
     proc = carnet("grade", str(copies), "--book", str(built), "--timeout", "5", cwd=tmp_path, env=BOOK_LANGUAGE)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert sorted(p.name for p in copies.iterdir()) == ["bons - Hugo.ipynb", "bons - Ève.ipynb", "notes.csv"]

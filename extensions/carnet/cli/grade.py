@@ -4,8 +4,9 @@ A hand-in is a notebook of the course (downloaded from the page, JupyterLite or 
 pupil's answers in its ``exercise-answer`` cells. Each runs in its own kernel with a time-out per
 cell, in its page's folder of a copy of the book (see :mod:`carnet.core.sandbox`): it finds the
 page's files there, and what its code writes or deletes is undone before the next copy, never
-reaching the copies' folder or the book; its tests cells are replaced by the book's own (hidden tests included) when the hand-in's page
-is found in the built book (``_build/jupyter_execute``), else its own are used and its row says so.
+reaching the copies' folder or the book. Its tests cells are replaced by the book's own (hidden
+tests included) when the hand-in's page is found in the built book (``_build/jupyter_execute``),
+else its own are used and its row says so.
 A malformed or foreign file is reported by name and never stops the others.
 
 The result is a CSV a teacher opens in a spreadsheet: one row per pupil, whose copies of several

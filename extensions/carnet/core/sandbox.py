@@ -95,6 +95,8 @@ class Sandbox:
         self.keep_writes = keep_writes
         self._skip = list(skip)
         self._folder: Path | None = None
+        #: The copy's folder has the book's name: a page printing its folder's name prints the same.
+        self._name = self.source.resolve().name or "book"
         self._owner = 0
         #: Each file of the copy as it was copied (or brought back): what tells a page's writes.
         self._state: FolderState = {}
@@ -108,14 +110,14 @@ class Sandbox:
             self._folder = Path(tempfile.mkdtemp(prefix="carnet-run-"))
             self._owner = os.getpid()  # processes forked from this one share the copy, never delete it
             atexit.register(self.close)
-            copy = self._folder / "book"  # a page's "../" from the book's root stays in Carnet's folder
+            copy = self._folder / self._name  # a page's "../" from the book's root stays in Carnet's folder
             copy.mkdir()
             for name, path in book_files(self.source, self._skip).items():
                 target = copy / name
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(path, target)
                 self._state[name] = _stamp(target)
-        return self._folder / "book"
+        return self._folder / self._name
 
     def make(self) -> None:
         """Copy the book now (before a process forks readers that share the copy)."""
