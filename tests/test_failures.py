@@ -431,10 +431,15 @@ def test_every_failing_cell_of_a_page_is_reported_in_one_build(bad_build):
     assert [(other["cell"], other["follows"]) for other in failure["also"]] == [(3, 2), (5, None), (6, None)]
 
 
-def test_pages_execute_in_parallel_with_every_guarantee(tmp_path):
+def test_pages_execute_in_parallel_with_every_guarantee(tmp_path, monkeypatch):
     """``-j 2``: two reader processes each run kernels; failures, times and by-products are as in a serial build."""
+    import tempfile
+
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
     book = copy_book("parallel", tmp_path)
     build = build_in_process(book, "-j", "2")
+    assert list((tmp_path / "tmp").glob("carnet-run-*")) == [], "each reader deletes its copy of the book"
     assert build.returncode == 1
     assert len(_summary_lines(build.output)) == 3
     # Every execution is announced while it happens, relayed from the reader processes.

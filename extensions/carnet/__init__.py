@@ -18,4 +18,4 @@ def setup(app: Any) -> dict[str, Any]:
 
     setup_extension(app)
     # env_version: bump when what Carnet keeps in the environment changes shape.
-    return {"version": __version__, "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": __version__, "env_version": 3, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -139,7 +139,7 @@ def grade_one(submission: Path, pages: dict[str, Path], timeout: int, sandbox: S
     """
     import nbformat
 
-    from ..sphinxext.executor import run_notebook
+    from ..run.notebooks import run_notebook
 
     try:
         notebook = nbformat.read(submission, as_version=4)

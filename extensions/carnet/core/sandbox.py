@@ -2,8 +2,8 @@
 
 A page runs code: ``os.chdir("..")`` then ``os.remove("data/notes.csv")``, a ``shutil.rmtree``
 with a wrong path, or a cell that rewrites the data file it reads would otherwise change the
-teacher's sources at every build. Each build copies the book's files once into a temporary folder
-(the :class:`Sandbox`), in the same layout, and pages execute there, from their own folder as
+teacher's sources at every build. Each process executing pages copies the book's files once into
+a temporary folder (the :class:`Sandbox`), in the same layout, and pages execute there, from their own folder as
 before. After each page:
 
 - a file of the book the page changed or deleted is put back from the book, for the next page;
@@ -20,11 +20,11 @@ and nothing it writes goes back through a link leading out.
 
 from __future__ import annotations
 
-import atexit
 import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable
+from multiprocessing.util import Finalize
 from pathlib import Path
 
 from .paths import link_leading_out
@@ -104,12 +104,24 @@ class Sandbox:
         self._brought: set[str] = set()
 
     @property
+    def _mine(self) -> bool:
+        """Whether this process made the copy (a parallel reader forked from the one that did did not)."""
+        return self._folder is not None and self._owner == os.getpid()
+
+    @property
     def root(self) -> Path:
-        """The copy of the book, made the first time it is needed."""
-        if self._folder is None:
+        """The copy of the book, made the first time this process needs it.
+
+        Each process executing pages has its own: pages run at the same time in two processes
+        would otherwise see each other's files as their own writes. A parallel reader's copy is
+        deleted when the reader ends (Sphinx's readers end without running ``atexit``;
+        multiprocessing's finalizers run), the main process's by :meth:`close` or at exit.
+        """
+        if not self._mine:
             self._folder = Path(tempfile.mkdtemp(prefix="carnet-run-"))
-            self._owner = os.getpid()  # processes forked from this one share the copy, never delete it
-            atexit.register(self.close)
+            self._owner = os.getpid()
+            self._state, self._brought = {}, set()
+            Finalize(self, shutil.rmtree, args=(self._folder,), kwargs={"ignore_errors": True}, exitpriority=10)
             copy = self._folder / self._name  # a page's "../" from the book's root stays in Carnet's folder
             copy.mkdir()
             for name, path in book_files(self.source, self._skip).items():
@@ -118,10 +130,6 @@ class Sandbox:
                 shutil.copy2(path, target)
                 self._state[name] = _stamp(target)
         return self._folder / self._name
-
-    def make(self) -> None:
-        """Copy the book now (before a process forks readers that share the copy)."""
-        self.root.mkdir(exist_ok=True)
 
     def folder(self, cwd: str | None) -> str | None:
         """Where a page whose folder is ``cwd`` executes: the same folder in the copy.
@@ -140,7 +148,7 @@ class Sandbox:
 
         Returns the files it wrote that are now in the book (relative to it), sorted.
         """
-        if self._folder is None:
+        if not self._mine:
             return []
         root = self.root
         seen: set[str] = set()
@@ -202,7 +210,7 @@ class Sandbox:
 
     def close(self) -> None:
         """Delete the copy (Carnet wrote all of it)."""
-        if self._folder is not None and self._owner == os.getpid():
+        if self._mine:
             shutil.rmtree(self._folder, ignore_errors=True)
             self._folder = None
             self._state, self._brought = {}, set()

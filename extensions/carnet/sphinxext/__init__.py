@@ -25,6 +25,7 @@ from sphinx.application import Sphinx
 from .binder import setup_binder
 from .browsercheck import setup_browsercheck
 from .config import setup_config
+from .envdata import setup_envdata
 from .execution import setup_execution
 from .exercises import setup_exercises
 from .launch import setup_launch
@@ -50,6 +51,7 @@ def setup_extension(app: Sphinx) -> None:
     """Carnet needs myst-nb for notebooks; load it first so its events run before ours."""
     app.setup_extension("myst_nb")
     setup_config(app)
+    setup_envdata(app)
     setup_pagefiles(app)
     setup_toc(app)
     setup_sources(app)

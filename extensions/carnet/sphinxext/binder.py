@@ -18,7 +18,7 @@ from sphinx.util.logging import is_suppressed_warning
 
 from ..core.i18n import author_language, translate
 from ..core.requirements import declared_distributions, imported_modules, provided_distributions, undeclared
-from .envdata import env_dict
+from .envdata import env_data
 from .pages import notebook_pages
 
 LOGGER = logging.getLogger(__name__)
@@ -76,14 +76,14 @@ def environment_file(srcdir: Path) -> Path | None:
 
 def binder_problems(env: BuildEnvironment) -> dict[str, list[str]]:
     """Pages importing modules Binder's environment does not provide, found by the last check."""
-    return env_dict(env, "carnet_binder_problems")
+    return env_data(env).binder_problems
 
 
 def check_binder_environment(app: Sphinx, exception: Exception | None) -> None:
     """Warn about each page importing a module Binder's environment does not provide."""
     if exception is not None or app.builder.format != "html":
         return
-    app.env.carnet_binder_problems = {}
+    env_data(app.env).binder_problems = {}
     env_file = environment_file(Path(app.srcdir))
     if env_file is None or is_suppressed_warning("carnet", "binder", app.config.suppress_warnings):
         return

@@ -42,11 +42,14 @@ from ..core import compare
 from ..core.compare import Verdict, compare_page, notebook_cell_view
 from ..core.i18n import author_language, messages, translate
 from ..core.urls import RUNTIME_PATH
+from ..run.kernels import run_in_background
+from .background import Background, CheckMode, check_mode, checks_in_browser, kept_results
 from .config import carnet_config
-from .kernels import run_in_background
+from .envdata import env_data
 from .live import browser_refused, live_pages, pyodide_page
 from .pagefiles import folder_files, page_folder, stamp_files
 from .pages import notebook_pages
+from .state import build_state
 from .statics import STATIC
 
 LOGGER = logging.getLogger(__name__)
@@ -59,13 +62,13 @@ STORE = "carnet-browser.json"
 
 def verdicts(env: BuildEnvironment) -> dict[str, dict[str, Any]]:
     """The browser verdict of each checked page (as stored: ``status``, ``cell``, ``detail``…)."""
-    return getattr(env, "carnet_browser", {})
+    return env_data(env).browser
 
 
 def verdicts_pending(app: Sphinx) -> bool:
     """Whether Node is checking pages now: their verdicts come in at the end of the build."""
-    checking = getattr(app, "carnet_checking", None)
-    return bool(checking and checking[0] is not None)
+    background = build_state(app).browser
+    return bool(background and background.running)
 
 
 def browser_pages(app: Sphinx) -> tuple[list[str], list[str], list[str]]:
@@ -225,16 +228,11 @@ def _run_node(
     return results
 
 
-def wanted(app: Sphinx) -> bool:
-    """Whether this build checks its pages in the browser: ``carnet check`` does; a build, by the setting."""
-    mode = app.config.carnet_check
-    return mode == "all" or (mode == "" and carnet_config(app).check.in_build)
-
-
 def can_run(app: Sphinx) -> bool:
     """Whether this build runs the browser check: wanted, a hosted runtime, and Node."""
     settings = carnet_config(app)
-    return bool(wanted(app) and settings.live.enabled and settings.runtime.source == "self" and shutil.which("node"))
+    hosted = settings.live.enabled and settings.runtime.source == "self"
+    return bool(checks_in_browser(app) and hosted and shutil.which("node"))
 
 
 def start_checks(app: Sphinx, env: BuildEnvironment) -> None:
@@ -247,59 +245,56 @@ def start_checks(app: Sphinx, env: BuildEnvironment) -> None:
     if app.builder.format != "html" or not settings.live.enabled:
         return
     pages, skipped, unexecuted = browser_pages(app)
-    store = Path(app.outdir).parent / STORE
-    try:
-        kept = json.loads(store.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        kept = {}
+    background = Background(Path(app.outdir).parent / STORE)
+    kept = kept_results(background.store)
     shared = _runtime_fingerprint(app)
     jobs = [job for job in (_job_page(app, name) for name in pages) if job is not None]
     results: dict[str, dict[str, Any]] = {name: {"status": "skipped"} for name in skipped}
     not_executed = translate(author_language(app.config.language), "browser.not_executed")
     results.update({name: {"status": "skipped", "detail": not_executed} for name in unexecuted})
     results.update({name: {"status": "unchecked"} for name in pages})  # until a verdict is known
-    todo = []
     for job in jobs:
         job["key"] = f"{shared}:{job['fingerprint']}"
         if kept.get(job["page"], {}).get("key") == job["key"]:
             results[job["page"]] = kept[job["page"]]
-        elif wanted(app):
-            todo.append(job)
-    env.carnet_browser = results
-    early, app.carnet_browser_node = getattr(app, "carnet_browser_node", None), None
-    texts = {key.removeprefix("live."): value for key, value in messages(app.config.language, "live.").items()}
-    ran: dict[str, Any] = {}
-    worker, notes = None, []
-    if todo and can_run(app):
+        elif checks_in_browser(app):
+            background.jobs.append(job)
+    env_data(env).browser = results
+    state = build_state(app)
+    early, state.browser_node = state.browser_node, None
+    if background.jobs and can_run(app):
         language = author_language(app.config.language)
         root = runtime_root(settings.runtime)
         budget = float(app.config.nb_execution_timeout)
-        # The thread prints nothing: its lines wait for the main thread (no console write races a fork).
-        worker = threading.Thread(
-            target=lambda: ran.update(_run_node(root, texts, todo, budget, early, notes.append, language)),
-            name="carnet-browser-check",
-            daemon=True,
+        texts = _page_texts(app)
+        todo, ran, say = background.jobs, background.results, background.notes.append
+        background.start(
+            "carnet-browser-check", lambda: ran.update(_run_node(root, texts, todo, budget, early, say, language))
         )
-        worker.start()
     else:
         _stop(early)
-    app.carnet_checking = (worker, ran, todo, texts, store, notes)
+    state.browser = background
+
+
+def _page_texts(app: Sphinx) -> dict[str, str]:
+    """What the page's runtime says (``live.*`` in the catalogs), in the book's language, by key."""
+    return {key.removeprefix("live."): value for key, value in messages(app.config.language, "live.").items()}
 
 
 def finish_checks(app: Sphinx, exception: Exception | None) -> None:
     """Wait for the verdicts, keep them for the next build and warn about each page that fails."""
-    worker, ran, todo, texts, store, notes = getattr(app, "carnet_checking", None) or (None, {}, [], {}, None, [])
-    if store is None:
+    state = build_state(app)
+    background, state.browser = state.browser, None
+    if background is None:
         return
-    app.carnet_checking = None
-    if worker is not None:
-        worker.join()
-    for note in notes:
+    background.join()
+    for note in background.notes:
         LOGGER.info(note)
     language = author_language(app.config.language)
     results = verdicts(app.env)
+    todo, ran, texts = background.jobs, background.results, _page_texts(app)
     pythons = versions(app, language) if todo else ""
-    for job in todo if worker is not None else []:
+    for job in todo if background.running else []:
         did_not_run = Verdict("fails", None, translate(language, "browser.cause.did_not_run"))
         outcome = ran.get(job["page"], did_not_run)
         if isinstance(outcome, Verdict):
@@ -307,13 +302,13 @@ def finish_checks(app: Sphinx, exception: Exception | None) -> None:
         else:
             verdict = compare_page(job["expected"], outcome, texts, language, job["cells"], pythons)
         results[job["page"]] = {**asdict(verdict), "key": job["key"]}
-    app.carnet_late_verdicts = bool(ran)
-    if todo and worker is None and app.config.carnet_check == "all":
+    state.late_verdicts = bool(ran)
+    if todo and not background.running and check_mode(app) is CheckMode.ALL:
         settings = carnet_config(app)
         why = translate(language, "browser.why_cdn" if settings.runtime.source != "self" else "browser.why_node")
         said = translate(language, "browser.not_run", why=why)
         LOGGER.warning(f"{said} [carnet.browser]", type="carnet", subtype="browser")
-    store.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
+    background.keep(results)
     # Only a failure warns (a `--strict` build stops); a difference is reported by `carnet check`.
     for name, verdict in sorted(results.items()):
         if verdict["status"] == "fails":
@@ -340,10 +335,11 @@ def start_early(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None
     read: a rebuild that changed nothing has nothing to check (a page whose files alone changed
     starts Node once its check is known to be needed, see :func:`start_checks`).
     """
-    if app.builder.format != "html" or getattr(app, "carnet_browser_node", None) or not can_run(app):
+    state = build_state(app)
+    if app.builder.format != "html" or state.browser_node or not can_run(app):
         return
-    if app.config.carnet_check == "all" or docnames:
-        app.carnet_browser_node = start_node(runtime_root(carnet_config(app).runtime))
+    if check_mode(app) is CheckMode.ALL or docnames:
+        state.browser_node = start_node(runtime_root(carnet_config(app).runtime))
 
 
 def start_for_check(app: Sphinx) -> None:
@@ -359,7 +355,7 @@ def _stop(process: Any) -> None:
 
 def stop_early(app: Sphinx, exception: Exception | None) -> None:
     """A build that ended before its check leaves no Node behind."""
-    _stop(getattr(app, "carnet_browser_node", None))
+    _stop(build_state(app).browser_node)
 
 
 def setup_browsercheck(app: Sphinx) -> None:

@@ -29,7 +29,6 @@ from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
-from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.errors import ConfigError, ExtensionError
 from sphinx.util import logging
 
@@ -39,8 +38,9 @@ from ..core.notebooks import timeout_problem
 from ..core.paths import tracebacks_path
 from ..core.sandbox import Sandbox
 from .config import carnet_config
-from .envdata import env_dict
+from .envdata import env_data
 from .executor import Executor
+from .state import build_state
 
 LOGGER = logging.getLogger(__name__)
 
@@ -57,23 +57,17 @@ def traceback_path(app: Sphinx, docname: str) -> Path:
 
 def failures_of(env: BuildEnvironment) -> dict[str, PageFailure]:
     """The failures recorded in this environment, by docname."""
-    return env_dict(env, "carnet_failures")
+    return env_data(env).failures
 
 
 def executed_now(env: BuildEnvironment) -> dict[str, float]:
     """Pages executed by this build (not taken from the cache), with their run time in seconds."""
-    return env_dict(env, "carnet_executed_now")
+    return env_data(env).executed_now
 
 
 def written_now(env: BuildEnvironment) -> dict[str, list[str]]:
     """Files each page executed by this build wrote into the book (relative to it)."""
-    return env_dict(env, "carnet_written_now")
-
-
-def forget_executions(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    """Each build reports only its own executions."""
-    env.carnet_executed_now = {}
-    env.carnet_written_now = {}
+    return env_data(env).written_now
 
 
 def byproducts_path(app: Sphinx) -> Path:
@@ -117,23 +111,10 @@ def record_failure(app: Sphinx, docname: str, failure: PageFailure, detail: str)
     path.write_text(f"{message}\n\n{strip_ansi(detail)}\n", encoding="utf-8")
 
 
-class FailureCollector(EnvironmentCollector):
-    """Keeps :func:`failures_of` (and :func:`executed_now`) right across incremental and parallel builds."""
-
-    def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-        """A page being re-read starts with a clean slate, and its old traceback goes."""
-        if failures_of(env).pop(docname, None) is not None:
-            traceback_path(app, docname).unlink(missing_ok=True)
-
-    def merge_other(self, app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
-        """Bring back what parallel reader processes executed and saw fail."""
-        theirs = failures_of(other)
-        failures_of(env).update({name: theirs[name] for name in docnames if name in theirs})
-        for mine, theirs in ((executed_now(env), executed_now(other)), (written_now(env), written_now(other))):
-            mine.update({name: theirs[name] for name in docnames if name in theirs})
-
-    def process_doc(self, app: Sphinx, doctree: Any) -> None:
-        """Nothing to collect from doctrees: the executor records failures as they happen."""
+def forget_traceback(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    """A failed page being read again loses its old traceback (before its failure is forgotten)."""
+    if docname in failures_of(env):
+        traceback_path(app, docname).unlink(missing_ok=True)
 
 
 #: The myst-nb modules (and the client class of each) that call jupyter-cache's ``single_nb_execution``.
@@ -186,23 +167,23 @@ def install_executor(app: Sphinx, env: BuildEnvironment, docnames: list[str]) ->
     limit = (carnet_config(app).output.max_kb * 1000, translate(app.config.language, "output.cut"))
     earlier = byproducts(app)
     sandbox = Sandbox(Path(app.srcdir), earlier.__contains__, skip=[app.outdir, app.doctreedir])
-    if docnames and app.env.mystnb_config.execution_mode != "off":
-        sandbox.make()  # before parallel readers fork: they share it, and this process deletes it
     executor = Executor(app.env, executed, failed, wrote, sandbox, limit)
-    app.carnet_replaced_executors = []
+    state = build_state(app)
+    state.replaced_executors = []
     for module in executing_modules():
-        app.carnet_replaced_executors.append((module, module.single_nb_execution))
+        state.replaced_executors.append((module, module.single_nb_execution))
         module.single_nb_execution = executor
 
 
 def restore_executor(app: Sphinx, exception: Exception | None) -> None:
     """Put myst-nb's own executor back, so that nothing outlives this build in the process (a kernel started ahead)."""
-    for module, original in getattr(app, "carnet_replaced_executors", []):
+    state = build_state(app)
+    for module, original in state.replaced_executors:
         if isinstance(module.single_nb_execution, Executor):
             module.single_nb_execution.warm.discard()
             module.single_nb_execution.sandbox.close()
         module.single_nb_execution = original
-    app.carnet_replaced_executors = []
+    state.replaced_executors = []
 
 
 def set_defaults(app: Sphinx, config: Any) -> None:
@@ -275,9 +256,8 @@ def setup_execution(app: Sphinx) -> None:
     app.connect("config-inited", set_defaults)
     app.connect("env-before-read-docs", install_executor)
     app.connect("env-get-outdated", reread_failed)
-    app.connect("env-before-read-docs", forget_executions)
     app.connect("doctree-read", write_cached_outputs)
     app.connect("build-finished", report_failures)
     app.connect("build-finished", remember_byproducts)
     app.connect("build-finished", restore_executor)
-    app.add_env_collector(FailureCollector)
+    app.connect("env-purge-doc", forget_traceback, priority=400)  # before the collector forgets the failure

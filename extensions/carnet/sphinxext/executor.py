@@ -14,7 +14,6 @@ process it started (a ``subprocess.Popen`` left running by a cell) ends with it.
 
 from __future__ import annotations
 
-import logging as pylogging
 import time
 from collections.abc import Callable
 from typing import Any
@@ -40,10 +39,10 @@ from ..core.notebooks import cap_outputs, execution_settings, timeout_setting
 from ..core.progress import Ticker
 from ..core.sandbox import Sandbox
 from ..core.settings import SettingError
+from ..run.kernels import LocalSocketKernelManager, WarmKernel
+from ..run.notebooks import prepare_python_kernel
 from .config import carnet_config
-from .kernels import BackgroundKernelManager, LocalSocketKernelManager, WarmKernel
 from .parallel import announce
-from .statics import STATIC
 
 LOGGER = logging.getLogger(__name__)
 
@@ -102,7 +101,7 @@ class Executor:
         docname = self.env.docname
         source = str(self.env.doc2path(docname, False))
         start = time.perf_counter()
-        announce(f"[carnet] execute: {source}")
+        announce(self.env.app, f"[carnet] execute: {source}")
         language = author_language(self.env.config.language)
         if meta_override:
             try:
@@ -125,7 +124,7 @@ class Executor:
 
         def still_running(index: int, seconds: float) -> None:
             where = PageFailure(source, "", index + 1, first_source_line(nb.cells[index].source)).where(language)
-            announce(f"[carnet] running: {where} — {seconds:.0f} s{f' / {timeout} s' if limited else ''}")
+            announce(self.env.app, f"[carnet] running: {where} — {seconds:.0f} s{f' / {timeout} s' if limited else ''}")
 
         # A hung cell is not silence: its page, cell and time show while it runs.
         watch = Ticker(still_running, first=min(10, timeout / 2) if limited else 10, every=30)
@@ -207,55 +206,6 @@ class Executor:
         self.failed(docname, failure, detail)
         # An empty exc_string keeps myst-nb from writing its own report into the published site.
         return ExecutionResult(nb, cwd, seconds, PageExecutionError(failure.message()), "")
-
-
-#: Run silently in every Python kernel before the page's cells: ``import turtle`` draws in the book.
-KERNEL_SETUP = "exec(compile({source!r}, 'carnet_turtle.py', 'exec'), {{'__name__': 'carnet_turtle'}})".format(
-    source=(STATIC / "carnet_turtle.py").read_text(encoding="utf-8") + "\nsetup_kernel()\n"
-)
-
-
-async def prepare_python_kernel(client: NotebookClient) -> None:
-    """Set up a Python kernel as the book's pages expect it (silently: no output, no execution count).
-
-    It works in the page's folder: a kernel started ahead (see :mod:`.kernels`) started in the book's.
-    """
-    folder = client.resources.get("metadata", {}).get("path")
-    move = f"__import__('os').chdir({folder!r}); __import__('os').environ['PWD'] = {folder!r}\n" if folder else ""
-    await client.kc.execute_interactive(
-        move + KERNEL_SETUP,
-        silent=True,
-        store_history=False,
-        timeout=client.startup_timeout,
-        output_hook=lambda msg: None,
-    )
-
-
-#: nbclient's own log ("Executing notebook with kernel…") stays out of the command's summary.
-QUIET = pylogging.getLogger("carnet.run")
-QUIET.setLevel(pylogging.CRITICAL)
-
-
-def run_notebook(
-    notebook: NotebookNode, folder: str, timeout: int, interrupt_on_timeout: bool = False, background: bool = False
-) -> None:
-    """Execute ``notebook`` in place, outside a build, as the build's kernels run (``carnet check``, ``grade``).
-
-    Errors stay in the cells' outputs; its kernel is chosen like the build's and set up the same way.
-    ``background``: the kernel gives way to the build running beside it (a proof).
-    """
-    client = NotebookClient(
-        notebook,
-        kernel_name=choose_kernel(notebook.metadata, installed_kernels()).name or "python3",
-        kernel_manager_class=BackgroundKernelManager if background else LocalSocketKernelManager,
-        allow_errors=True,
-        interrupt_on_timeout=interrupt_on_timeout,
-        timeout=timeout,
-        resources={"metadata": {"path": folder}},
-        on_notebook_start=lambda notebook: prepare_python_kernel(client),
-        log=QUIET,
-    )
-    client.execute()
 
 
 def _traceback(cell: NotebookNode) -> str:

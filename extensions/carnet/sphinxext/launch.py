@@ -110,7 +110,7 @@ def add_visible_try_it(app: Sphinx, doctree: nodes.document) -> None:
 
 def setup_launch(app: Sphinx) -> None:
     """Register the try-it button."""
-    # After the PageSettingsCollector (doctree-read, priority 500) has read the page's try_it.
+    # After .pages.read_page_settings (doctree-read, priority 500) has read the page's try_it.
     app.connect("doctree-read", add_visible_try_it, priority=600)
     # After sphinx-book-theme's own launch buttons (default priority 500).
     app.connect("html-page-context", add_try_it_button, priority=600)

@@ -172,7 +172,7 @@ def setup_live(app: Sphinx) -> None:
     """Register in-page execution."""
     app.add_config_value("carnet_static_fingerprint", static_fingerprint(), "html", types=[str])
     app.connect("config-inited", point_thebe_at_repository)
-    # After the PageSettingsCollector (doctree-read, priority 500) has read the page's settings.
+    # After .pages.read_page_settings (doctree-read, priority 500) has read the page's settings.
     app.connect("doctree-read", add_binder_button, priority=600)
     app.connect("builder-inited", serve_live_files)
     app.connect("html-page-context", add_live_script)

@@ -23,6 +23,7 @@ from sphinx.util.matching import Matcher
 from ..core.paths import link_leading_out
 from .config import carnet_config
 from .execution import byproducts
+from .state import build_state
 from .symlinks import warn_link
 
 #: Book files never published, whatever their folder.
@@ -56,7 +57,8 @@ def private_matcher(app: Sphinx) -> Matcher:
     does not list: with ``.py`` notebooks (jupytext), the modules beside the pages are such files.
     """
     private = carnet_config(app).launch.private
-    excluded = getattr(app, "carnet_author_exclusions", app.config.exclude_patterns)
+    author = build_state(app).author_exclusions
+    excluded = app.config.exclude_patterns if author is None else author
     return Matcher([*excluded, *private, "_build", "_build/**"])
 
 
@@ -101,12 +103,12 @@ def folder_files(app: Sphinx, folder: str) -> dict[str, Path]:
 
     Computed once per folder and build, once the pages are executed: every page of a folder shares them.
     """
-    cache: dict[str, dict[str, Path]] = app.__dict__.setdefault("carnet_folder_files", {})
-    if folder not in cache:
-        if "carnet_publish_rules" not in app.__dict__:  # the same for every folder: worked out once
-            app.carnet_publish_rules = publish_rules(app)
-        cache[folder] = scan_folder(app, folder, app.carnet_publish_rules)
-    return cache[folder]
+    state = build_state(app)
+    if folder not in state.folder_files:
+        if state.publish_rules is None:  # the same for every folder: worked out once
+            state.publish_rules = publish_rules(app)
+        state.folder_files[folder] = scan_folder(app, folder, state.publish_rules)
+    return state.folder_files[folder]
 
 
 def publish_rules(app: Sphinx) -> tuple[Any, list[str], set[str], frozenset[str]]:

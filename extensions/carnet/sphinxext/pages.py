@@ -16,13 +16,12 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
-from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.util import logging
 
 from ..core.i18n import author_language, translate
 from ..core.kernels import notebook_language
 from ..core.settings import PageConfig, SettingError, parse_section
-from .envdata import env_dict
+from .envdata import env_data
 from .execution import failures_of
 from .shard import in_shard
 
@@ -63,11 +62,11 @@ def notebook_pages(env: BuildEnvironment) -> list[str]:
 
 def page_problems(env: BuildEnvironment) -> dict[str, str]:
     """Pages whose ``carnet:`` metadata (or execution mode) is wrong, with the problem."""
-    return env_dict(env, "carnet_page_problems")
+    return env_data(env).page_problems
 
 
 def _page_configs(env: BuildEnvironment) -> dict[str, PageConfig]:
-    return env_dict(env, "carnet_page_configs")
+    return env_data(env).page_configs
 
 
 def page_config(env: BuildEnvironment, docname: str) -> PageConfig:
@@ -98,24 +97,6 @@ def read_page_settings(app: Sphinx, doctree: nodes.document) -> None:
         LOGGER.error(f"{problem} [carnet.metadata]", location=docname, type="carnet", subtype="metadata")
 
 
-class PageSettingsCollector(EnvironmentCollector):
-    """Keeps page settings and their problems right across incremental and parallel builds."""
-
-    def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-        """A page being re-read is validated again."""
-        _page_configs(env).pop(docname, None)
-        page_problems(env).pop(docname, None)
-
-    def merge_other(self, app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
-        """Bring back what parallel reader processes found."""
-        for mine, theirs in ((_page_configs(env), _page_configs(other)), (page_problems(env), page_problems(other))):
-            mine.update({name: value for name, value in theirs.items() if name in docnames})
-
-    def process_doc(self, app: Sphinx, doctree: nodes.document) -> None:
-        """Validate the page that was just read."""
-        read_page_settings(app, doctree)
-
-
 def reread_wrong_pages(
     app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
 ) -> list[str]:
@@ -131,6 +112,6 @@ def fail_on_wrong_pages(app: Sphinx, exception: Exception | None) -> None:
 
 def setup_pages(app: Sphinx) -> None:
     """Validate every page's ``carnet:`` metadata as it is read."""
-    app.add_env_collector(PageSettingsCollector)
+    app.connect("doctree-read", read_page_settings)
     app.connect("env-get-outdated", reread_wrong_pages)
     app.connect("build-finished", fail_on_wrong_pages)

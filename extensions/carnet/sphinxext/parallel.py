@@ -31,6 +31,7 @@ from sphinx.util.parallel import make_chunks, parallel_available
 from ..core.i18n import author_language, translate
 from ..core.notebooks import executable_source
 from ..core.schedule import balanced_order
+from .state import build_state
 
 LOGGER = logging.getLogger(__name__)
 
@@ -57,13 +58,11 @@ class Relay:
         self.thread.join(timeout=10)
 
 
-_relay: Relay | None = None
-
-
-def announce(line: str) -> None:
+def announce(app: Sphinx, line: str) -> None:
     """Print a progress line now, from the main process or from a parallel reader."""
-    if _relay is not None and os.getpid() != _relay.pid:
-        _relay.queue.put(line)
+    relay = build_state(app).relay
+    if relay is not None and os.getpid() != relay.pid:
+        relay.queue.put(line)
     else:
         LOGGER.info(line)
 
@@ -113,20 +112,20 @@ def serialize_cache_writes(app: Sphinx) -> None:
             return original(self, *args, **kwargs)
 
     JupyterCacheBase.cache_notebook_bundle = cache_notebook_bundle
-    app.carnet_cache_writes = (JupyterCacheBase, original)
+    build_state(app).cache_writes = (JupyterCacheBase, original)
 
 
 def unserialize_cache_writes(app: Sphinx) -> None:
     """Give jupyter-cache its own method back: nothing of a build outlives it in the process."""
-    cls, original = getattr(app, "carnet_cache_writes", None) or (None, None)
-    if cls is not None:
+    state = build_state(app)
+    if state.cache_writes is not None:
+        cls, original = state.cache_writes
         cls.cache_notebook_bundle = original
-        app.carnet_cache_writes = None
+        state.cache_writes = None
 
 
 def spread_executions(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     """Reorder the pages to read so that Sphinx's chunks share the executions; start the relay."""
-    global _relay
     if not reads_in_parallel(app, docnames):
         return
     prepare_cache(env)
@@ -134,16 +133,16 @@ def spread_executions(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -
     sizes = [len(chunk) for chunk in make_chunks(docnames, app.parallel)]
     costs = {name: expected_cost(env, name) for name in docnames}
     docnames[:] = balanced_order(docnames, costs, sizes)
-    _relay = Relay()
+    build_state(app).relay = Relay()
 
 
 def stop_relay(app: Sphinx, env: BuildEnvironment) -> None:
     """Every page is read: the relay has nothing more to carry, and the readers write no more."""
-    global _relay
     unserialize_cache_writes(app)
-    if _relay is not None:
-        _relay.close()
-        _relay = None
+    state = build_state(app)
+    if state.relay is not None:
+        state.relay.close()
+        state.relay = None
 
 
 #: Extensions Jupyter Book loads that are safe to read in parallel but do not say so (Sphinx would

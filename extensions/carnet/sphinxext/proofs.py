@@ -22,7 +22,6 @@ import hashlib
 import json
 import shutil
 import tempfile
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -36,11 +35,13 @@ from sphinx.util import logging
 from ..core.exercises import Exercise, ExerciseError, find_exercises, starter_notebook_cells
 from ..core.i18n import author_language, translate
 from ..core.notebooks import cell_error
-from .config import carnet_config
-from .executor import KERNEL_SETUP, run_notebook
+from ..run.notebooks import KERNEL_SETUP, run_notebook
+from .background import Background, kept_results, proves_exercises
+from .envdata import env_data
 from .pagefiles import folder_files, page_folder, publish_rules, scan_folder, stamp_files
 from .pages import notebook_pages
 from .shard import in_shard
+from .state import EarlyProofs, build_state
 
 LOGGER = logging.getLogger(__name__)
 #: Seconds a cell of the starter run may take (a starter is short; a loop waiting on ``...`` is not).
@@ -50,7 +51,7 @@ STORE = "carnet-proofs.json"
 
 def proofs(env: BuildEnvironment) -> dict[str, Any]:
     """The book's exercises as the build proved them: ``count`` and ``problems`` (``page``, ``message``)."""
-    return getattr(env, "carnet_proofs", {"count": 0, "problems": []})
+    return env_data(env).proofs
 
 
 def _raised(cell: Any) -> str | None:
@@ -130,11 +131,6 @@ def _outcome(job: dict[str, Any], starters: list[str]) -> dict[str, Any]:
     return {"count": job["count"], "key": job["key"], "problems": job["problems"] + starters, "starters": starters}
 
 
-def _wanted(app: Sphinx) -> bool:
-    """Whether this build proves the exercises: ``carnet check`` does; a build, by ``carnet.check.in_build``."""
-    return app.builder.format == "html" and bool(app.config.carnet_check or carnet_config(app).check.in_build)
-
-
 def _source_notebook(app: Sphinx, docname: str) -> Any | None:
     """The page as myst-nb reads it before executing it (None: not a notebook, or not readable)."""
     path = app.env.doc2path(docname)
@@ -154,7 +150,7 @@ def start_early(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None
     instead of adding to the end of the build. Each is keyed as :func:`start_proofs` keys it, which
     takes the result when the page it finally proves has the same key (the same cells and files).
     """
-    if not _wanted(app):
+    if not proves_exercises(app):
         return
     said = author_language(app.config.language)
     todo = translate(app.config.language, "exercise.todo")
@@ -175,15 +171,12 @@ def start_early(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None
             continue
         if kept.get(docname, {}).get("key") != job["key"]:
             early[job["key"]] = pool.submit(_prove_starters, job, said)
-    app.carnet_early_proofs = (pool, early)
+    build_state(app).early_proofs = EarlyProofs(pool, early)
 
 
 def _kept(app: Sphinx) -> dict[str, Any]:
     """The proofs an earlier build kept (see :data:`STORE`)."""
-    try:
-        return json.loads((Path(app.outdir).parent / STORE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
+    return kept_results(Path(app.outdir).parent / STORE)
 
 
 def start_proofs(app: Sphinx, env: BuildEnvironment) -> None:
@@ -192,9 +185,8 @@ def start_proofs(app: Sphinx, env: BuildEnvironment) -> None:
     ``carnet check`` proves them; a build, unless ``carnet.check.in_build`` is false. A proof
     started early for the same cells and files (:func:`start_early`) is taken, not run again.
     """
-    if not _wanted(app):
+    if not proves_exercises(app):
         return
-    store = Path(app.outdir).parent / STORE
     kept = _kept(app)
     said = author_language(app.config.language)
     todo = translate(app.config.language, "exercise.todo")
@@ -209,7 +201,9 @@ def start_proofs(app: Sphinx, env: BuildEnvironment) -> None:
         else:
             pending.append(job)
 
-    early = (getattr(app, "carnet_early_proofs", None) or (None, {}))[1]
+    state = build_state(app)
+    early = state.early_proofs.futures if state.early_proofs else {}
+    background = Background(Path(app.outdir).parent / STORE, pending, results)
 
     def prove() -> None:
         with ThreadPoolExecutor(max_workers=max(1, app.parallel)) as late:
@@ -217,27 +211,27 @@ def start_proofs(app: Sphinx, env: BuildEnvironment) -> None:
             for job, proof in zip(pending, started, strict=True):
                 results[job["page"]] = _outcome(job, proof.result())
 
-    worker = threading.Thread(target=prove, name="carnet-proofs", daemon=True)
-    worker.start()
-    app.carnet_proving = (worker, results, store)
+    background.start("carnet-proofs", prove)
+    state.proofs = background
 
 
 def finish_proofs(app: Sphinx, exception: Exception | None) -> None:
     """Wait for the proofs, keep them for the next build and warn about each problem."""
-    worker, results, store = getattr(app, "carnet_proving", None) or (None, {}, None)
-    if worker is not None:
-        worker.join()  # before the early proofs are stopped: it may be waiting for some of them
-    pool, _ = getattr(app, "carnet_early_proofs", None) or (None, {})
-    if pool is not None:  # early proofs nobody took (their page changed), or a build that stopped early
-        pool.shutdown(wait=True, cancel_futures=True)
-    if worker is None:  # nothing started, or already finished (build-finished comes again after an error)
+    state = build_state(app)
+    background, state.proofs = state.proofs, None
+    if background is not None:
+        background.join()  # before the early proofs are stopped: it may be waiting for some of them
+    if state.early_proofs is not None:  # early proofs nobody took (their page changed), or a build that stopped early
+        state.early_proofs.pool.shutdown(wait=True, cancel_futures=True)
+        state.early_proofs = None
+    if background is None:  # nothing started, or already finished (build-finished comes again after an error)
         return
-    app.carnet_proving = None
-    store.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
+    results = background.results
+    background.keep(results)
     problems = [
         {"page": page, "message": message} for page, proof in sorted(results.items()) for message in proof["problems"]
     ]
-    app.env.carnet_proofs = {"count": sum(proof["count"] for proof in results.values()), "problems": problems}
+    env_data(app.env).proofs = {"count": sum(proof["count"] for proof in results.values()), "problems": problems}
     for problem in problems:
         LOGGER.warning(
             f"{problem['message']} [carnet.exercise]", location=problem["page"], type="carnet", subtype="exercise"

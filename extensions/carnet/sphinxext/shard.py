@@ -20,6 +20,7 @@ from sphinx.errors import ConfigError
 from ..core.i18n import author_language
 from ..core.notebooks import executable_source
 from ..core.shard import parse_shard, shard_pages
+from .envdata import env_data
 
 
 def check_shard(app: Sphinx, config: Config) -> None:
@@ -33,19 +34,19 @@ def check_shard(app: Sphinx, config: Config) -> None:
 
 def in_shard(env: BuildEnvironment, docname: str) -> bool:
     """Whether this build executes ``docname`` (always, unless the build is a shard of the book)."""
-    pages = getattr(env, "carnet_shard_pages", None)
+    pages = env_data(env).shard_pages
     return pages is None or docname in pages
 
 
 def exclude_other_shards(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     """Keep this shard's executable pages; have myst-nb leave the others unexecuted."""
     if not app.config.carnet_shard:
-        env.carnet_shard_pages = None
+        env_data(env).shard_pages = None
         return
     index, count = parse_shard(app.config.carnet_shard)
     executable = [name for name in env.found_docs if executable_source(Path(env.doc2path(name)))]
-    env.carnet_shard_pages = shard_pages(executable, index, count)
-    others = [glob.escape(str(env.doc2path(name))) for name in executable if name not in env.carnet_shard_pages]
+    mine = env_data(env).shard_pages = shard_pages(executable, index, count)
+    others = [glob.escape(str(env.doc2path(name))) for name in executable if name not in mine]
     config = env.mystnb_config
     env.mystnb_config = config.copy(execution_excludepatterns=[*config.execution_excludepatterns, *others])
 

@@ -30,6 +30,7 @@ from sphinx.util.osutil import relative_uri
 
 from ..core.i18n import author_language, translate
 from ..core.sidebar import MarkableSidebar
+from .state import build_state
 
 LOGGER = logging.getLogger(__name__)
 
@@ -140,7 +141,7 @@ def template_options(kind: str, startdepth: int = 1, show_nav_level: int = 1, **
 def share_sidebar(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any]) -> None:
     """Give the page's template a ``generate_toctree_html`` that reuses its folder's sidebar."""
     theme: Callable[..., Any] | None = context.get("generate_toctree_html")
-    shared: SharedSidebars | None = getattr(app, "carnet_sidebars", None)
+    shared = build_state(app).sidebars
     if theme is None or shared is None or app.builder.name != "html":
         return
 
@@ -174,7 +175,7 @@ def with_shared_sidebar(theme_handler: Callable[..., None]) -> Callable[..., Non
 
 def start_sharing(app: Sphinx) -> None:
     """A fresh set of sidebars for each build, shared from within the theme's page handler."""
-    app.carnet_sidebars = SharedSidebars()
+    build_state(app).sidebars = SharedSidebars()
     listeners = app.events.listeners.get("html-page-context", [])
     for index, listener in enumerate(listeners):
         if listener.handler is add_toctree_functions:

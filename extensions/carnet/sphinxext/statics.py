@@ -21,12 +21,10 @@ from sphinx.util import logging
 
 from ..assets.npm import TOOL_STARTED, AssetError, cache_root
 from ..core.i18n import author_language, translate
+from ..core.paths import STATIC
 from ..core.progress import Ticker
 
 LOGGER = logging.getLogger(__name__)
-
-#: Carnet's own browser files (scripts, styles, the worker's Python helper).
-STATIC = Path(__file__).parent.parent / "static"
 
 
 def serve_static(app: Sphinx, what: str, prepare: Callable[[], Path], required: str) -> None:

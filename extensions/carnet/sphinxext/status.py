@@ -14,13 +14,14 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
-from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
 from ..core.i18n import translate
 from .browsercheck import verdicts, verdicts_pending
+from .envdata import env_data
 from .execution import failures_of
+from .state import build_state
 
 
 class StatusTable(nodes.General, nodes.Element):
@@ -40,24 +41,7 @@ class StatusDirective(SphinxDirective):
 
 def status_pages(env: BuildEnvironment) -> set[str]:
     """Docnames holding a status table."""
-    if not hasattr(env, "carnet_status_pages"):
-        env.carnet_status_pages = set()
-    return env.carnet_status_pages
-
-
-class StatusPageCollector(EnvironmentCollector):
-    """Keeps :func:`status_pages` right across incremental and parallel builds."""
-
-    def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-        """Forget a page being re-read; its directive adds it back."""
-        status_pages(env).discard(docname)
-
-    def merge_other(self, app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
-        """Bring back status pages found by parallel reader processes."""
-        status_pages(env).update(status_pages(other) & docnames)
-
-    def process_doc(self, app: Sphinx, doctree: nodes.document) -> None:
-        """The directive records its page itself."""
+    return env_data(env).status_pages
 
 
 def toc_order(env: BuildEnvironment) -> list[str]:
@@ -168,13 +152,14 @@ class StatusPostTransform(SphinxPostTransform):
 
 def note_pages_changed(app: Sphinx, env: BuildEnvironment, added: set, changed: set, removed: set) -> list[str]:
     """Remember whether this build reads or removes any page (then its table may change)."""
-    app.carnet_pages_changed = bool(added or changed or removed)
+    build_state(app).pages_changed = bool(added or changed or removed)
     return []
 
 
 def note_pages_read(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     """Pages other extensions asked to read again count too."""
-    app.carnet_pages_changed = getattr(app, "carnet_pages_changed", False) or bool(docnames)
+    state = build_state(app)
+    state.pages_changed = bool(state.pages_changed) or bool(docnames)
 
 
 def rewrite_status_pages(app: Sphinx, env: BuildEnvironment) -> list[str]:
@@ -185,18 +170,19 @@ def rewrite_status_pages(app: Sphinx, env: BuildEnvironment) -> list[str]:
     are in (:func:`write_late_verdicts`).
     """
     shown = verdicts(env)
-    unchanged = not getattr(app, "carnet_pages_changed", True) and shown == getattr(env, "carnet_status_shown", None)
+    changed = build_state(app).pages_changed
+    unchanged = changed is not None and not changed and shown == env_data(env).status_shown
     if unchanged and not verdicts_pending(app):
         return []
-    env.carnet_status_shown = dict(shown)
+    env_data(env).status_shown = dict(shown)
     return sorted(status_pages(env))
 
 
 def write_late_verdicts(app: Sphinx, exception: Exception | None) -> None:
     """Write the status pages again when browser verdicts came in after them (see :mod:`.browsercheck`)."""
-    if exception is not None or not getattr(app, "carnet_late_verdicts", False):
+    if exception is not None or not build_state(app).late_verdicts:
         return
-    app.env.carnet_status_shown = dict(verdicts(app.env))
+    env_data(app.env).status_shown = dict(verdicts(app.env))
     for docname in sorted(status_pages(app.env)):
         doctree = app.env.get_and_resolve_doctree(docname, app.builder)
         app.builder.write_doc_serialized(docname, doctree)
@@ -208,7 +194,6 @@ def setup_status(app: Sphinx) -> None:
     app.add_node(StatusTable)
     app.add_directive("carnet-status", StatusDirective)
     app.add_post_transform(StatusPostTransform)
-    app.add_env_collector(StatusPageCollector)
     app.connect("env-get-outdated", note_pages_changed)
     app.connect("env-before-read-docs", note_pages_read)
     # After the browser verdicts are known (see .browsercheck).

@@ -29,13 +29,14 @@ from sphinx.util import logging
 
 from ..core.i18n import author_language, translate
 from ..core.paths import link_leading_out
+from .state import build_state
 
 LOGGER = logging.getLogger(__name__)
 
 
 def warn_link(app: Sphinx, link: str, location: str | None = None) -> None:
     """Say once per build that ``link`` (relative to the book) leads out of it and is not published."""
-    said: set[str] = app.__dict__.setdefault("carnet_links_said", set())
+    said = build_state(app).links_said
     if link in said:
         return
     said.add(link)

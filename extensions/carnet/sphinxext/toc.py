@@ -23,6 +23,7 @@ from sphinx.util import logging
 
 from ..core.i18n import author_language, translate
 from ..core.toc import meant, missing_entries
+from .state import build_state
 
 LOGGER = logging.getLogger(__name__)
 
@@ -55,7 +56,7 @@ def leave_out_unlisted_pages(app: Sphinx, config: Config) -> None:
 
     Also remember the author's ``exclude_patterns``, before sphinx-external-toc adds those pages.
     """
-    app.carnet_author_exclusions = list(config.exclude_patterns)
+    build_state(app).author_exclusions = list(config.exclude_patterns)
     if "external_toc_exclude_missing" in config and not config.carnet_settings.check.outside_toc:
         config.external_toc_exclude_missing = True
 
@@ -76,7 +77,7 @@ def is_page_source(path: Path) -> bool:
 
 def say_left_out_pages(app: Sphinx, config: Config) -> None:
     """Say once how many pages sphinx-external-toc excluded because ``_toc.yml`` does not list them."""
-    before = set(getattr(app, "carnet_author_exclusions", []))
+    before = set(build_state(app).author_exclusions or [])
     pages = [pattern for pattern in config.exclude_patterns if pattern not in before]
     pages = sorted(page for page in pages if is_page_source(Path(app.srcdir, page)))
     if pages:

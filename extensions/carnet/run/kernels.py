@@ -9,7 +9,7 @@ running page's and the next one's; a kernel started ahead and never used is shut
 the build, or when its process ends (Sphinx's parallel readers end with their share of the pages).
 
 A kernel gets the build's environment without its secrets (see :func:`carnet.core.kernels.kernel_environment`),
-and every process it starts ends with it, at the latest when its page ends (see :mod:`carnet.core.processes`).
+and every process it starts ends with it, at the latest when its page ends (see :mod:`.processes`).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from jupyter_core.utils import run_sync
 from traitlets import default
 
 from ..core.kernels import kernel_environment
-from ..core.processes import MARK, Process, become_subreaper, descendants, end_processes, marked
+from .processes import MARK, Process, become_subreaper, descendants, end_processes, marked
 
 #: ipykernel's history in memory, as nbclient starts its kernels: no SQLite file shared between kernels.
 HISTORY = "--HistoryManager.hist_file=:memory:"
@@ -78,7 +78,7 @@ class LocalSocketKernelManager(AsyncKernelManager):
     process_group: int | None = None
     #: The variables that look secret but that the book's author lets kernels have (``carnet.execution.pass_env``).
     passed_env: ClassVar[tuple[str, ...]] = ()
-    #: This kernel's mark in its environment, inherited by every process it starts (see :mod:`carnet.core.processes`).
+    #: This kernel's mark in its environment, inherited by every process it starts (see :mod:`.processes`).
     mark: str = ""
     #: The kernel's descendants just before it was asked to shut down (its adopted orphans included).
     _started: list[Process] = []  # noqa: RUF012 (replaced per kernel, never mutated)
