@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 from carnet.core.sandbox import Sandbox, book_files
 
@@ -101,4 +102,30 @@ def test_a_folder_outside_the_book_is_kept_and_nothing_is_copied_until_needed(tm
     sandbox = Sandbox(book, replaceable=lambda name: False)
     assert sandbox.folder(str(tmp_path / "temp")) == str(tmp_path / "temp")
     assert sandbox.settle() == []
+    sandbox.close()
+
+
+def _write_in_child(sandbox: Sandbox, book: Path, answers: Any) -> None:
+    """A parallel reader: it executes a page in its own copy and says what it wrote and where."""
+    folder = Path(sandbox.folder(str(book / "chapitre")))
+    (folder / "lecteur.txt").write_text("écrit par le lecteur")
+    answers.put((str(folder), sandbox.settle()))
+
+
+def test_each_parallel_reader_has_its_own_copy_deleted_when_it_ends(tmp_path: Path):
+    import multiprocessing
+
+    book = _book(tmp_path / "livre")
+    sandbox = Sandbox(book, replaceable=lambda name: False)
+    mine = Path(sandbox.folder(str(book / "chapitre")))
+    (mine / "parent.txt").write_text("écrit par le processus principal")
+    context = multiprocessing.get_context("fork")
+    answers = context.SimpleQueue()
+    reader = context.Process(target=_write_in_child, args=(sandbox, book, answers))
+    reader.start()
+    reader.join(timeout=30)
+    theirs, written = answers.get()
+    assert written == ["chapitre/lecteur.txt"], "the parent's unsettled file is not the reader's"
+    assert Path(theirs).parent != mine.parent and not Path(theirs).exists(), "its own copy, gone with it"
+    assert sandbox.settle() == ["chapitre/parent.txt"]
     sandbox.close()
