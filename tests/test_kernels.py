@@ -54,7 +54,6 @@ def test_parallel_readers_write_the_execution_cache_one_at_a_time(tmp_path):
     file; with it, B waits until A's write is whole, and both notebooks stay in the cache.
     """
     import multiprocessing
-    import types
 
     from carnet.sphinxext.parallel import serialize_cache_writes, unserialize_cache_writes
     from jupyter_cache import get_cache
@@ -63,7 +62,7 @@ def test_parallel_readers_write_the_execution_cache_one_at_a_time(tmp_path):
 
     fork = multiprocessing.get_context("fork")
     paused, written = fork.Event(), fork.Event()
-    app = types.SimpleNamespace()
+    app = type("Build", (), {})()  # stands for the application: only the key of the build's state
     get_cache(tmp_path).db.dispose()  # created before the readers fork, as Carnet does
     serialize_cache_writes(app)
 

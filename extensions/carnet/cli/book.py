@@ -14,7 +14,7 @@ import yaml
 from sphinx_external_toc.parsing import parse_toc_data
 
 from ..core.errors import CarnetError
-from ..core.i18n import author_language, said, translate
+from ..core.i18n import said, translate
 from ..core.notebooks import timeout_problem
 from ..core.paths import BookPaths
 from ..core.settings import EDITIONS
@@ -81,11 +81,11 @@ def read_toc_shape(paths: BookPaths, language: str | None) -> None:
     problem = toc_problem(paths.toc.read_text(encoding="utf-8"))
     if problem:
         key, values = problem
-        raise CarnetError(said(key, toc=paths.toc.name, **values).text(author_language(language)))
+        raise CarnetError(said(key, toc=paths.toc.name, **values).text(cli_language()))
     try:
         parse_toc_data(data)
     except Exception as err:  # anything it raises is about the author's file (it knows nothing else)
-        raise CarnetError(translate(author_language(language), "toc.refused", toc=paths.toc.name, problem=err)) from err
+        raise CarnetError(translate(cli_language(), "toc.refused", toc=paths.toc.name, problem=err)) from err
 
 
 def book_edition(config: dict[str, Any], edition: str | None) -> str:

@@ -30,7 +30,7 @@ from ..core.failures import strip_ansi
 from ..core.i18n import messages
 from ..core.paths import BookPaths
 from .book import book_paths
-from .language import cli_language, say
+from .language import chosen_language, cli_language, say
 
 
 class ProgressPrinter(io.TextIOBase):
@@ -117,6 +117,7 @@ def run_sphinx(
                 **({"nitpicky": True} if strict else {}),
                 **({"carnet_check": check} if check else {}),
                 "carnet_edition": paths.edition,
+                **({"carnet_author_language": spoken} if (spoken := chosen_language()) else {}),
                 **(shard_overrides(paths) if paths.shard else {}),
             },
             warningiserror=strict,

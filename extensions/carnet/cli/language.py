@@ -1,22 +1,35 @@
 """The command line speaks one language per run: the book's, else the user's (French or English).
 
-``CARNET_LANG`` chooses it. Unset, a command run on a book sets it to the book's language for the
-run, so that the command's lines and the build's messages never mix French and English; outside a
-book (``carnet --help``, ``carnet new``) the user's locale decides.
+``CARNET_LANG`` chooses it (read once, as the user's choice). Unset, a command run on a book speaks
+the book's language for the run (:func:`speaking`), and passes it to the build it runs
+(``carnet_author_language``), so that the command's lines and the build's messages never mix
+French and English; outside a book (``carnet --help``, ``carnet new``) the user's locale decides.
 """
 
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import os
 from collections.abc import Iterator
 
 from ..core.i18n import language_code, translate
 
+#: The language this run speaks, once a command has chosen it (see :func:`speaking`).
+_SPOKEN: contextvars.ContextVar[str | None] = contextvars.ContextVar("carnet_spoken_language", default=None)
+
+
+def chosen_language() -> str | None:
+    """The language the user (``CARNET_LANG``) or the book chose for this run, if any."""
+    return _SPOKEN.get() or (language_code(os.environ["CARNET_LANG"]) if os.environ.get("CARNET_LANG") else None)
+
 
 def cli_language() -> str:
-    """``fr`` when ``CARNET_LANG`` (or else the user's locale) is French, else ``en``."""
-    for name in ("CARNET_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+    """``fr`` when the run's language (or else the user's locale) is French, else ``en``."""
+    chosen = chosen_language()
+    if chosen:
+        return "fr" if chosen == "fr" else "en"
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(name, "")
         if value:
             return "fr" if value.lower().startswith("fr") else "en"
@@ -34,8 +47,8 @@ def speaking(language: str | None) -> Iterator[None]:
     if not language or os.environ.get("CARNET_LANG"):
         yield
         return
-    os.environ["CARNET_LANG"] = language_code(language)
+    token = _SPOKEN.set(language_code(language))
     try:
         yield
     finally:
-        os.environ.pop("CARNET_LANG", None)
+        _SPOKEN.reset(token)

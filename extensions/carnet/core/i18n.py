@@ -8,7 +8,6 @@ compiled ``.mo`` files in the package for a few dozen strings.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -43,15 +42,6 @@ def translated(language: str | None, key: str, english: str) -> str:
 def messages(language: str | None, prefix: str) -> dict[str, str]:
     """Every message whose key starts with ``prefix``, without it (for the page's scripts)."""
     return {key[len(prefix) :]: translate(language, key) for key in catalog("en") if key.startswith(prefix)}
-
-
-def author_language(book_language: str | None) -> str:
-    """The language Carnet speaks to the author in: ``CARNET_LANG`` when set, else the book's.
-
-    One language per run: the ``carnet`` command sets ``CARNET_LANG`` to the book's language for
-    its own lines, so that they and the build's messages never mix French and English.
-    """
-    return language_code(os.environ.get("CARNET_LANG") or book_language)
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,9 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.logging import is_suppressed_warning
 
-from ..core.i18n import author_language, translate
+from ..core.i18n import translate
 from ..core.requirements import declared_distributions, imported_modules, provided_distributions, undeclared
+from .config import author_language
 from .envdata import env_data
 from .pages import notebook_pages
 
@@ -101,7 +102,7 @@ def check_binder_environment(app: Sphinx, exception: Exception | None) -> None:
             problems[docname] = missing
             LOGGER.warning(
                 translate(
-                    author_language(app.config.language),
+                    author_language(app),
                     "binder.undeclared",
                     modules=", ".join(missing),
                     file=env_file.name,

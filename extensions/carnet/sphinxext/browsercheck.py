@@ -40,15 +40,15 @@ from sphinx.util import logging
 from ..assets.runtime import runtime_root
 from ..core import compare
 from ..core.compare import Verdict, compare_page, notebook_cell_view
-from ..core.i18n import author_language, messages, translate
+from ..core.i18n import messages, translate
 from ..core.urls import RUNTIME_PATH
 from ..run.kernels import run_in_background
 from .background import Background, CheckMode, check_mode, checks_in_browser, kept_results
-from .config import carnet_config
+from .config import author_language, carnet_config
 from .envdata import env_data
-from .live import browser_refused, live_pages, pyodide_page
+from .live import live_pages
 from .pagefiles import folder_files, page_folder, stamp_files
-from .pages import notebook_pages
+from .pages import notebook_pages, page_facts
 from .state import build_state
 from .statics import STATIC
 
@@ -79,7 +79,8 @@ def browser_pages(app: Sphinx) -> tuple[list[str], list[str], list[str]]:
     """
     from myst_nb.sphinx_ import NbMetadataCollector
 
-    refused = [name for name in notebook_pages(app.env) if pyodide_page(app, name) and browser_refused(app, name)]
+    facts = {name: page_facts(app.env, name) for name in notebook_pages(app.env)}
+    refused = [name for name, fact in facts.items() if fact.pyodide and fact.browser_refused]
     data = NbMetadataCollector.get_doc_data(app.env)
     live = live_pages(app)
     unexecuted = [name for name in live if not data.get(name, {}).get("exec_data")]
@@ -250,7 +251,7 @@ def start_checks(app: Sphinx, env: BuildEnvironment) -> None:
     shared = _runtime_fingerprint(app)
     jobs = [job for job in (_job_page(app, name) for name in pages) if job is not None]
     results: dict[str, dict[str, Any]] = {name: {"status": "skipped"} for name in skipped}
-    not_executed = translate(author_language(app.config.language), "browser.not_executed")
+    not_executed = translate(author_language(app), "browser.not_executed")
     results.update({name: {"status": "skipped", "detail": not_executed} for name in unexecuted})
     results.update({name: {"status": "unchecked"} for name in pages})  # until a verdict is known
     for job in jobs:
@@ -263,7 +264,7 @@ def start_checks(app: Sphinx, env: BuildEnvironment) -> None:
     state = build_state(app)
     early, state.browser_node = state.browser_node, None
     if background.jobs and can_run(app):
-        language = author_language(app.config.language)
+        language = author_language(app)
         root = runtime_root(settings.runtime)
         budget = float(app.config.nb_execution_timeout)
         texts = _page_texts(app)
@@ -290,7 +291,7 @@ def finish_checks(app: Sphinx, exception: Exception | None) -> None:
     background.join()
     for note in background.notes:
         LOGGER.info(note)
-    language = author_language(app.config.language)
+    language = author_language(app)
     results = verdicts(app.env)
     todo, ran, texts = background.jobs, background.results, _page_texts(app)
     pythons = versions(app, language) if todo else ""

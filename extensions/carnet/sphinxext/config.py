@@ -14,8 +14,28 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ConfigError
 
-from ..core.i18n import author_language, translate
+from ..core.i18n import language_code, translate
 from ..core.settings import CarnetConfig, SettingError, missing_book_path, parse_config
+from .state import Languages, build_state
+
+
+def author_language(app: Sphinx) -> str:
+    """The language Carnet speaks to the author in (resolved once, see :func:`resolve_languages`)."""
+    state = build_state(app)
+    if state.languages is None:
+        resolve_languages(app, app.config)
+    return state.languages.author
+
+
+def resolve_languages(app: Sphinx, config: Config) -> None:
+    """The author's language and the readers', once per build.
+
+    Readers get the book's ``language``. The author gets the language ``carnet_author_language``
+    names (the ``carnet`` command passes the run's, so that its lines and the build's never mix),
+    else the book's.
+    """
+    reader = language_code(config.language)
+    build_state(app).languages = Languages(language_code(config.carnet_author_language or reader), reader)
 
 
 def carnet_config(app: Sphinx) -> CarnetConfig:
@@ -25,7 +45,8 @@ def carnet_config(app: Sphinx) -> CarnetConfig:
 
 def validate(app: Sphinx, config: Config) -> None:
     """Parse ``carnet`` once, early; any error stops the build with its file and key path."""
-    language = author_language(config.language)
+    resolve_languages(app, config)
+    language = author_language(app)
     try:
         settings = parse_config(config.carnet)
         if missing := missing_book_path(settings, Path(app.srcdir)):
@@ -45,5 +66,6 @@ def setup_config(app: Sphinx) -> None:
     """Declare the ``carnet`` setting and validate it before anything else of Carnet runs."""
     app.add_config_value("carnet", {}, "env", types=[dict])
     app.add_config_value("carnet_edition", "", "env", types=[str])
+    app.add_config_value("carnet_author_language", "", "", types=[str])
     app.add_config_value("carnet_settings", CarnetConfig(), "", types=[CarnetConfig])
     app.connect("config-inited", validate, priority=100)

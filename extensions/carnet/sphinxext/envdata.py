@@ -34,6 +34,8 @@ class EnvData:
     page_problems: dict[str, str] = field(default_factory=dict)
     #: The pages holding a ``{carnet-status}`` table (see :mod:`.status`).
     status_pages: set[str] = field(default_factory=set)
+    #: What every feature needs to know about each page, worked out once it is read (see :mod:`.pages`).
+    page_facts: dict[str, Any] = field(default_factory=dict)
 
     # --- This build's: emptied as reading starts, merged from parallel readers.
     #: Pages this build executed (not taken from the cache), with their run time in seconds.
@@ -54,7 +56,7 @@ class EnvData:
 
 
 #: The per-page fields and this build's: what a reader process found is merged back.
-PER_PAGE = ("failures", "page_configs", "page_problems", "status_pages")
+PER_PAGE = ("failures", "page_configs", "page_problems", "status_pages", "page_facts")
 THIS_BUILD = ("executed_now", "written_now")
 
 

@@ -33,11 +33,11 @@ from sphinx.errors import ConfigError, ExtensionError
 from sphinx.util import logging
 
 from ..core.failures import PageFailure, strip_ansi, summary
-from ..core.i18n import author_language, translate
+from ..core.i18n import translate
 from ..core.notebooks import timeout_problem
 from ..core.paths import tracebacks_path
 from ..core.sandbox import Sandbox
-from .config import carnet_config
+from .config import author_language, carnet_config
 from .envdata import env_data
 from .executor import Executor
 from .state import build_state
@@ -104,7 +104,7 @@ def remember_byproducts(app: Sphinx, exception: Exception | None) -> None:
 def record_failure(app: Sphinx, docname: str, failure: PageFailure, detail: str) -> None:
     """Keep a page's failure for the final summary, say it now, and write its full traceback."""
     failures_of(app.env)[docname] = failure
-    message = failure.message(author_language(app.config.language))
+    message = failure.message(author_language(app))
     LOGGER.warning(f"{message} [carnet.execution]", location=docname, type="carnet", subtype="execution")
     path = traceback_path(app, docname)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -124,7 +124,7 @@ EXECUTING_MODULES = (
 )
 
 
-def executing_modules() -> list[Any]:
+def executing_modules(language: str) -> list[Any]:
     """myst-nb's modules whose ``single_nb_execution`` Carnet replaces, checked to still call it.
 
     Replacing a module attribute that myst-nb no longer uses would succeed silently and turn
@@ -143,7 +143,7 @@ def executing_modules() -> list[Any]:
             calls = False
         current = getattr(module, "single_nb_execution", None) if calls else None
         if current is not single_nb_execution and not isinstance(current, Executor):
-            raise ExtensionError(translate(author_language(None), "config.mystnb_version", module=module_name))
+            raise ExtensionError(translate(language, "config.mystnb_version", module=module_name))
         modules.append(module)
     return modules
 
@@ -170,7 +170,7 @@ def install_executor(app: Sphinx, env: BuildEnvironment, docnames: list[str]) ->
     executor = Executor(app.env, executed, failed, wrote, sandbox, limit)
     state = build_state(app)
     state.replaced_executors = []
-    for module in executing_modules():
+    for module in executing_modules(author_language(app)):
         state.replaced_executors.append((module, module.single_nb_execution))
         module.single_nb_execution = executor
 
@@ -192,10 +192,10 @@ def set_defaults(app: Sphinx, config: Any) -> None:
     Refuse myst-nb's ``inline`` mode: it bypasses Carnet's executor, so failures would go unreported.
     """
     if config.nb_execution_mode == "inline":
-        raise ConfigError(translate(author_language(config.language), "config.inline"))
+        raise ConfigError(translate(author_language(app), "config.inline"))
     problem = timeout_problem(config.nb_execution_timeout)
     if problem:
-        raise ConfigError(f"execute.timeout: {problem.text(author_language(config.language))}")
+        raise ConfigError(f"execute.timeout: {problem.text(author_language(app))}")
     if config.nb_execution_timeout == UPSTREAM_DEFAULT_TIMEOUT:
         config.nb_execution_timeout = DEFAULT_TIMEOUT
     # Carnet reports each failing page itself, naming the cell; myst-nb's line only names the class.
@@ -241,7 +241,7 @@ def report_failures(app: Sphinx, exception: Exception | None) -> None:
         return
     failures = list(failures_of(app.env).values())
     if failures:
-        language = author_language(app.config.language)
+        language = author_language(app)
         tracebacks = translate(language, "failure.tracebacks", folder=tracebacks_path(Path(app.outdir)))
         LOGGER.error(
             f"{summary(failures, language)}\n{tracebacks}",

@@ -33,7 +33,7 @@ from ..core.failures import (
     page_failure,
     strip_ansi,
 )
-from ..core.i18n import author_language, translate
+from ..core.i18n import translate
 from ..core.kernels import choose_kernel, installed_kernels
 from ..core.notebooks import cap_outputs, execution_settings, timeout_setting
 from ..core.progress import Ticker
@@ -41,7 +41,7 @@ from ..core.sandbox import Sandbox
 from ..core.settings import SettingError
 from ..run.kernels import LocalSocketKernelManager, WarmKernel
 from ..run.notebooks import prepare_python_kernel
-from .config import carnet_config
+from .config import author_language, carnet_config
 from .parallel import announce
 
 LOGGER = logging.getLogger(__name__)
@@ -102,7 +102,7 @@ class Executor:
         source = str(self.env.doc2path(docname, False))
         start = time.perf_counter()
         announce(self.env.app, f"[carnet] execute: {source}")
-        language = author_language(self.env.config.language)
+        language = author_language(self.env.app)
         if meta_override:
             try:
                 timeout, allow_errors = execution_settings(nb.metadata, timeout, allow_errors)
@@ -180,7 +180,7 @@ class Executor:
     def _cap_outputs(self, docname: str, nb: NotebookNode) -> None:
         """Keep a page light however much a cell printed; say which cell was cut."""
         limit, note = self.output_limit
-        language = author_language(self.env.config.language)
+        language = author_language(self.env.app)
         for number, size in cap_outputs(nb.cells, limit, note):
             message = translate(language, "output.capped", cell=number, size=f"{size / 1e6:.1f}", kb=limit // 2000)
             LOGGER.warning(

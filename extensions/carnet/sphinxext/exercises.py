@@ -43,13 +43,12 @@ from ..core.exercises import (
     solution_code,
     starter,
 )
-from ..core.i18n import Said, author_language, translate
+from ..core.i18n import Said, translate
 from ..core.seal import seal
 from ..core.settings import ExerciseRules, ExercisesConfig, SettingError, parse_section
 from ..core.spelling import directive_problem, marker_problems, tag_problems
-from .config import carnet_config
-from .live import has_live_cells
-from .pages import page_problems
+from .config import author_language, carnet_config
+from .pages import page_facts, page_problems
 from .solutions import EXERCISE_DATA, SEALED, is_exercise_directive, is_solution, sealed_solution
 
 LOGGER = logging.getLogger(__name__)
@@ -163,7 +162,7 @@ def prepare_exercises(app: Sphinx, doctree: nodes.document) -> None:
     try:
         found = find_exercises([{"cell_type": "code", "metadata": {"tags": _tags(cell)}} for cell in cells])
     except ExerciseError as err:
-        problem = err.text(author_language(app.config.language))
+        problem = err.text(author_language(app))
         LOGGER.warning(f"{problem} [carnet.exercise]", location=docname, type="carnet", subtype="exercise")
         found = []
     positions = [(items.index(cells[e.answer]), items.index(cells[e.tests])) for e in found]
@@ -191,7 +190,7 @@ def prepare_exercises(app: Sphinx, doctree: nodes.document) -> None:
 
 def stop_page(app: Sphinx, problem: Said | str, line: int | None = None) -> None:
     """A mistake that would publish a solution or lose content: named, and the build fails (nothing published)."""
-    text = problem.text(author_language(app.config.language)) if isinstance(problem, Said) else problem
+    text = problem.text(author_language(app)) if isinstance(problem, Said) else problem
     page_problems(app.env)[app.env.docname] = text
     location = (app.env.docname, line) if line else app.env.docname
     LOGGER.error(f"{text} [carnet.exercise]", location=location, type="carnet", subtype="exercise")
@@ -213,7 +212,7 @@ def _prepare(app: Sphinx, exercise: Exercise, cells: list[nodes.container], book
     answer, tests = cells[exercise.answer], cells[exercise.tests]
     number = answer.get("cell_index", exercise.answer) + 1
     solution, checks = _code(answer), _code(tests)
-    where = translate(author_language(app.config.language), "failure.cell", cell=number)
+    where = translate(author_language(app), "failure.cell", cell=number)
     rules = _rules(app, answer, where)
     _replace_code(answer, starter(solution, translate(app.config.language, "exercise.todo"), number))
     _replace_code(tests, public_tests(checks, tests.get("cell_index", exercise.tests) + 1))
@@ -242,7 +241,7 @@ def depart_sealed_solution(translator: HTML5Translator, node: sealed_solution) -
     sealed = seal(markup, translator.builder.current_docname)
     box = f'<div class="{html.escape(" ".join(node["classes"]))}" data-carnet-sealed="{sealed}"></div>'
     builder = translator.builder
-    if not (node["exercise"] and has_live_cells(builder.app, builder.current_docname)):
+    if not (node["exercise"] and page_facts(builder.env, builder.current_docname).live):
         summary = html.escape(translate(builder.config.language, "exercise.show_written_solution"))
         box = f'<details class="carnet-sealed-solution"><summary>{summary}</summary>{box}</details>'
     translator.body.append(box)
@@ -280,7 +279,7 @@ def add_exercise_styles(app: Sphinx, pagename: str, templatename: str, context: 
     """
     if doctree is None:
         return
-    if has_live_cells(app, pagename) and any(EXERCISE_DATA in n.astext() for n in doctree.findall(nodes.raw)):
+    if page_facts(app.env, pagename).live and any(EXERCISE_DATA in n.astext() for n in doctree.findall(nodes.raw)):
         app.add_css_file("carnet-exercise.css")
     if any(True for _ in doctree.findall(sealed_solution)):
         app.add_js_file("carnet-live/sealed.mjs", type="module")

@@ -17,31 +17,20 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from ..core.i18n import translate
-from ..core.settings import LaunchConfig
 from ..core.urls import try_it_url
 from .config import carnet_config
 from .pagefiles import folder_files, page_folder
-from .pages import is_executable_page, is_python_page, notebook_pages, page_config
+from .pages import notebook_pages, page_facts
 
 
-def try_it_enabled(env: BuildEnvironment, docname: str, settings: LaunchConfig) -> bool:
-    """The book default, unless the page's metadata says ``carnet: {try_it: …}``.
+def lite_pages(env: BuildEnvironment) -> list[str]:
+    """Docnames that get a try-it button, for the JupyterLite site.
 
-    Never for a page in another language than Python: JupyterLite's only kernel here is Pyodide's,
-    and it would open a kernel-choice dialog.
+    The book default, unless the page's metadata says ``carnet: {try_it: …}``; never for a page in
+    another language than Python: JupyterLite's only kernel here is Pyodide's, and it would open a
+    kernel-choice dialog (see :class:`.pages.PageFacts`).
     """
-    choice = page_config(env, docname).try_it
-    return (settings.try_it if choice is None else choice) and is_python_page(env, docname)
-
-
-def has_try_it(env: BuildEnvironment, docname: str, settings: LaunchConfig) -> bool:
-    """Whether a page gets a try-it button (and a notebook in the JupyterLite site)."""
-    return is_executable_page(env, docname) and try_it_enabled(env, docname, settings)
-
-
-def lite_pages(env: BuildEnvironment, settings: LaunchConfig) -> list[str]:
-    """Docnames that get a try-it button, for the JupyterLite site."""
-    return [name for name in notebook_pages(env) if try_it_enabled(env, name, settings)]
+    return [name for name in notebook_pages(env) if page_facts(env, name).try_it]
 
 
 def lite_contents(app: Sphinx, pages: list[str], file_pages: list[str]) -> dict[str, Path]:
@@ -61,7 +50,7 @@ def lite_contents(app: Sphinx, pages: list[str], file_pages: list[str]) -> dict[
 def add_try_it_button(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
     """Add the try-it entry to the page's launch menu."""
     settings = carnet_config(app).launch
-    if doctree is None or not has_try_it(app.env, pagename, settings):
+    if doctree is None or not page_facts(app.env, pagename).try_it:
         return
     button = {
         "type": "link",
@@ -91,7 +80,7 @@ def add_visible_try_it(app: Sphinx, doctree: nodes.document) -> None:
     """Under the page's title, a visible, labelled "Essayer" link: the header menu is only an icon."""
     settings = carnet_config(app).launch
     docname = app.env.docname
-    if not has_try_it(app.env, docname, settings):
+    if not page_facts(app.env, docname).try_it:
         return
     language = app.config.language
     url = try_it_url(docname, settings.lite_dir, settings.interface, f"{docname}.ipynb")

@@ -33,11 +33,11 @@ from sphinx.util import logging
 from ..assets.lite_app import LITE_JSON, build_app
 from ..assets.npm import AssetError
 from ..assets.runtime import pyodide_cdn
-from ..core.i18n import author_language, language_code, translate
+from ..core.i18n import language_code, translate
 from ..core.manifest import read_manifest, remove_unlisted, write_if_changed, write_manifest
 from ..core.student import pupil_notebook
 from ..core.urls import lite_kernel_settings
-from .config import carnet_config
+from .config import author_language, carnet_config
 from .launch import lite_contents, lite_pages
 from .live import live_pages
 from .pages import page_problems
@@ -159,7 +159,7 @@ def write_lite_site(app: Sphinx, exception: Exception | None) -> None:
         return
     settings = carnet_config(app)
     start = time.perf_counter()
-    pages = lite_pages(app.env, settings.launch)
+    pages = lite_pages(app.env)
     contents: dict[str, Path | bytes] = {**lite_contents(app, pages, [*pages, *live_pages(app)])}
     todo = translate(app.config.language, "exercise.todo")
     for name in pages:
@@ -170,7 +170,7 @@ def write_lite_site(app: Sphinx, exception: Exception | None) -> None:
     cdn = pyodide_cdn(settings.runtime) if settings.runtime.source == "cdn" else None
     kernel = lite_kernel_settings(cdn, settings.launch.lite_dir)
     try:
-        language = author_language(app.config.language)
+        language = author_language(app)
         with downloading(translate(language, "assets.jupyterlite"), language):
             app_dir = build_app(settings.launch)
     except AssetError as err:
@@ -195,9 +195,7 @@ def refuse_a_lite_dir_over_pages(app: Sphinx, env: BuildEnvironment, docnames: l
     lite_dir = carnet_config(app).launch.lite_dir
     clash = sorted(name for name in env.found_docs if name == lite_dir or name.startswith(f"{lite_dir}/"))
     if clash:
-        raise ExtensionError(
-            translate(author_language(app.config.language), "config.lite_dir", folder=repr(lite_dir), page=clash[0])
-        )
+        raise ExtensionError(translate(author_language(app), "config.lite_dir", folder=repr(lite_dir), page=clash[0]))
 
 
 def setup_lite(app: Sphinx) -> None:

@@ -23,9 +23,8 @@ from ..assets.turtle import RENDERER_PATH
 from ..core.i18n import messages, translate
 from ..core.urls import RUNTIME_PATH
 from .config import carnet_config
-from .launch import has_try_it
 from .pagefiles import folder_files, page_folder
-from .pages import is_executable_page, is_notebook_page, is_python_page, notebook_pages, page_config
+from .pages import notebook_pages, page_facts
 from .statics import STATIC, serve_static, static_fingerprint
 from .student import teacher_links_allowed
 
@@ -60,34 +59,9 @@ def serve_live_files(app: Sphinx) -> None:
         serve_static(app, "assets.pyodide", prepare, RUNTIME_PATH + "pyodide.mjs")
 
 
-def page_backend(app: Sphinx, docname: str) -> str:
-    """``pyodide`` or ``binder``: the book's choice, unless the page says ``carnet: {backend: …}``."""
-    return page_config(app.env, docname).backend or carnet_config(app).live.backend
-
-
-def pyodide_page(app: Sphinx, docname: str) -> bool:
-    """An executable Python page whose cells run on Pyodide (an OCaml or R page gets no Run buttons)."""
-    return (
-        carnet_config(app).live.enabled
-        and is_executable_page(app.env, docname)
-        and page_backend(app, docname) == "pyodide"
-        and is_python_page(app.env, docname)
-    )
-
-
-def browser_refused(app: Sphinx, docname: str) -> bool:
-    """A Pyodide page its author marked ``carnet: {browser: false}``: no Run buttons, an explanation."""
-    return page_config(app.env, docname).browser is False
-
-
-def has_live_cells(app: Sphinx, docname: str) -> bool:
-    """A page whose code cells get Run buttons."""
-    return pyodide_page(app, docname) and not browser_refused(app, docname)
-
-
 def live_pages(app: Sphinx) -> list[str]:
     """Pages with live cells: their folder's files are published for the in-page runtime."""
-    return [name for name in notebook_pages(app.env) if has_live_cells(app, name)]
+    return [name for name in notebook_pages(app.env) if page_facts(app.env, name).live]
 
 
 def page_files(app: Sphinx, pagename: str) -> str:
@@ -102,14 +76,14 @@ def page_files(app: Sphinx, pagename: str) -> str:
 def try_it_notebook(app: Sphinx, pagename: str) -> str:
     """The page's notebook in the JupyterLite site, relative to ``_static/``; ``""`` when it has none."""
     launch = carnet_config(app).launch
-    return f"../{launch.lite_dir}/files/{pagename}.ipynb" if has_try_it(app.env, pagename, launch) else ""
+    return f"../{launch.lite_dir}/files/{pagename}.ipynb" if page_facts(app.env, pagename).try_it else ""
 
 
 def add_live_script(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
     """Add the live-cell script to pages with live cells."""
     settings = carnet_config(app)
     live = settings.live
-    if doctree is None or not has_live_cells(app, pagename):
+    if doctree is None or not page_facts(app.env, pagename).live:
         return
     attributes = {
         "id": "carnet-live",
@@ -138,11 +112,11 @@ def add_binder_button(app: Sphinx, doctree: nodes.document) -> None:
 
     A page that cannot run in the browser (``browser: false``) gets it too, after a note saying why.
     """
-    docname = app.env.docname
-    if not carnet_config(app).live.enabled or not is_notebook_page(app.env, docname):
+    facts = page_facts(app.env, app.env.docname)
+    if not carnet_config(app).live.enabled or not facts.notebook:
         return
-    refused = page_backend(app, docname) == "pyodide" and browser_refused(app, docname)
-    if (page_backend(app, docname) != "binder" and not refused) or not teacher_links_allowed(app, doctree):
+    refused = facts.backend == "pyodide" and facts.browser_refused
+    if (facts.backend != "binder" and not refused) or not teacher_links_allowed(app, doctree):
         return
     from sphinx_thebe import ThebeButtonNode
 

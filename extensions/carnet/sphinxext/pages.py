@@ -11,6 +11,7 @@ Binder check and the build report.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from docutils import nodes
@@ -18,9 +19,10 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
-from ..core.i18n import author_language, translate
+from ..core.i18n import translate
 from ..core.kernels import notebook_language
 from ..core.settings import PageConfig, SettingError, parse_section
+from .config import author_language, carnet_config
 from .envdata import env_data
 from .execution import failures_of
 from .shard import in_shard
@@ -50,14 +52,53 @@ def is_python_page(env: BuildEnvironment, docname: str) -> bool:
     return notebook_language({key: value for key, value in kernel.items() if isinstance(value, dict)}) in ("", "python")
 
 
-def is_executable_page(env: BuildEnvironment, docname: str) -> bool:
-    """An executable page that was read without failing, and executed by this build's shard (if it is one)."""
-    return is_notebook_page(env, docname) and docname not in failures_of(env) and in_shard(env, docname)
+@dataclass(frozen=True)
+class PageFacts:
+    """What every feature needs to know about a page, worked out once when it is read (:func:`page_facts`).
+
+    Sphinx reads a page again when it or the book's settings change, so the facts stay true.
+    """
+
+    #: An executable notebook: a ``.ipynb``, or a text notebook whose metadata names a kernel.
+    notebook: bool = False
+    #: In Python (or naming no language): the only kind Pyodide and JupyterLite's kernel run.
+    python: bool = False
+    #: A notebook read without failing, and executed by this build's shard (if it is one).
+    executable: bool = False
+    #: ``pyodide`` or ``binder``: the book's choice, unless the page says ``carnet: {backend: …}``.
+    backend: str = "pyodide"
+    #: An executable Python page whose cells run on Pyodide (an OCaml or R page gets no Run buttons).
+    pyodide: bool = False
+    #: Marked ``carnet: {browser: false}``: no Run buttons, an explanation (and Binder) instead.
+    browser_refused: bool = False
+    #: Its code cells get Run buttons.
+    live: bool = False
+    #: It gets a "try it" button and a notebook in the JupyterLite site.
+    try_it: bool = False
+
+
+def work_out_facts(app: Sphinx, docname: str) -> PageFacts:
+    """The facts of a page just read, from its metadata, its ``carnet:`` settings and the book's."""
+    env = app.env
+    settings, config = carnet_config(app), page_config(env, docname)
+    notebook = is_notebook_page(env, docname)
+    python = is_python_page(env, docname)
+    executable = notebook and docname not in failures_of(env) and in_shard(env, docname)
+    backend = config.backend or settings.live.backend
+    pyodide = settings.live.enabled and executable and backend == "pyodide" and python
+    refused = config.browser is False
+    try_it = executable and python and (settings.launch.try_it if config.try_it is None else config.try_it)
+    return PageFacts(notebook, python, executable, backend, pyodide, refused, pyodide and not refused, try_it)
+
+
+def page_facts(env: BuildEnvironment, docname: str) -> PageFacts:
+    """The facts of a page (all false for a page not read yet)."""
+    return env_data(env).page_facts.get(docname) or PageFacts()
 
 
 def notebook_pages(env: BuildEnvironment) -> list[str]:
     """Docnames of the executable pages that were read without failing."""
-    return sorted(name for name in env.found_docs if is_executable_page(env, name))
+    return sorted(name for name in env.found_docs if page_facts(env, name).executable)
 
 
 def page_problems(env: BuildEnvironment) -> dict[str, str]:
@@ -87,14 +128,15 @@ def read_page_settings(app: Sphinx, doctree: nodes.document) -> None:
     try:
         _page_configs(env)[docname] = parse_section(PageConfig, raw_page_settings(env.metadata[docname]), "carnet")
     except SettingError as err:
-        problem = err.text(author_language(app.config.language))
+        problem = err.text(author_language(app))
     from myst_nb.sphinx_ import NbMetadataCollector
 
     if (NbMetadataCollector.get_exec_data(env, docname) or {}).get("method") == "inline":
-        problem = translate(author_language(app.config.language), "config.page_inline")
+        problem = translate(author_language(app), "config.page_inline")
     if problem:
         page_problems(env)[docname] = problem
         LOGGER.error(f"{problem} [carnet.metadata]", location=docname, type="carnet", subtype="metadata")
+    env_data(env).page_facts[docname] = work_out_facts(app, docname)
 
 
 def reread_wrong_pages(

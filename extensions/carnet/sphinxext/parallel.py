@@ -28,9 +28,10 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.parallel import make_chunks, parallel_available
 
-from ..core.i18n import author_language, translate
+from ..core.i18n import translate
 from ..core.notebooks import executable_source
 from ..core.schedule import balanced_order
+from .config import author_language
 from .state import build_state
 
 LOGGER = logging.getLogger(__name__)
@@ -186,7 +187,7 @@ def read_serially_if_unsafe(app: Sphinx) -> None:
     if unsafe and app.parallel > 1:
         app.parallel = 1
         extension, domain = unsafe[0]
-        language = author_language(app.config.language)
+        language = author_language(app)
         LOGGER.info("[carnet] note: " + translate(language, "parallel.serial", extension=extension, domain=domain))
 
 

@@ -33,10 +33,11 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
 from ..core.exercises import Exercise, ExerciseError, find_exercises, starter_notebook_cells
-from ..core.i18n import author_language, translate
+from ..core.i18n import translate
 from ..core.notebooks import cell_error
 from ..run.notebooks import KERNEL_SETUP, run_notebook
 from .background import Background, kept_results, proves_exercises
+from .config import author_language
 from .envdata import env_data
 from .pagefiles import folder_files, page_folder, publish_rules, scan_folder, stamp_files
 from .pages import notebook_pages
@@ -152,7 +153,7 @@ def start_early(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None
     """
     if not proves_exercises(app):
         return
-    said = author_language(app.config.language)
+    said = author_language(app)
     todo = translate(app.config.language, "exercise.todo")
     kept = _kept(app)
     rules = publish_rules(app)
@@ -188,7 +189,7 @@ def start_proofs(app: Sphinx, env: BuildEnvironment) -> None:
     if not proves_exercises(app):
         return
     kept = _kept(app)
-    said = author_language(app.config.language)
+    said = author_language(app)
     todo = translate(app.config.language, "exercise.todo")
     jobs = [_page_proof(app, name, todo, said) for name in notebook_pages(env) if in_shard(env, name)]
     results, pending = {}, []

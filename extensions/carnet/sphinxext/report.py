@@ -13,10 +13,10 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from ..core.i18n import author_language
 from ..core.paths import build_report_path
 from .binder import binder_problems
 from .browsercheck import verdicts
+from .config import author_language
 from .execution import executed_now, failures_of
 from .pages import notebook_pages, page_problems
 from .proofs import proofs
@@ -31,7 +31,7 @@ def build_report(app: Sphinx) -> dict[str, Any]:
         "notebooks": sorted(set(notebook_pages(env)) | set(failures)),
         "executed": {name: round(seconds, 3) for name, seconds in sorted(executed_now(env).items())},
         "failures": [
-            {"page": name, "message": failure.message(author_language(app.config.language)), **asdict(failure)}
+            {"page": name, "message": failure.message(author_language(app)), **asdict(failure)}
             for name, failure in sorted(failures.items())
         ],
         "settings": [{"page": name, "message": problem} for name, problem in sorted(page_problems(env).items())],

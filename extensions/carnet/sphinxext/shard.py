@@ -17,9 +17,9 @@ from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 from sphinx.errors import ConfigError
 
-from ..core.i18n import author_language
 from ..core.notebooks import executable_source
 from ..core.shard import parse_shard, shard_pages
+from .config import author_language
 from .envdata import env_data
 
 
@@ -29,7 +29,7 @@ def check_shard(app: Sphinx, config: Config) -> None:
         try:
             parse_shard(config.carnet_shard)
         except ValueError as err:
-            raise ConfigError(err.args[0].text(author_language(config.language))) from None
+            raise ConfigError(err.args[0].text(author_language(app))) from None
 
 
 def in_shard(env: BuildEnvironment, docname: str) -> bool:

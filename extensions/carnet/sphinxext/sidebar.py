@@ -28,8 +28,9 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
 
-from ..core.i18n import author_language, translate
+from ..core.i18n import translate
 from ..core.sidebar import MarkableSidebar
+from .config import author_language
 from .state import build_state
 
 LOGGER = logging.getLogger(__name__)
@@ -105,7 +106,7 @@ class SharedSidebars:
                 ours = self.marked(app, docname, templatename, options)
                 if ours is not None and ours != theme_sidebar(app, docname, templatename, **call(options)):
                     self.agrees = False
-                    language = author_language(app.config.language)
+                    language = author_language(app)
                     LOGGER.verbose(translate(language, "sidebar.theme_differs", page=docname))
                 if ours is not None:
                     break

@@ -17,8 +17,9 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
-from ..core.i18n import author_language, translate
+from ..core.i18n import translate
 from ..core.urls import site_path
+from .config import author_language
 
 LOGGER = logging.getLogger(__name__)
 
@@ -96,7 +97,7 @@ def warn_placeholder_repository(app: Sphinx) -> None:
     url = str((app.config.html_theme_options or {}).get("repository_url", ""))
     if PLACEHOLDER_REPOSITORY in url:
         LOGGER.warning(
-            translate(author_language(app.config.language), "site.placeholder", url=url) + " [carnet.placeholder]",
+            translate(author_language(app), "site.placeholder", url=url) + " [carnet.placeholder]",
             type="carnet",
             subtype="placeholder",
         )

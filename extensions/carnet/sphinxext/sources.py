@@ -21,8 +21,9 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from ..core.failures import PageFailure
-from ..core.i18n import Said, author_language, said
+from ..core.i18n import Said, said
 from ..core.notebooks import front_matter_problem, has_code_cells, notebook_problem, read_notebook, stub_notebook
+from .config import author_language
 from .execution import record_failure
 
 LOGGER = logging.getLogger(__name__)
@@ -55,7 +56,7 @@ def markdown_problem(text: str) -> Said | None:
 def check_source(app: Sphinx, docname: str, source: list[str]) -> None:
     """Record a page that cannot be built as written; repair what can be repaired."""
     path = str(app.env.doc2path(docname, False))
-    language = author_language(app.config.language)
+    language = author_language(app)
     problem = encoding_problem(Path(app.env.doc2path(docname)))
     if problem is None and path.endswith(".md"):
         problem = markdown_problem(source[0])

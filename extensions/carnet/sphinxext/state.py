@@ -33,10 +33,22 @@ class EarlyProofs:
     futures: dict[str, Future[list[str]]]
 
 
+@dataclass(frozen=True)
+class Languages:
+    """The build's two languages (catalog codes: ``fr``, ``en``…)."""
+
+    #: What Carnet says to the author: warnings, failures, the command's lines.
+    author: str
+    #: What the pages say to their readers: the book's ``language``.
+    reader: str
+
+
 @dataclass
 class BuildState:
     """What one build's handlers share (see the module docstring)."""
 
+    #: The author's language and the readers' (see :func:`.config.resolve_languages`).
+    languages: Languages | None = None
     #: The author's ``exclude_patterns``, before sphinx-external-toc adds the pages ``_toc.yml`` leaves out.
     author_exclusions: list[str] | None = None
     #: myst-nb's modules whose executor Carnet replaced, each with the executor it had (see :mod:`.execution`).

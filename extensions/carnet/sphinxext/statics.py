@@ -20,9 +20,10 @@ from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
 from ..assets.npm import TOOL_STARTED, AssetError, cache_root
-from ..core.i18n import author_language, translate
+from ..core.i18n import translate
 from ..core.paths import STATIC
 from ..core.progress import Ticker
+from .config import author_language
 
 LOGGER = logging.getLogger(__name__)
 
@@ -33,7 +34,7 @@ def serve_static(app: Sphinx, what: str, prepare: Callable[[], Path], required: 
     ``required`` is a file the pages load, relative to the folder; ``what`` (a catalog key,
     ``assets.<name>``) names the feature in the progress line and the error message.
     """
-    language = author_language(app.config.language)
+    language = author_language(app)
     what = translate(language, what)
     try:
         with downloading(what, language):

@@ -27,9 +27,9 @@ from sphinx.config import Config
 from sphinx.errors import ExtensionError
 
 from ..core.errors import CarnetError
-from ..core.i18n import author_language, translate
+from ..core.i18n import translate
 from ..core.student import pupil_file
-from .config import carnet_config
+from .config import author_language, carnet_config
 from .pages import page_problems
 from .solutions import holds_exercises
 
@@ -107,7 +107,7 @@ def publish_pupil_copies(app: Sphinx, exception: Exception | None) -> None:
                 path.unlink()  # a file the build copied; published as it is, it could hold solutions
                 if page_problems(app.env):
                     continue  # the build fails already, on the page's own mistake (named when it was read)
-                language = author_language(app.config.language)
+                language = author_language(app)
                 problem = err.text(language) if isinstance(err, CarnetError) else err
                 said = translate(language, "student.no_copy", file=path.relative_to(outdir), problem=problem)
                 raise ExtensionError(said) from None

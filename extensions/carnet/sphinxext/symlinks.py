@@ -27,8 +27,9 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from ..core.i18n import author_language, translate
+from ..core.i18n import translate
 from ..core.paths import link_leading_out
+from .config import author_language
 from .state import build_state
 
 LOGGER = logging.getLogger(__name__)
@@ -41,7 +42,7 @@ def warn_link(app: Sphinx, link: str, location: str | None = None) -> None:
         return
     said.add(link)
     target = os.path.realpath(Path(app.srcdir) / link)
-    message = translate(author_language(app.config.language), "symlink.outside", link=link, target=target)
+    message = translate(author_language(app), "symlink.outside", link=link, target=target)
     LOGGER.warning(f"{message} [carnet.symlink]", location=location, type="carnet", subtype="symlink")
 
 

@@ -21,8 +21,9 @@ from sphinx.environment import BuildEnvironment
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
-from ..core.i18n import author_language, translate
+from ..core.i18n import translate
 from ..core.toc import meant, missing_entries
+from .config import author_language
 from .state import build_state
 
 LOGGER = logging.getLogger(__name__)
@@ -36,7 +37,7 @@ def refuse_missing_entries(app: Sphinx, env: BuildEnvironment, docnames: list[st
     missing = missing_entries(list(site_map), set(env.found_docs), list(app.config.source_suffix))
     if missing:
         toc = PurePosixPath(str(app.config.external_toc_path)).name
-        language = author_language(app.config.language)
+        language = author_language(app)
         suffixes = "/".join(app.config.source_suffix)
         lines = []
         for name in missing:
@@ -83,7 +84,7 @@ def say_left_out_pages(app: Sphinx, config: Config) -> None:
     if pages:
         toc = PurePosixPath(str(config.external_toc_path)).name
         named = ", ".join(pages[:NAMED_LEFT_OUT]) + (", …" if len(pages) > NAMED_LEFT_OUT else "")
-        language = author_language(config.language)
+        language = author_language(app)
         LOGGER.info("[carnet] note: " + translate(language, "toc.left_out", count=len(pages), pages=named, toc=toc))
 
 
