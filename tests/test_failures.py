@@ -166,7 +166,7 @@ def test_a_myst_nb_that_no_longer_calls_the_executor_stops_the_build(monkeypatch
 
     monkeypatch.delattr(cache, "single_nb_execution")
     with pytest.raises(ExtensionError, match=r"no longer executes notebooks through myst_nb.core.execute.cache"):
-        executing_modules()
+        executing_modules("en")
 
 
 def _tree_digest(folder: Path) -> dict[str, str]:

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sphinx_external_toc.parsing import parse_toc_data
 
 from ..core.errors import CarnetError
 from ..core.i18n import said, translate
@@ -82,6 +81,8 @@ def read_toc_shape(paths: BookPaths, language: str | None) -> None:
     if problem:
         key, values = problem
         raise CarnetError(said(key, toc=paths.toc.name, **values).text(cli_language()))
+    from sphinx_external_toc.parsing import parse_toc_data  # Jupyter Book's: only a book with a _toc.yml needs it
+
     try:
         parse_toc_data(data)
     except Exception as err:  # anything it raises is about the author's file (it knows nothing else)

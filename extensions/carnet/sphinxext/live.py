@@ -133,7 +133,12 @@ def add_binder_button(app: Sphinx, doctree: nodes.document) -> None:
 
 
 def point_thebe_at_repository(app: Sphinx, config: Config) -> None:
-    """Binder kernels start from the book's own repository (sphinx-thebe defaults to an example one)."""
+    """Binder kernels start from the book's own repository (sphinx-thebe defaults to an example one).
+
+    Nothing to do without sphinx-thebe (a plain Sphinx project that does not load it).
+    """
+    if "thebe_config" not in config:
+        return
     theme = config.html_theme_options or {}
     thebe = dict(config.thebe_config or {}) if isinstance(config.thebe_config, dict) else {}
     if theme.get("repository_url"):

@@ -23,7 +23,6 @@ from functools import cache
 from typing import Any
 
 from markupsafe import Markup
-from pydata_sphinx_theme.toctree import add_toctree_functions
 from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
@@ -44,6 +43,8 @@ Key = tuple[str, str, int, int, tuple[tuple[str, Any], ...]]
 
 def theme_sidebar(app: Sphinx, pagename: str, templatename: str, **options: Any) -> str:
     """The sidebar the theme writes for ``pagename``, as it would in that page's template."""
+    from pydata_sphinx_theme.toctree import add_toctree_functions
+
     context: dict[str, Any] = {"toctree": lambda **kwargs: app.builder._get_local_toctree(pagename, **kwargs)}
     add_toctree_functions(app, pagename, templatename, context, None)
     return str(context["generate_toctree_html"](**options))
@@ -175,7 +176,15 @@ def with_shared_sidebar(theme_handler: Callable[..., None]) -> Callable[..., Non
 
 
 def start_sharing(app: Sphinx) -> None:
-    """A fresh set of sidebars for each build, shared from within the theme's page handler."""
+    """A fresh set of sidebars for each build, shared from within the theme's page handler.
+
+    Only under a theme built on pydata-sphinx-theme (sphinx-book-theme's): another theme writes
+    its own sidebar, and a project without that theme installed shares nothing.
+    """
+    try:
+        from pydata_sphinx_theme.toctree import add_toctree_functions
+    except ImportError:
+        return
     build_state(app).sidebars = SharedSidebars()
     listeners = app.events.listeners.get("html-page-context", [])
     for index, listener in enumerate(listeners):

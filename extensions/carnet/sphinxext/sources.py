@@ -29,7 +29,7 @@ from .execution import record_failure
 LOGGER = logging.getLogger(__name__)
 
 #: What a MyST page needs at its top to be executed as a notebook.
-NOTEBOOK_HEADER = "jupytext: {text_representation: {format_name: myst}} and a kernelspec"
+NOTEBOOK_HEADER = "jupytext: {text_representation: {format_name: myst}}"
 
 
 def encoding_problem(path: Path) -> Said | None:
