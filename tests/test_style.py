@@ -21,3 +21,21 @@ def test_code_is_ruff_clean(command: list[str]):
         text=True,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_the_readmes_layout_table_names_every_folder_and_module():
+    """The README's "Inside extensions/carnet/" table is the map of the package: no folder or module missing."""
+    import re
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Inside `extensions/carnet/`") :]
+    rows = {match[1]: match[2] for match in re.finditer(r"^\| `([a-z_]+)/`[^|]*\|[^|]*\| (.*) \|$", section, re.M)}
+    package = REPO / "extensions" / "carnet"
+    folders = sorted(path.name for path in package.iterdir() if path.is_dir() and path.name != "__pycache__")
+    missing = [name for name in folders if name not in rows and f"`{name}/`" not in section]
+    assert missing == [], f"folders the README's layout table does not name: {missing}"
+    for folder in folders:
+        modules = sorted(path.stem for path in (package / folder).glob("*.py") if path.stem != "__init__")
+        if (package / folder / "__init__.py").is_file():
+            unnamed = [name for name in modules if f"`{name}`" not in rows.get(folder, "")]
+            assert unnamed == [], f"{folder}/ modules the README's layout table does not name: {unnamed}"
