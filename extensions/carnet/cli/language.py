@@ -9,19 +9,21 @@ French and English; outside a book (``carnet --help``, ``carnet new``) the user'
 from __future__ import annotations
 
 import contextlib
-import contextvars
 import os
 from collections.abc import Iterator
 
 from ..core.i18n import language_code, translate
 
-#: The language this run speaks, once a command has chosen it (see :func:`speaking`).
-_SPOKEN: contextvars.ContextVar[str | None] = contextvars.ContextVar("carnet_spoken_language", default=None)
+#: The language this run speaks, once a command has chosen it (see :func:`speaking`). One per process,
+#: not per context: ``carnet serve`` rebuilds and writes its banners from other threads.
+_SPOKEN: list[str] = []
 
 
 def chosen_language() -> str | None:
     """The language the user (``CARNET_LANG``) or the book chose for this run, if any."""
-    return _SPOKEN.get() or (language_code(os.environ["CARNET_LANG"]) if os.environ.get("CARNET_LANG") else None)
+    if _SPOKEN:
+        return _SPOKEN[-1]
+    return language_code(os.environ["CARNET_LANG"]) if os.environ.get("CARNET_LANG") else None
 
 
 def cli_language() -> str:
@@ -47,8 +49,8 @@ def speaking(language: str | None) -> Iterator[None]:
     if not language or os.environ.get("CARNET_LANG"):
         yield
         return
-    token = _SPOKEN.set(language_code(language))
+    _SPOKEN.append(language_code(language))
     try:
         yield
     finally:
-        _SPOKEN.reset(token)
+        _SPOKEN.pop()
