@@ -129,8 +129,9 @@ def _runtime_fingerprint(app: Sphinx) -> str:
 
 def _forward_lines(stream: Any, lines: queue.Queue[str | None]) -> None:
     """Pass Node's output on line by line (``None`` at the end), so the caller can wait with a time-out."""
-    for line in stream:
-        lines.put(line)
+    with stream:  # closed once Node's output ends: nothing is left open
+        for line in stream:
+            lines.put(line)
     lines.put(None)
 
 
@@ -220,8 +221,11 @@ def _run_node(
                 current, deadline = (message["page"], message["cell"]), time.monotonic() + budget
         process.wait()
         stopped = [page for page in remaining if page["page"] not in results]
-        if stopped == remaining:  # Node itself failed before any page ended
-            error = translate(language, "browser.cause.could_not_run", error=_node_error(_read_errors(process)))
+        failed = stopped == remaining  # Node itself failed before any page ended
+        error_output = _read_errors(process) if failed else ""
+        process.carnet_errors.close()
+        if failed:
+            error = translate(language, "browser.cause.could_not_run", error=_node_error(error_output))
             for page in stopped:
                 results[page["page"]] = Verdict("fails", None, error)
             break
@@ -349,9 +353,15 @@ def start_for_check(app: Sphinx) -> None:
 
 
 def _stop(process: Any) -> None:
-    if process is not None and process.poll() is None:
+    """End a Node started early that no check took, and close its output."""
+    if process is None:
+        return
+    if process.poll() is None:
         process.kill()
         process.wait()
+    for stream in (process.stdin, process.stdout, process.carnet_errors):
+        if stream is not None:
+            stream.close()
 
 
 def stop_early(app: Sphinx, exception: Exception | None) -> None:

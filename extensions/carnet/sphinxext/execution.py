@@ -167,7 +167,7 @@ def install_executor(app: Sphinx, env: BuildEnvironment, docnames: list[str]) ->
     limit = (carnet_config(app).output.max_kb * 1000, translate(app.config.language, "output.cut"))
     earlier = byproducts(app)
     sandbox = Sandbox(Path(app.srcdir), earlier.__contains__, skip=[app.outdir, app.doctreedir])
-    executor = Executor(app.env, executed, failed, wrote, sandbox, limit)
+    executor = Executor(app, executed, failed, wrote, sandbox, limit)
     state = build_state(app)
     state.replaced_executors = []
     for module in executing_modules(author_language(app)):

@@ -22,7 +22,7 @@ from jupyter_cache.executors.utils import ExecutionResult
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
-from sphinx.environment import BuildEnvironment
+from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from ..core.failures import (
@@ -60,14 +60,15 @@ class Executor:
 
     def __init__(
         self,
-        env: BuildEnvironment,
+        app: Sphinx,
         executed: Callable[[str, float], None],
         failed: Callable[[str, PageFailure, str], None],
         wrote: Callable[[str, list[str]], None],
         sandbox: Sandbox,
         output_limit: tuple[int, str] = (1_000_000, "output cut: {size} MB"),
     ) -> None:
-        self.env = env
+        self.app, self.env = app, app.env
+        env = app.env
         #: The copy of the book pages execute in (see :mod:`carnet.core.sandbox`).
         self.sandbox = sandbox
         #: Bytes of output one cell may put in the page, and the note left where output was cut.
@@ -77,7 +78,7 @@ class Executor:
         self.wrote = wrote
         self._kernels: dict[str, str] | None = None
         # Kernels of this build (pages', proofs', started ahead) get the secrets the author lets through.
-        LocalSocketKernelManager.passed_env = carnet_config(env.app).execution.pass_env
+        LocalSocketKernelManager.passed_env = carnet_config(app).execution.pass_env
         #: The next page's Python kernel, starting while this page runs (in the copy of the book).
         self.warm = WarmKernel(str(env.srcdir))
 
@@ -101,8 +102,8 @@ class Executor:
         docname = self.env.docname
         source = str(self.env.doc2path(docname, False))
         start = time.perf_counter()
-        announce(self.env.app, f"[carnet] execute: {source}")
-        language = author_language(self.env.app)
+        announce(self.app, f"[carnet] execute: {source}")
+        language = author_language(self.app)
         if meta_override:
             try:
                 timeout, allow_errors = execution_settings(nb.metadata, timeout, allow_errors)
@@ -124,7 +125,7 @@ class Executor:
 
         def still_running(index: int, seconds: float) -> None:
             where = PageFailure(source, "", index + 1, first_source_line(nb.cells[index].source)).where(language)
-            announce(self.env.app, f"[carnet] running: {where} — {seconds:.0f} s{f' / {timeout} s' if limited else ''}")
+            announce(self.app, f"[carnet] running: {where} — {seconds:.0f} s{f' / {timeout} s' if limited else ''}")
 
         # A hung cell is not silence: its page, cell and time show while it runs.
         watch = Ticker(still_running, first=min(10, timeout / 2) if limited else 10, every=30)
@@ -180,7 +181,7 @@ class Executor:
     def _cap_outputs(self, docname: str, nb: NotebookNode) -> None:
         """Keep a page light however much a cell printed; say which cell was cut."""
         limit, note = self.output_limit
-        language = author_language(self.env.app)
+        language = author_language(self.app)
         for number, size in cap_outputs(nb.cells, limit, note):
             message = translate(language, "output.capped", cell=number, size=f"{size / 1e6:.1f}", kb=limit // 2000)
             LOGGER.warning(

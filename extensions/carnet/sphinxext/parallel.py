@@ -23,6 +23,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import sphinx
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
@@ -69,8 +70,12 @@ def announce(app: Sphinx, line: str) -> None:
 
 
 def reads_in_parallel(app: Sphinx, docnames: list[str]) -> bool:
-    """Whether Sphinx will read these pages in parallel (its own test, minus the extensions' check)."""
-    return parallel_available and app.parallel > 1 and len(docnames) > 5
+    """Whether Sphinx will read these pages in parallel (its own test, minus the extensions' check).
+
+    Sphinx 7 reads more than 5 pages in parallel; Sphinx 8.1 and later any number of pages.
+    """
+    enough = len(docnames) > 5 or sphinx.version_info >= (8, 1)
+    return parallel_available and app.parallel > 1 and enough
 
 
 def expected_cost(env: BuildEnvironment, docname: str) -> float:
