@@ -1,13 +1,14 @@
 """Carnet on a plain Sphinx project (issue 27): ``conf.py``, a ``toctree``, MyST-NB, no Jupyter Book.
 
-Built by ``sphinx-build`` itself (its entry point, in this process), under Sphinx's default theme
-and under sphinx-book-theme; a cell then runs in the page, in headless Chromium.
+Built by ``sphinx-build`` itself, in its own process (in-process builds of Jupyter Book books
+before it leave MyST-NB's custom formats registered: ``conf.py`` was read as a page), under
+Sphinx's default theme and under sphinx-book-theme; a cell then runs in the page, in headless Chromium.
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -20,12 +21,9 @@ pytestmark = pytest.mark.slow
 
 def sphinx_build(book: Path, *options: str) -> tuple[int, str]:
     """``sphinx-build -b html BOOK BOOK/_build/html OPTIONS``, its exit status and its output."""
-    from sphinx.cmd.build import build_main
-
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out), contextlib.chdir(book):
-        status = build_main(["-b", "html", str(book), str(book / "_build" / "html"), *options])
-    return status, out.getvalue()
+    command = [str(Path(sys.executable).with_name("sphinx-build")), "-b", "html", str(book), str(book / "_build/html")]
+    proc = subprocess.run([*command, *options], cwd=book, capture_output=True, text=True)
+    return proc.returncode, proc.stdout + proc.stderr
 
 
 @pytest.mark.parametrize("theme", ["alabaster", "sphinx_book_theme"])
