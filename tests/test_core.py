@@ -156,7 +156,7 @@ def test_remove_unlisted_deletes_only_what_the_manifest_lists(tmp_path: Path):
 
 
 def test_lite_site_update_keeps_files_carnet_did_not_write(tmp_path: Path):
-    from carnet.sphinxext.lite import update_lite_site
+    from carnet.sphinxext.site.lite import update_lite_site
 
     app = tmp_path / "app"
     (app / "notebooks").mkdir(parents=True)
@@ -360,7 +360,7 @@ def test_outputs_over_the_limit_keep_their_first_and_last_lines():
 )
 def test_folder_patterns_keep_every_file_inside_the_folder_private(path, published):
     from carnet.core.settings import LaunchConfig
-    from carnet.sphinxext.pagefiles import is_publishable
+    from carnet.sphinxext.book.pagefiles import is_publishable
     from sphinx.util.matching import Matcher
 
     patterns = ["tests", "**/solutions", *LaunchConfig().private]
@@ -389,7 +389,7 @@ def test_a_notebook_may_change_one_execution_setting_and_keep_the_books_other():
 
 
 def test_misspelt_tags_markers_and_directives_are_named_with_the_fix_and_ordinary_code_is_not():
-    from carnet.core.spelling import directive_problem, marker_problems, tag_problems
+    from carnet.activities.exercise.spelling import directive_problem, marker_problems, tag_problems
 
     assert [p.values["meant"] for p in tag_problems(["exercice-answer", "Exercise_Tests", "hide-input"], 3)] == [
         "exercise-answer",
@@ -409,7 +409,7 @@ def test_misspelt_tags_markers_and_directives_are_named_with_the_fix_and_ordinar
 
 
 def test_a_seal_hides_its_text_and_opens_to_it():
-    from carnet.core.seal import seal, unseal
+    from carnet.activities.exercise.seal import seal, unseal
 
     sealed = seal("return longueur * largeur  # é ✓\n", "content/aire")
     assert "longueur" not in base64.b64decode(sealed).decode("latin-1")

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 from browsing import START_TIMEOUT, covering, open_page, run, type_code
+from carnet.activities.exercise.cells import public_tests
 from carnet.cli.server import serve_directory
-from carnet.core.exercises import public_tests
 from conftest import build_in_process, copy_book
 
 pytestmark = pytest.mark.slow
@@ -71,7 +71,7 @@ def test_check_proves_each_exercise_solution_passes_and_starter_fails(tmp_path):
 
 def test_a_build_proves_the_starters_of_the_pages_it_reads_while_it_reads_them(tmp_path, monkeypatch):
     """A starter run needs the page's source, not its execution: it starts as reading starts."""
-    from carnet.sphinxext import proofs
+    from carnet.activities.exercise import proofs
 
     book = copy_book("exercises", tmp_path)
     proven, prove = [], proofs._prove_starters

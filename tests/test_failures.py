@@ -160,7 +160,7 @@ def test_the_executor_swap_takes_effect_and_is_undone(bad_build):
 
 
 def test_a_myst_nb_that_no_longer_calls_the_executor_stops_the_build(monkeypatch):
-    from carnet.sphinxext.execution import executing_modules
+    from carnet.sphinxext.execution.run import executing_modules
     from myst_nb.core.execute import cache
     from sphinx.errors import ExtensionError
 

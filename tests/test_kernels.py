@@ -55,7 +55,7 @@ def test_parallel_readers_write_the_execution_cache_one_at_a_time(tmp_path):
     """
     import multiprocessing
 
-    from carnet.sphinxext.parallel import serialize_cache_writes, unserialize_cache_writes
+    from carnet.sphinxext.execution.parallel import serialize_cache_writes, unserialize_cache_writes
     from jupyter_cache import get_cache
     from jupyter_cache.base import CacheBundleIn
     from jupyter_cache.cache.db import NbCacheRecord

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from carnet.core.sidebar import MarkableSidebar
-from carnet.sphinxext import sidebar
+from carnet.sphinxext.page import sidebar
 from conftest import build_in_process, copy_book
 
 SIDEBAR = re.compile(r'<nav class="bd-links bd-docs-nav".*?</nav>', re.S)

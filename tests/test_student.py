@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from carnet.core.seal import unseal
+from carnet.activities.exercise.seal import unseal
 from conftest import copy_book
 
 pytestmark = pytest.mark.slow

@@ -29,9 +29,11 @@ def test_the_readmes_layout_table_names_every_folder_and_module():
 
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("### Inside `extensions/carnet/`") :]
-    rows = {match[1]: match[2] for match in re.finditer(r"^\| `([a-z_]+)/`[^|]*\|[^|]*\| (.*) \|$", section, re.M)}
+    rows = {match[1]: match[2] for match in re.finditer(r"^\| `([a-z_/]+)/`[^|]*\|[^|]*\| (.*) \|$", section, re.M)}
     package = REPO / "extensions" / "carnet"
-    folders = sorted(path.name for path in package.iterdir() if path.is_dir() and path.name != "__pycache__")
+    top = [path for path in package.iterdir() if path.is_dir() and path.name != "__pycache__"]
+    subpackages = [path.parent for path in package.glob("*/**/__init__.py")]
+    folders = sorted({path.relative_to(package).as_posix() for path in [*top, *subpackages]})
     missing = [name for name in folders if name not in rows and f"`{name}/`" not in section]
     assert missing == [], f"folders the README's layout table does not name: {missing}"
     for folder in folders:

@@ -308,7 +308,7 @@ def test_failed_jupyterlite_build_stops_with_its_real_cause(tmp_path, monkeypatc
 def test_carnet_turtle_wheel_is_reproducible_and_maps_import_turtle(tmp_path):
     import zipfile
 
-    from carnet.assets.turtle import build_carnet_turtle
+    from carnet.activities.turtle.assets import build_carnet_turtle
 
     first = build_carnet_turtle(tmp_path)
     data = first.read_bytes()
@@ -400,7 +400,7 @@ def test_set_order_and_keyboard_input_are_not_differences_and_a_difference_says_
 
 
 def test_starter_and_public_tests_remove_what_the_pupil_must_not_see():
-    from carnet.core.exercises import ExerciseError, find_exercises, public_tests, starter
+    from carnet.activities.exercise.cells import ExerciseError, find_exercises, public_tests, starter
 
     answer = (
         "def aire(a, b):\n    ### BEGIN SOLUTION\n    return a * b\n    ### END SOLUTION\n"
@@ -420,7 +420,7 @@ def test_starter_and_public_tests_remove_what_the_pupil_must_not_see():
 
 
 def test_written_solutions_go_from_markdown_fenced_or_gated_across_cells():
-    from carnet.core.student import pupil_cells, strip_solutions
+    from carnet.activities.exercise.pupil import pupil_cells, strip_solutions
 
     text = "Avant.\n\n```{solution} ex\nSECRET\n````python\nx\n````\n```\n\n:::{solution} ex\nSECRET\n:::\nAprès.\n"
     assert strip_solutions(text) == "Avant.\n\nAprès.\n"

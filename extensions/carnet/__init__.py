@@ -1,7 +1,8 @@
 """Carnet: turn notebook courses into interactive books (a Sphinx / Jupyter Book extension).
 
 The package's folders follow the data path (see "Inside extensions/carnet/" in the repository's README): ``core`` (pure
-logic), ``assets`` (browser files from the registries), ``sphinxext`` (the build), ``cli`` (the
+logic), ``run`` (kernels and notebooks, Sphinx-free), ``assets`` (browser files from the registries),
+``activities`` (one package per kind of activity), ``sphinxext`` (the build, by stage), ``cli`` (the
 ``carnet`` command) and ``static`` (what runs in the reader's browser).
 """
 
@@ -14,7 +15,7 @@ __version__ = "0.1.0"
 
 def setup(app: Any) -> dict[str, Any]:
     """Register Carnet's features; heavy imports wait until Sphinx loads us."""
-    from .sphinxext import setup_extension
+    from .sphinxext.extension import setup_extension
 
     setup_extension(app)
     # env_version: bump when what Carnet keeps in the environment changes shape.

@@ -36,7 +36,7 @@ test("the exercise's data decodes from base64 UTF-8 JSON", () => {
 });
 
 test("a pupils' edition's sealed solution and hidden tests open as the build wrote them", () => {
-  // The base64 data-exercise the build writes (sphinxext/exercises.py), sealed with carnet.core.seal.
+  // The base64 data-exercise the build writes (activities/exercise/page.py), sealed with carnet.activities.exercise.seal.
   const encoded =
     "eyJudW1iZXIiOiAxLCAic2V0dXAiOiBbXSwgInRlc3RzIjogImFzc2VydCBmKCkgPT0gMSIsICJoaWRkZW4iOiAiL0l6ZXN3dnhPV0VUMDJEN0Mzb0FmNTMvcmRaNWhSa0hPK05KMnpaSElFLzIiLCAic29sdXRpb24iOiAiOURjUFpwWTQrcVJkQ3Y5WE1xNHFJcEJTYVVid0VJS1piQ1BGWFJLT0NnS0dVbnNUNUZiYTNGYz0iLCAic2VhbGVkIjogdHJ1ZSwgImdyYWRlZEhpZGRlbiI6IGZhbHNlLCAicnVsZXMiOiB7InNvbHV0aW9uIjogImFsd2F5cyIsICJhdHRlbXB0cyI6IDN9fQ==";
   const data = decodeExercise(encoded);

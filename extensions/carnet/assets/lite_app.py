@@ -3,7 +3,7 @@
 jupyterlite-sphinx rebuilds the whole JupyterLite site on every Sphinx build (seconds, even when
 nothing changed) and ships its source maps. The app depends only on the installed versions and a
 few settings: Carnet builds it with ``jupyter lite build`` into the user cache under a hash of those
-inputs; the book's notebooks are added to the site by :mod:`carnet.sphinxext.lite`.
+inputs; the book's notebooks are added to the site by :mod:`carnet.sphinxext.site.lite`.
 """
 
 from __future__ import annotations

@@ -27,12 +27,12 @@ from pathlib import Path
 
 from packaging.utils import canonicalize_name
 
+from ..activities.turtle.assets import BASTHON_TURTLE, CARNET_TURTLE, build_carnet_turtle, extract_renderer, turtle_key
 from ..core.lockfile import Wheel, package_closure, rewrite_lock
 from ..core.settings import RuntimeConfig
 from ..core.urls import RUNTIME_PATH, cdn_base
 from .npm import AssetError, cache_root, install_locked, locked_version, move_into_cache, run_tool
 from .packages import file_sha256, host_packages
-from .turtle import BASTHON_TURTLE, CARNET_TURTLE, build_carnet_turtle, extract_renderer, turtle_key
 
 #: The Pyodide version of the npm pins (the one jupyterlite-pyodide-kernel expects).
 PYODIDE_VERSION = locked_version("pyodide")
@@ -112,7 +112,7 @@ def _names(wheels: tuple[Wheel, ...]) -> set[str]:
 def _host_wheels(wheels: tuple[Wheel, ...], target: Path) -> dict[str, tuple[str, str]]:
     """Download ``wheels`` into ``target`` with the turtle's files; return the hosted wheels by name.
 
-    Every runtime the book hosts gets ``import turtle`` (see :mod:`carnet.assets.turtle`).
+    Every runtime the book hosts gets ``import turtle`` (see :mod:`carnet.activities.turtle.assets`).
     """
     downloaded = download_wheels((*wheels, BASTHON_TURTLE), target.parent / "wheels")
     extract_renderer(downloaded[canonicalize_name(BASTHON_TURTLE.name)], target)

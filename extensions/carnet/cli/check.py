@@ -5,8 +5,8 @@
 2. every internal link and anchor of the result leads somewhere (:mod:`.linkcheck`);
 3. every "try it" link resolves to the JupyterLite app and to a notebook in its contents;
 4. Binder's environment declares every third-party module the pages import;
-5. every exercise's solution passes its tests and its starter fails them (:mod:`carnet.sphinxext.proofs`);
-6. every page runs in the browser's Pyodide as it does in the book (:mod:`carnet.sphinxext.browsercheck`).
+5. every exercise's solution passes its tests and its starter fails them (:mod:`carnet.activities.exercise.proofs`);
+6. every page runs in the browser's Pyodide as it does in the book (:mod:`carnet.sphinxext.checks.browser`).
 
 The build proves 5 and 6 while it writes the pages and keeps what it found: after a build,
 ``carnet check`` proves only what changed since.

@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..activities.exercise.cells import ExerciseError, find_exercises
 from ..core.errors import CarnetError
-from ..core.exercises import ExerciseError, find_exercises
 from ..core.notebooks import cell_error
 from ..core.paths import BookPaths
 from ..core.sandbox import Sandbox

@@ -1,7 +1,7 @@
 """Does a page do in the reader's browser what the book shows? Pure comparison, no I/O.
 
 The build runs each page in CPython; the browser check runs it again in Pyodide (see
-:mod:`carnet.sphinxext.browsercheck`). Each cell's outputs are reduced to a *view*: what a reader
+:mod:`carnet.sphinxext.checks.browser`). Each cell's outputs are reduced to a *view*: what a reader
 would call the same output. Text is compared after normalising what legitimately changes from one
 run to the next (memory addresses, timings, ANSI colours); images are compared by kind only
 (matplotlib draws the same figure with other pixels on another platform), and the elements of a

@@ -1,7 +1,7 @@
 """Whether a ``.ipynb`` file can be read at all, and the stand-in page for one that cannot.
 
 Plain Jupyter Book aborts on the first notebook that is not valid JSON, with a traceback and no
-HTML at all; Carnet fails that page only (see :mod:`carnet.sphinxext.sources`).
+HTML at all; Carnet fails that page only (see :mod:`carnet.sphinxext.execution.sources`).
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ before. After each page:
 Left out of the copy, as they are of the site: hidden files and folders, the build folders, and
 what is never a page's data (Python environments, ``node_modules``, ``__pycache__``). A link is
 copied as what it points to, even out of the book (the page reads it at build as before, and the
-site never publishes it, see :mod:`carnet.sphinxext.symlinks`): the page changes only its copy,
+site never publishes it, see :mod:`carnet.sphinxext.site.symlinks`): the page changes only its copy,
 and nothing it writes goes back through a link leading out.
 """
 

@@ -11,14 +11,13 @@ import logging as pylogging
 from nbclient import NotebookClient
 from nbformat import NotebookNode
 
+from ..activities import activity_kinds
 from ..core.kernels import choose_kernel, installed_kernels
-from ..core.paths import STATIC
 from .kernels import BackgroundKernelManager, LocalSocketKernelManager
 
-#: Run silently in every Python kernel before the page's cells: ``import turtle`` draws in the book.
-KERNEL_SETUP = "exec(compile({source!r}, 'carnet_turtle.py', 'exec'), {{'__name__': 'carnet_turtle'}})".format(
-    source=(STATIC / "carnet_turtle.py").read_text(encoding="utf-8") + "\nsetup_kernel()\n"
-)
+#: Run silently in every Python kernel before the page's cells: what each kind of activity needs
+#: (``import turtle`` draws in the book).
+KERNEL_SETUP = "\n".join(kind.kernel_setup for kind in activity_kinds() if kind.kernel_setup)
 
 
 async def prepare_python_kernel(client: NotebookClient) -> None:

@@ -2,7 +2,7 @@
 // feedback, the attempt count, hints one at a time and the solution when the author's rules allow.
 // The build writes each exercise's data after its tests cell (a div.carnet-exercise whose
 // data-exercise is base64 JSON: number, setup, tests, hidden, solution, rules; see
-// carnet/sphinxext/exercises.py). The pure functions come first; the Exercise class is the DOM.
+// carnet/activities/exercise/page.py). The pure functions come first; the Exercise class is the DOM.
 
 import { button, reveal } from "./cell.mjs";
 import { openSeal, unsealElement } from "./sealed.mjs";

@@ -1,6 +1,6 @@
 // Sealed parts of a pupil's page: what the author's rules reveal later (a solution, hidden tests,
 // a written solution) is shipped XORed with a key and base64 encoded, so the page's source and a
-// search of the site do not show it (carnet/core/seal.py writes it; the README says what it stops).
+// search of the site do not show it (carnet/activities/exercise/seal.py writes it; the README says what it stops).
 // A written solution of a page without checked exercises is a <details>: opening it opens the seal.
 
 const KEY_SIZE = 16;

@@ -1,7 +1,7 @@
 // A pupil's work as a notebook: "Télécharger mon travail" saves the page as an .ipynb with the
 // pupil's current code and each exercise's progress; "Ouvrir mon travail" puts such a file back
 // into the page. The notebook is the page's "try it" notebook (the pupil's copy, see
-// carnet/sphinxext/lite.py) when the book has one, so it opens in JupyterLab, Capytale or
+// carnet/sphinxext/site/lite.py) when the book has one, so it opens in JupyterLab, Capytale or
 // JupyterLite like any notebook, and `carnet grade` marks it. Pure functions first; WorkBar is the DOM.
 
 import { button } from "./cell.mjs";

@@ -1,0 +1,1 @@
+"""What each HTML page gets: the "try it" button, MathJax, the sidebar, static files, the status table."""
