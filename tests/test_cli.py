@@ -412,8 +412,10 @@ def test_the_wheel_without_extras_runs_new_build_and_check(tmp_path: Path):
     assert installed.returncode == 0, installed.stderr[-3000:]
     site_packages = next((venv / "lib").glob("python3*/site-packages"))
     for name in (
-        "static/carnet-live.js",
-        "static/carnet-live/cell.mjs",
+        "activities/code/browser/carnet-live.js",
+        "activities/exercise/browser/carnet_check.py",
+        "activities/turtle/carnet_turtle.py",
+        "sphinxext/checks/browser_check.mjs",
         "assets/package-lock.json",
         "scaffold/_toc.yml",
     ):

@@ -424,7 +424,7 @@ def test_page_loads_only_a_small_script_before_intent(offline_context, site):
     page.on("response", lambda response: sizes.__setitem__(response.url, len(response.body())))
     page.goto(site + "cellules.html")
     page.wait_for_load_state("networkidle")
-    carnet = {url: size for url, size in sizes.items() if "/carnet-live" in url}
+    carnet = {url: size for url, size in sizes.items() if "/_static/carnet/" in url and "/browser/" in url}
     assert any(url.endswith(".mjs") for url in carnet), "the script is split into modules"
     assert not any("outputs.mjs" in url or "editor.mjs" in url for url in carnet), "renderers wait for intent"
     assert sum(carnet.values()) < 20_000, carnet

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 
 import pytest
 from carnet.cli.build import ProgressPrinter
@@ -602,7 +603,7 @@ def test_a_recursion_that_never_ends_is_a_short_traceback_with_the_pupils_lines(
 
     import carnet
 
-    source = Path(carnet.__file__).parent / "static" / "carnet_errors.py"
+    source = Path(carnet.__file__).parent / "activities" / "code" / "browser" / "carnet_errors.py"
     spec = importlib.util.spec_from_file_location("carnet_errors", source)
     errors = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(errors)
@@ -645,3 +646,12 @@ def test_kernels_hash_strings_with_a_fixed_seed_unless_the_build_sets_one():
 
     assert kernel_environment({"PATH": "/bin"}) == {"PYTHONHASHSEED": "0", "PATH": "/bin"}
     assert kernel_environment({"PYTHONHASHSEED": "random"})["PYTHONHASHSEED"] == "random"
+
+
+def test_the_page_finds_the_turtle_renderer_where_the_build_puts_it():
+    """turtle.mjs derives the renderer's URL from the runtime's; the build extracts it to the same path."""
+    import carnet
+    from carnet.activities.turtle.assets import RENDERER_PATH
+
+    page = Path(carnet.__file__).parent / "activities" / "turtle" / "browser" / "turtle.mjs"
+    assert f'export const RENDERER_PATH = "{RENDERER_PATH}";' in page.read_text(encoding="utf-8")

@@ -2,8 +2,8 @@
 
 The package's folders follow the data path (see "Inside extensions/carnet/" in the repository's README): ``core`` (pure
 logic), ``run`` (kernels and notebooks, Sphinx-free), ``assets`` (browser files from the registries),
-``activities`` (one package per kind of activity), ``sphinxext`` (the build, by stage), ``cli`` (the
-``carnet`` command) and ``static`` (what runs in the reader's browser).
+``activities`` (one package per kind of activity, what runs in the reader's browser in each kind's
+``browser/``), ``sphinxext`` (the build, by stage) and ``cli`` (the ``carnet`` command).
 """
 
 from __future__ import annotations

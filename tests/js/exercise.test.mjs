@@ -12,7 +12,7 @@ import {
   solutionAllowed,
   tryKey,
   tryKind,
-} from "../../extensions/carnet/static/carnet-live/exercise.mjs";
+} from "../../extensions/carnet/activities/exercise/browser/exercise.mjs";
 
 const text = {
   exerciseSuccess: "Bravo",

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { fileMounts } from "../../extensions/carnet/static/carnet-live/files.mjs";
+import { fileMounts } from "../../extensions/carnet/activities/code/browser/files.mjs";
 
 const BASE = "https://prof.github.io/cours/lite/files/";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { bestMime, definesName, fitText, keepTail, latexForMathJax, tailOf } from "../../extensions/carnet/static/carnet-live/outputs.mjs";
+import { bestMime, definesName, fitText, keepTail, latexForMathJax, tailOf } from "../../extensions/carnet/activities/code/browser/outputs.mjs";
 
 test("the richest representation the page can show wins", () => {
   assert.equal(bestMime({ "text/plain": "x", "text/html": "<b>x</b>" }), "text/html");

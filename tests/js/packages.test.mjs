@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { missingPackages, packagesForImports } from "../../extensions/carnet/static/carnet-live/packages.mjs";
+import { missingPackages, packagesForImports } from "../../extensions/carnet/activities/code/browser/packages.mjs";
 
 const LOCK = {
   numpy: { imports: ["numpy"] },

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { megabytes, stateText } from "../../extensions/carnet/static/carnet-live/pythonbar.mjs";
+import { megabytes, stateText } from "../../extensions/carnet/activities/code/browser/pythonbar.mjs";
 
 const text = {
   pythonStarting: "Démarrage de Python…",

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { RuntimeClient } from "../../extensions/carnet/static/carnet-live/runtime.mjs";
+import { RuntimeClient } from "../../extensions/carnet/activities/code/browser/runtime.mjs";
 
 /** A stand-in for a Worker: records what the page sends; the test answers as the worker would. */
 class FakeWorker {

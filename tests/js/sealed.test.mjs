@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { openSeal } from "../../extensions/carnet/static/carnet-live/sealed.mjs";
+import { openSeal } from "../../extensions/carnet/activities/exercise/browser/sealed.mjs";
 
 test("a seal written by the build (carnet.core.seal.seal) opens to its text, accents included", () => {
   // seal("return longueur * largeur  # é ✓\n", "content/aire") in Python.

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { EditStore, editKeys, hashSource } from "../../extensions/carnet/static/carnet-live/storage.mjs";
+import { EditStore, editKeys, hashSource } from "../../extensions/carnet/activities/code/browser/storage.mjs";
 
 test("a hash is stable, short and tells sources apart", () => {
   assert.equal(hashSource("x = 1"), hashSource("x = 1"));

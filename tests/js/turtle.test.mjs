@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { TurtleScreen, commandModel } from "../../extensions/carnet/static/carnet-live/turtle.mjs";
+import { TurtleScreen, commandModel } from "../../extensions/carnet/activities/turtle/browser/turtle.mjs";
 
 /** A renderer that records what it was given, as basthon-turtle's render({model, el}) reads it. */
 function recorder() {
@@ -19,7 +19,7 @@ function recorder() {
 }
 
 const element = () => ({ children: [], append(child) { this.children.push(child); } });
-const area = () => ({ element: element(), turtle: null });
+const area = () => ({ element: element(), drawings: {} });
 const flush = () => new Promise((resolve) => setImmediate(resolve));
 
 test("the model gives the renderer the history and tells it of each new command", () => {

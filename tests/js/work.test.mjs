@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { bareNotebook, CELL_KEY, pupilNotebook, workFileName, workToRestore } from "../../extensions/carnet/static/carnet-live/work.mjs";
+import { bareNotebook, CELL_KEY, pupilNotebook, workFileName, workToRestore } from "../../extensions/carnet/activities/exercise/browser/work.mjs";
 
 const skeleton = {
   nbformat: 4,

@@ -14,10 +14,15 @@ from __future__ import annotations
 import functools
 import importlib
 from dataclasses import dataclass
+from pathlib import Path
 
 #: Every kind, in the order their Sphinx parts are set up (that order breaks ties between handlers
 #: of one event at one priority).
 KINDS = ("exercise", "code", "turtle")
+#: The folder of a kind's package holding what runs in the reader's browser.
+BROWSER = "browser"
+#: Where the pages find the kinds' browser folders, relative to ``_static/`` (``carnet/code/browser/…``).
+BROWSER_URL = "carnet/{kind}/browser/"
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,15 @@ class ActivityKind:
     setup: tuple[str, ...] = ()
     #: Python code run silently in every build kernel before a page's cells (``import turtle`` …).
     kernel_setup: str = ""
+    #: The kind's module in the page (a file of its ``browser/`` folder), which the live-cell script
+    #: imports: at once when :attr:`selector` finds something in the page, calling its ``setUp(page,
+    #: context)``; or with the first output area when the kind draws :attr:`outputs`, calling its
+    #: ``outputDrawer(context)`` once per page.
+    page_module: str = ""
+    #: A CSS selector: the page uses the kind when it finds an element.
+    selector: str = ""
+    #: The kinds of output the worker sends that this kind draws (``turtle`` …).
+    outputs: tuple[str, ...] = ()
 
 
 @functools.cache
@@ -42,3 +56,27 @@ def activity_kinds() -> tuple[ActivityKind, ...]:
             raise RuntimeError(f"carnet.activities.{name} declares the kind {kind.name!r}")
         kinds.append(kind)
     return tuple(kinds)
+
+
+def page_modules() -> list[dict[str, object]]:
+    """What the live-cell script loads of the kinds (``data-kinds``): module URL, selector, outputs."""
+    return [
+        {
+            "name": kind.name,
+            "module": browser_url(kind.name, kind.page_module),
+            "selector": kind.selector,
+            "outputs": list(kind.outputs),
+        }
+        for kind in activity_kinds()
+        if kind.page_module
+    ]
+
+
+def browser_folder(kind: str) -> Path:
+    """The folder of ``kind``'s browser files, published at :data:`BROWSER_URL` (it may not exist)."""
+    return Path(__file__).parent / kind / BROWSER
+
+
+def browser_url(kind: str, name: str) -> str:
+    """Where the pages find ``kind``'s browser file ``name``, relative to ``_static/``."""
+    return BROWSER_URL.format(kind=kind) + name

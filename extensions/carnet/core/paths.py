@@ -10,9 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-#: Carnet's own files for the reader's browser and the build's kernels.
-STATIC = Path(__file__).parent.parent / "static"
-
 BUILD_DIR = "_build"
 STAGING_DIR = ".carnet-staging"
 #: Full tracebacks of failed pages, beside the site so they are never published.

@@ -24,9 +24,9 @@ from ...core.urls import RUNTIME_PATH
 from ...sphinxext.book.config import carnet_config
 from ...sphinxext.book.pagefiles import folder_files, page_folder
 from ...sphinxext.book.pages import notebook_pages, page_facts
-from ...sphinxext.page.statics import STATIC, serve_static, static_fingerprint
+from ...sphinxext.page.statics import activity_static, serve_static, static_fingerprint
+from .. import browser_url, page_modules
 from ..exercise.edition import teacher_links_allowed
-from ..turtle.assets import RENDERER_PATH
 
 CODEMIRROR_FILES = ["lib/codemirror.js", "lib/codemirror.css", "mode/python/python.js"]
 #: The Markdown renderer of ``text/markdown`` outputs (an ES module), loaded by the page on first use.
@@ -48,7 +48,7 @@ def serve_live_files(app: Sphinx) -> None:
     if app.builder.format != "html":
         return
     settings = carnet_config(app)
-    app.config.html_static_path = [*app.config.html_static_path, str(STATIC)]
+    app.config.html_static_path = [*app.config.html_static_path, str(activity_static())]
     if settings.live.enabled:
         prepare = lambda: prepare_static("codemirror", CODEMIRROR_FILES)  # noqa: E731
         serve_static(app, "assets.codemirror", prepare, "codemirror/lib/codemirror.js")
@@ -69,7 +69,7 @@ def page_files(app: Sphinx, pagename: str) -> str:
     folder = page_folder(pagename)
     prefix = f"{folder}/" if folder else ""
     files = [name.removeprefix(prefix) for name in folder_files(app, folder)]
-    base = f"../{carnet_config(app).launch.lite_dir}/files/"  # relative to _static/, where the script is
+    base = f"../{carnet_config(app).launch.lite_dir}/files/"  # relative to _static/ (the script resolves it so)
     return json.dumps({"folder": folder, "files": files, "base": base}, ensure_ascii=False)
 
 
@@ -88,7 +88,8 @@ def add_live_script(app: Sphinx, pagename: str, templatename: str, context: dict
     attributes = {
         "id": "carnet-live",
         "data-pyodide": pyodide_url(app),
-        "data-turtle": pyodide_url(app) + RENDERER_PATH,
+        # The other kinds' modules in the page (turtle, exercises …), see carnet.activities.page_modules.
+        "data-kinds": json.dumps(page_modules(), ensure_ascii=False),
         "data-codemirror": "codemirror/",
         "data-marked": "marked/lib/marked.esm.js",
         # Relative to _static/ (Carnet's own copy), or the author's choice of MathJax.
@@ -103,8 +104,8 @@ def add_live_script(app: Sphinx, pagename: str, templatename: str, context: dict
         # The page's "try it" notebook (the pupil's copy): the skeleton of "Télécharger mon travail".
         "data-notebook": try_it_notebook(app, pagename),
     }
-    app.add_css_file("carnet-live.css")
-    app.add_js_file("carnet-live.js", type="module", **attributes)
+    app.add_css_file(browser_url("code", "carnet-live.css"))
+    app.add_js_file(browser_url("code", "carnet-live.js"), type="module", **attributes)
 
 
 def add_binder_button(app: Sphinx, doctree: nodes.document) -> None:

@@ -14,4 +14,9 @@
 
 from .. import ActivityKind
 
-KIND = ActivityKind("exercise", setup=("page:setup_exercises", "proofs:setup_proofs", "edition:setup_student"))
+KIND = ActivityKind(
+    "exercise",
+    setup=("page:setup_exercises", "proofs:setup_proofs", "edition:setup_student"),
+    page_module="work.mjs",
+    selector="div.carnet-exercise[data-exercise]",
+)

@@ -8,7 +8,7 @@ changed before anything is written from it:
   ``exercise-tests`` cell its public tests; ``exercise-setup`` cells are hidden;
 - after each tests cell, a ``div.carnet-exercise`` carries what the page's "Check" button needs
   (setup code, tests, the author's rules for the solution), base64 JSON in ``data-exercise``
-  (``static/carnet-live/exercise.mjs`` reads it). In the teacher edition it holds the solution and
+  (``browser/exercise.mjs`` reads it). In the teacher edition it holds the solution and
   the hidden tests too: encoded, not secret (the README says so). In the student edition it holds
   neither, and written solutions (sphinx-exercise's ``{solution}``) are removed from the page;
 - hints (``{hint}`` admonitions) and written solutions get the number of their exercise, so the
@@ -38,6 +38,7 @@ from ...core.i18n import Said, translate
 from ...core.settings import ExerciseRules, ExercisesConfig, SettingError, parse_section
 from ...sphinxext.book.config import author_language, carnet_config
 from ...sphinxext.book.pages import page_facts, page_problems
+from .. import browser_url
 from .cells import (
     Exercise,
     ExerciseError,
@@ -280,7 +281,7 @@ def add_exercise_styles(app: Sphinx, pagename: str, templatename: str, context: 
     if doctree is None:
         return
     if page_facts(app.env, pagename).live and any(EXERCISE_DATA in n.astext() for n in doctree.findall(nodes.raw)):
-        app.add_css_file("carnet-exercise.css")
+        app.add_css_file(browser_url("exercise", "carnet-exercise.css"))
     if any(True for _ in doctree.findall(sealed_solution)):
         app.add_js_file("carnet-live/sealed.mjs", type="module")
 

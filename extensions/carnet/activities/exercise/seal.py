@@ -8,7 +8,7 @@ files finds its text. It stops a curious pupil reading the page's source or sear
 it does not stop one who reads the page's script (the README says so).
 
 The key is derived from the page and the text, so a rebuild writes the same bytes (the publishing
-step hard-links unchanged files). ``static/carnet-live/sealed.mjs`` opens seals in the page.
+step hard-links unchanged files). ``browser/sealed.mjs`` opens seals in the page.
 """
 
 from __future__ import annotations

@@ -14,4 +14,6 @@ _SOURCE = (Path(__file__).with_name("carnet_turtle.py")).read_text(encoding="utf
 KIND = ActivityKind(
     "turtle",
     kernel_setup=f"exec(compile({_SOURCE!r}, 'carnet_turtle.py', 'exec'), {{'__name__': 'carnet_turtle'}})",
+    page_module="turtle.mjs",
+    outputs=("turtle",),
 )

@@ -37,6 +37,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
+from ...activities import browser_folder
 from ...activities.code.page import live_pages
 from ...assets.runtime import runtime_root
 from ...core import compare
@@ -49,11 +50,12 @@ from ..book.envdata import env_data
 from ..book.pagefiles import folder_files, page_folder, stamp_files
 from ..book.pages import notebook_pages, page_facts
 from ..book.state import build_state
-from ..page.statics import STATIC
 from .background import Background, CheckMode, check_mode, checks_in_browser, kept_results
 
 LOGGER = logging.getLogger(__name__)
 RUNNER = Path(__file__).with_name("browser_check.mjs")
+#: The page's runtime helper and its modules, which the check runs as the page does.
+CODE_BROWSER = browser_folder("code")
 #: Seconds Node may take to start Pyodide before the first cell.
 START_BUDGET = 120
 #: The verdicts kept between builds, beside the site.
@@ -122,7 +124,7 @@ def _job_page(app: Sphinx, docname: str) -> dict[str, Any] | None:
 
 def _runtime_fingerprint(app: Sphinx) -> str:
     """What every verdict depends on besides its page: the runtime, Carnet's helper and the comparison."""
-    sources = (STATIC / "carnet_runtime.py", STATIC / "carnet_errors.py", RUNNER, Path(compare.__file__))
+    sources = (CODE_BROWSER / "carnet_runtime.py", CODE_BROWSER / "carnet_errors.py", RUNNER, Path(compare.__file__))
     helper = b"".join(path.read_bytes() for path in sources)
     return hashlib.sha256(str(runtime_root(carnet_config(app).runtime)).encode() + helper).hexdigest()[:16]
 
@@ -188,7 +190,7 @@ def _run_node(
     remaining = list(pages)
     while remaining:
         job = {
-            "helper": str(STATIC / "carnet_runtime.py"),
+            "helper": str(CODE_BROWSER / "carnet_runtime.py"),
             "messages": texts,
             "pages": [{key: page[key] for key in ("page", "folder", "files", "cells")} for page in remaining],
         }

@@ -14,7 +14,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const { loadForCell } = await import(join(here, "../../static/carnet-live/packages.mjs"));
+const { loadForCell } = await import(join(here, "../../activities/code/browser/packages.mjs"));
 
 const started = performance.now();
 const runtimeDir = process.argv[2];

@@ -10,8 +10,10 @@ registers it; a missing file stops the build.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -19,9 +21,9 @@ from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
+from ...activities import KINDS, browser_folder
 from ...assets.npm import TOOL_STARTED, AssetError, cache_root
 from ...core.i18n import translate
-from ...core.paths import STATIC
 from ...core.progress import Ticker
 from ..book.config import author_language
 
@@ -79,6 +81,18 @@ def downloading(what: str, language: str) -> Iterator[None]:
         TOOL_STARTED.remove(started)
 
 
+def browser_files() -> list[tuple[str, Path]]:
+    """Every kind's browser files, as (path under ``_static/``, source), sorted."""
+    files = []
+    for kind in KINDS:
+        folder = browser_folder(kind)
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+            if path.is_file() and "__pycache__" not in path.parts:
+                files.append((f"carnet/{kind}/browser/{path.relative_to(folder).as_posix()}", path))
+    return files
+
+
+@functools.cache
 def static_fingerprint() -> str:
     """A hash of Carnet's own browser files.
 
@@ -86,7 +100,29 @@ def static_fingerprint() -> str:
     how pages load them), every page is written again instead of keeping an old script tag.
     """
     digest = hashlib.sha256()
-    for path in sorted(STATIC.rglob("*")):
-        if path.is_file():
-            digest.update(path.relative_to(STATIC).as_posix().encode() + b"\0" + path.read_bytes())
+    for name, path in browser_files():
+        digest.update(name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def activity_static() -> Path:
+    """A folder holding every kind's browser files at their place under ``_static/``, for ``html_static_path``.
+
+    The kinds keep their browser files in their own packages (``activities/<kind>/browser/``), beside
+    their Python; a static path entry is copied whole into ``_static/``, so the files are gathered
+    once per version of them into Carnet's cache (written aside, then renamed: builds running at
+    the same time never see half a folder).
+    """
+    target = cache_root() / "static" / f"activities-{static_fingerprint()}"
+    if target.is_dir():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".activities-", dir=target.parent))
+    for name, path in browser_files():
+        (staging / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, staging / name)
+    try:
+        staging.rename(target)
+    except OSError:  # another build gathered the same files first
+        shutil.rmtree(staging)
+    return target

@@ -10,8 +10,8 @@
 //                {type: "output", id, kind, payload} {type: "packages-failed", id, packages} (then done: not run)
 //                {type: "input", id, prompt}
 //                {type: "done", id, error, verdict}  {type: "failed", id, message}
-import { fileMounts } from "./carnet-live/files.mjs";
-import { loadForCell, quiet } from "./carnet-live/packages.mjs";
+import { fileMounts } from "./files.mjs";
+import { loadForCell, quiet } from "./packages.mjs";
 
 let pyodide = null;
 let runtime = null;

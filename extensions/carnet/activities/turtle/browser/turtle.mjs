@@ -38,8 +38,8 @@ export class TurtleScreen {
 
   /** A drawing command sent while the cell of output area ``area`` runs: drawn under that cell. */
   draw(area, command) {
-    area.turtle ??= this.canvas(area.element);
-    area.turtle.push(command);
+    area.drawings.turtle ??= this.canvas(area.element);
+    area.drawings.turtle.push(command);
     this.commands.push(command);
   }
 
@@ -53,4 +53,19 @@ export class TurtleScreen {
     );
     return model;
   }
+}
+
+/** basthon-turtle's renderer, in the runtime's folder (see carnet/activities/turtle/assets.py). */
+export const RENDERER_PATH = "basthon-turtle/notebook.mjs";
+
+/**
+ * The turtle kind's part of the page (see carnet-live.js): one screen per page, drawing the
+ * worker's ``turtle`` outputs, blank again when Python stops.
+ */
+export function outputDrawer({ settings, text, fromStatic }) {
+  const container = () => Object.assign(document.createElement("div"), { className: "carnet-turtle" });
+  const failed = (element, error) => (element.textContent = `${text.startFailed}\n${error.message}`);
+  const renderer = new URL(RENDERER_PATH, fromStatic(settings.pyodide)).href;
+  const screen = new TurtleScreen(() => import(renderer), container, failed);
+  return { draw: (area, command) => screen.draw(area, command), reset: () => screen.reset() };
 }

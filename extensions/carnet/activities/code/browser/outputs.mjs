@@ -108,7 +108,7 @@ function streamBlock(name, text, extra = "") {
 /**
  * Shows outputs in one cell's output area.
  * ``rich`` provides the lazily loaded renderers: markdown(text) → Promise<html>, typeset(element) → Promise,
- * turtle(area, command) (the page's TurtleScreen).
+ * draw(kind, area, payload) → whether another kind of activity drew the output (turtle …, see carnet-live.js).
  * ``text`` holds the translated messages (truncated, showAll).
  */
 export class OutputArea {
@@ -127,13 +127,13 @@ export class OutputArea {
     this.dropped = 0; // characters of held text dropped (see keepTail)
     this.note = null;
     this.tail = null; // the end of the held text, under the note
-    this.turtle = null; // the model of this run's turtle canvas (see turtle.mjs)
+    this.drawings = {}; // what other kinds drew in this run, by kind (the turtle's canvas model …)
   }
 
   add(kind, payload) {
     if (kind === "stream") this.stream(payload.name, payload.text);
-    else if (kind === "turtle") this.rich.turtle(this, payload);
     else if (kind === "error") this.error(payload);
+    else if (this.rich.draw?.(kind, this, payload)) return;
     else this.element.append(this.bundle(payload, kind));
   }
 

@@ -4,7 +4,7 @@
 // carnet/sphinxext/site/lite.py) when the book has one, so it opens in JupyterLab, Capytale or
 // JupyterLite like any notebook, and `carnet grade` marks it. Pure functions first; WorkBar is the DOM.
 
-import { button } from "./cell.mjs";
+import { button } from "../../code/browser/cell.mjs";
 import { Exercise, decodeExercise } from "./exercise.mjs";
 
 /** Cell metadata naming the page cell a notebook cell came from (its edit key). */
@@ -179,4 +179,11 @@ export function setUpExercises(markers, cells, page, options) {
   }
   if (exercises.length) new WorkBar(page, cells, exercises, options);
   return exercises;
+}
+
+/** The exercise kind's part of the page (see carnet-live.js): on a page with exercises, their controls. */
+export function setUp(page, { settings, fromStatic }) {
+  const markers = document.querySelectorAll("div.carnet-exercise[data-exercise]");
+  const notebookURL = settings.notebook ? fromStatic(settings.notebook) : "";
+  return setUpExercises(markers, page.cells, page, { pagename: settings.pagename, notebookURL });
 }

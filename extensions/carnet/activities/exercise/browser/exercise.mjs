@@ -4,9 +4,9 @@
 // data-exercise is base64 JSON: number, setup, tests, hidden, solution, rules; see
 // carnet/activities/exercise/page.py). The pure functions come first; the Exercise class is the DOM.
 
-import { button, reveal } from "./cell.mjs";
+import { button, reveal } from "../../code/browser/cell.mjs";
 import { openSeal, unsealElement } from "./sealed.mjs";
-import { hashSource } from "./storage.mjs";
+import { hashSource } from "../../code/browser/storage.mjs";
 
 /** The exercise's data, from the base64 of its UTF-8 JSON; a pupils' edition seals solution and hidden tests. */
 export function decodeExercise(base64) {

@@ -2,15 +2,17 @@
 // Nothing of the runtime is downloaded until the reader shows intent (hover or focus on a code
 // cell, or Run), or, with prewarm "idle", once the page is idle. Settings come from data-
 // attributes of this module's script tag (#carnet-live); the texts come translated in data-messages.
-// Modules in carnet-live/: runtime (worker protocol), outputs, editor, rich (Markdown, LaTeX),
-// storage (edits), cell (a cell's controls), pythonbar (the page's Python: state, Stop, Restart),
-// turtle; exercise and work load on pages with exercises only.
+// Modules beside it: runtime (worker protocol), outputs, editor, rich (Markdown, LaTeX), storage
+// (edits), cell (a cell's controls), pythonbar (the page's Python: state, Stop, Restart). The other
+// kinds of activity bring their own modules (data-kinds, from _static/carnet/<kind>/browser/).
 
-import { LiveCell } from "./carnet-live/cell.mjs";
-import { EditStore, editKeys } from "./carnet-live/storage.mjs";
+import { LiveCell } from "./cell.mjs";
+import { EditStore, editKeys } from "./storage.mjs";
 
 const settings = document.getElementById("carnet-live").dataset;
 const here = (path) => new URL(path, import.meta.url).href;
+// The data- paths are relative to _static/, three folders up from this script (carnet/code/browser/).
+const fromStatic = (path) => new URL(path, new URL("../../../", import.meta.url)).href;
 const text = JSON.parse(settings.messages);
 
 // Python's state shows in one bar for the page (pythonbar.mjs, loaded with the reader's intent).
@@ -20,14 +22,14 @@ let runtime = null;
 let runtimeLoading = null;
 /** The page's runtime (runtime.mjs loads with the first intent); rejects when its module cannot load. */
 function python() {
-  runtimeLoading ??= import("./carnet-live/runtime.mjs").then(({ RuntimeClient }) => {
+  runtimeLoading ??= import("./runtime.mjs").then(({ RuntimeClient }) => {
     const files = JSON.parse(settings.files);
     runtime = new RuntimeClient(() => new Worker(here("carnet-worker.mjs"), { type: "module" }), {
-      indexURL: here(settings.pyodide),
+      indexURL: fromStatic(settings.pyodide),
       helperURL: here("carnet_runtime.py"),
-      checkerURL: here("carnet_check.py"),
+      checkerURL: here("../../exercise/browser/carnet_check.py"),
       messages: { input: text.input, system: text.system },
-      files: { ...files, base: here(files.base) },
+      files: { ...files, base: fromStatic(files.base) },
     });
     runtime.onstate = (...state) => {
       pythonState = state;
@@ -52,47 +54,55 @@ let editorLoading = null;
 let barLoading = null;
 function intent() {
   python().then((client) => client.start(), () => {}); // a module that cannot load is reported by the run
-  barLoading ??= import("./carnet-live/pythonbar.mjs")
+  barLoading ??= import("./pythonbar.mjs")
     .then(({ PythonBar }) => {
       pythonBar = new PythonBar(text, Number(settings.download), page);
       pythonBar.show(...pythonState);
     })
     .catch(() => (barLoading = null));
   if (!editorLoading) {
-    editorLoading = import("./carnet-live/editor.mjs")
+    editorLoading = import("./editor.mjs")
       .then(async ({ loadEditor, createEditor }) => {
-        const CodeMirror = await loadEditor(here(settings.codemirror));
+        const CodeMirror = await loadEditor(fromStatic(settings.codemirror));
         cells.forEach((cell) => cell.upgrade(createEditor, CodeMirror));
       })
       .catch(() => (editorLoading = null)); // the code stays readable and runnable; intent tries again
   }
 }
 
+// The other kinds of activity the page uses (data-kinds): each a module of its kind's browser folder,
+// loaded with the first output area when it draws outputs (turtle …), or at once when the page holds
+// what its selector finds (exercises …).
+const kinds = JSON.parse(settings.kinds || "[]");
+const context = { settings, text, fromStatic };
 let renderers = null;
-let turtleScreen = null;
-/** The page's turtle screen: basthon-turtle's renderer, hosted with the runtime, loaded on first drawing. */
-function makeTurtleScreen(TurtleScreen) {
-  const container = () => Object.assign(document.createElement("div"), { className: "carnet-turtle" });
-  const failed = (element, error) => (element.textContent = `${text.startFailed}\n${error.message}`);
-  return new TurtleScreen(() => import(here(settings.turtle)), container, failed);
-}
+let drawers = null; // output kind → {draw(area, payload), reset()}
 
 /** The output area of a cell, with the renderers loaded on first use (and again after a failed load). */
 async function outputArea(element, cell) {
+  const drawing = kinds.filter((kind) => kind.outputs.length);
   renderers ??= Promise.all([
-    import("./carnet-live/outputs.mjs"),
-    import("./carnet-live/rich.mjs"),
-    import("./carnet-live/turtle.mjs"),
+    import("./outputs.mjs"),
+    import("./rich.mjs"),
+    Promise.all(drawing.map((kind) => import(fromStatic(kind.module)))),
   ]).catch((error) => {
     renderers = null;
     throw error;
   });
-  const [{ OutputArea, definesName }, { markdownRenderer, typesetter }, { TurtleScreen }] = await renderers;
-  turtleScreen ??= makeTurtleScreen(TurtleScreen);
+  const [{ OutputArea, definesName }, { markdownRenderer, typesetter }, modules] = await renderers;
+  drawers ??= Object.fromEntries(
+    drawing.flatMap((kind, index) => {
+      const drawer = modules[index].outputDrawer(context);
+      return kind.outputs.map((output) => [output, drawer]);
+    }),
+  );
   const rich = {
-    markdown: markdownRenderer(here(settings.marked)),
-    typeset: typesetter(here(settings.mathjax)),
-    turtle: (area, command) => turtleScreen.draw(area, command),
+    markdown: markdownRenderer(fromStatic(settings.marked)),
+    typeset: typesetter(fromStatic(settings.mathjax)),
+    draw: (kind, area, payload) => {
+      drawers[kind]?.draw(area, payload);
+      return kind in drawers;
+    },
     runAbove: (name) =>
       cells.slice(0, cell.index).some((above) => definesName(above.code, name)) ? () => page.runUpTo(cells[cell.index - 1]) : null,
   };
@@ -112,7 +122,7 @@ const page = {
   },
   stop() {
     runtime?.stop(text.stopped);
-    turtleScreen?.reset();
+    new Set(Object.values(drawers ?? {})).forEach((drawer) => drawer.reset?.());
   },
   restart() {
     this.stop();
@@ -137,12 +147,9 @@ if (cells.length) {
   document.body.prepend(skip);
 }
 
-const markers = document.querySelectorAll("div.carnet-exercise[data-exercise]");
-if (markers.length) {
-  const notebookURL = settings.notebook ? here(settings.notebook) : "";
-  import("./carnet-live/work.mjs").then(({ setUpExercises }) =>
-    setUpExercises(markers, cells, page, { pagename: settings.pagename, notebookURL }),
-  );
+page.cells = cells;
+for (const kind of kinds) {
+  if (kind.selector && document.querySelector(kind.selector)) import(fromStatic(kind.module)).then((module) => module.setUp(page, context));
 }
 
 if (settings.prewarm === "idle") {
