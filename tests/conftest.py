@@ -134,6 +134,25 @@ CHROMIUM_ARGS = [
 ]
 
 
+#: The slow tiers, one marker each (declared in pyproject.toml); the fast tier is ``-m "not slow"``.
+SLOW_TIERS = ("browser", "subprocess", "book", "builds")
+#: Fixtures that put a test in a tier whatever its module says.
+TIER_FIXTURES = {"browser": "browser", "offline_context": "browser", "sample_build": "book"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that starts Chromium is a browser test, one on the sample course a book test; any tier is slow.
+
+    Runs before ``-m`` selects: ``-m browser``, ``-m "subprocess or builds"`` and ``-m "not slow"`` see the tiers.
+    """
+    for item in items:
+        for fixture in TIER_FIXTURES.keys() & set(item.fixturenames):
+            item.add_marker(TIER_FIXTURES[fixture])
+        if any(item.get_closest_marker(tier) for tier in SLOW_TIERS):
+            item.add_marker("slow")
+
+
 @pytest.fixture(scope="session")
 def browser():
     """A headless Chromium driven by Playwright, shared by the session's browser tests."""

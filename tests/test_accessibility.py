@@ -13,7 +13,7 @@ from carnet.assets.npm import install_locked
 from carnet.cli.server import serve_directory
 from conftest import REPO, Build
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.browser
 
 ARTIFACTS = REPO / "_build" / "test-artifacts"
 PAGE = "content/01-bases/boucles.html"

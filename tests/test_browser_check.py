@@ -31,7 +31,7 @@ def checked(tmp_path_factory: pytest.TempPathFactory) -> Build:
     return Build(proc.returncode, proc.stdout + proc.stderr, book)
 
 
-@pytest.mark.slow
+@pytest.mark.subprocess
 def test_check_names_the_page_that_fails_in_the_browser_with_its_cell_and_cause(checked: Build):
     assert checked.returncode == 1, checked.output[-3000:]
     assert "fils: fails, cell 1: threads (RuntimeError: can't start new thread)" in checked.output
@@ -41,7 +41,7 @@ def test_check_names_the_page_that_fails_in_the_browser_with_its_cell_and_cause(
     assert report["execution"]["failures"] == [], "the same pages all run at build time"
 
 
-@pytest.mark.slow
+@pytest.mark.subprocess
 def test_only_a_real_break_fails_a_difference_is_reported_with_its_likely_cause(checked: Build):
     """Set order and input() are not differences; another Python's output is one, reported, never a failure."""
     report = json.loads((checked.book / "_build/carnet-check.json").read_text())
@@ -56,7 +56,7 @@ def test_only_a_real_break_fails_a_difference_is_reported_with_its_likely_cause(
     assert "    - brouillon: not run in the browser: not executed at build (execution off): nothing to compare" in lines
 
 
-@pytest.mark.slow
+@pytest.mark.subprocess
 def test_the_started_pyodide_is_kept_in_the_cache_and_never_published(checked: Build):
     from carnet.assets.npm import cache_root
 
@@ -64,7 +64,7 @@ def test_the_started_pyodide_is_kept_in_the_cache_and_never_published(checked: B
     assert not [path for path in checked.staging.rglob("*") if "snapshot" in path.name]
 
 
-@pytest.mark.slow
+@pytest.mark.subprocess
 def test_with_in_build_the_build_proves_the_pages_and_check_has_nothing_left(tmp_path):
     book = copy_book("browser", tmp_path)
     config = book / "_config.yml"
@@ -99,7 +99,7 @@ def test_with_in_build_the_build_proves_the_pages_and_check_has_nothing_left(tmp
     assert json.loads((book / "_build/carnet-check.json").read_text())["browser"] == {}
 
 
-@pytest.mark.slow
+@pytest.mark.subprocess
 def test_a_page_marked_browser_false_explains_why_instead_of_run_buttons(checked: Build):
     saisie = BeautifulSoup((checked.staging / "saisie.html").read_text(), "html.parser")
     note = saisie.select_one(".carnet-no-browser")
@@ -110,7 +110,7 @@ def test_a_page_marked_browser_false_explains_why_instead_of_run_buttons(checked
     assert fils.select("script[src*='carnet-live']"), "an unmarked page keeps its Run buttons"
 
 
-@pytest.mark.slow
+@pytest.mark.subprocess
 def test_the_status_page_shows_each_page_in_the_browser(checked: Build):
     status = BeautifulSoup((checked.staging / "statut.html").read_text(), "html.parser")
     rows = {

@@ -17,7 +17,7 @@ import pytest
 import yaml
 from conftest import REPO, carnet_build
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.subprocess
 
 WORKFLOWS = [
     REPO / ".github/workflows/publish.yml",

@@ -230,7 +230,7 @@ def _tarball(version: str) -> bytes:
     return buffer.getvalue()
 
 
-@pytest.mark.slow
+@pytest.mark.subprocess
 @pytest.mark.parametrize("genuine", [True, False])
 def test_npm_pins_are_installed_only_with_their_integrity(tmp_path: Path, monkeypatch, genuine: bool):
     """``npm ci`` against a local stand-in for the registry: a tarball whose hash differs is refused."""

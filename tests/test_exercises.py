@@ -22,7 +22,7 @@ from carnet.activities.exercise.cells import public_tests
 from carnet.cli.server import serve_directory
 from conftest import build_in_process, copy_book
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.subprocess
 ENV = {**os.environ, "NO_COLOR": "1", "CARNET_LANG": "en"}
 #: Nothing chooses the run's language (an English locale): the book's decides.
 BOOK_LANGUAGE = {**ENV, "CARNET_LANG": "", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "C.UTF-8"}

@@ -22,6 +22,8 @@ from bs4 import BeautifulSoup
 from conftest import BOOKS, EXPECTED, Build, alive, build_in_process, carnet_build, copy_book
 
 BAD_BOOKS = sorted(path.parent.name for path in BOOKS.glob(f"*/{EXPECTED}"))
+#: Bad books of more than five pages: Sphinx reads them in several processes.
+MULTIPROCESS_BOOKS = {"parallel"}
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +50,10 @@ def _summary_lines(output: str) -> list[str]:
     return lines
 
 
-@pytest.mark.parametrize("name", BAD_BOOKS)
+@pytest.mark.parametrize(
+    "name",
+    [pytest.param(name, marks=pytest.mark.subprocess) if name in MULTIPROCESS_BOOKS else name for name in BAD_BOOKS],
+)
 def test_bad_input_gets_the_expected_message(name: str, bad_build):
     build = bad_build(name)
     assert build.returncode != 0, build.output[-3000:]
@@ -109,7 +114,7 @@ def test_wrong_page_settings_fail_the_build_and_are_reported(bad_build):
     assert BeautifulSoup((build.staging / "try-it-no.html").read_text(), "html.parser").select("a.btn-carnet-try-it")
 
 
-@pytest.mark.slow  # several builds of one book
+@pytest.mark.builds  # several builds of one book
 def test_a_wrong_page_setting_is_reported_again_until_fixed(bad_build, tmp_path: Path):
     book = copy_book("page-settings", tmp_path)
     assert build_in_process(book).returncode == 1
@@ -177,7 +182,7 @@ def _tree_digest(folder: Path) -> dict[str, str]:
     }
 
 
-@pytest.mark.slow
+@pytest.mark.builds
 def test_failed_build_leaves_published_site_untouched_and_failure_is_not_cached(fixture_book):
     book = fixture_book("two-failures")
     for page in ("first.ipynb", "second.md"):
@@ -215,7 +220,7 @@ print("STATUS", status)
 """
 
 
-@pytest.mark.slow
+@pytest.mark.subprocess
 def test_parallel_reading_keeps_every_failure(fixture_book):
     """Carnet declares itself parallel-read safe: pages read in other processes must still be reported."""
     book = fixture_book("two-failures")
@@ -226,7 +231,7 @@ def test_parallel_reading_keeps_every_failure(fixture_book):
     assert [failure["source"] for failure in report["failures"]] == ["first.ipynb", "second.md"]
 
 
-@pytest.mark.slow  # several builds of one book
+@pytest.mark.builds  # several builds of one book
 def test_carnet_deletes_only_what_it_wrote(tmp_path: Path):
     """A chapter in a folder named ``reports``, and a file of the author's in the JupyterLite folder, survive."""
     book = copy_book("launch", tmp_path)
@@ -260,7 +265,7 @@ def test_runtime_is_hosted_for_jupyterlite_even_without_live_cells(tmp_path: Pat
     assert not BeautifulSoup((build.html / "analyse.html").read_text(), "html.parser").select("script[src*=live]")
 
 
-@pytest.mark.slow  # several builds of one book
+@pytest.mark.builds  # several builds of one book
 def test_binder_check_knows_local_modules_and_can_be_silenced_for_check_too(tmp_path: Path):
     book = copy_book("launch", tmp_path)
     (book / "sub" / "mesoutils.py").write_text("def aide():\n    return 'aide'\n")
@@ -299,7 +304,7 @@ def test_processes_a_cell_starts_end_with_the_build(tmp_path: Path):
     assert not alive(pid), f"the cell's `sleep 300` (pid {pid}) outlived the build"
 
 
-@pytest.mark.slow
+@pytest.mark.subprocess
 def test_a_hung_cell_prints_no_kernel_traceback_in_the_console(fixture_book):
     """The kernel's own output (a ZMQ traceback when it is stopped) never reaches the author's terminal."""
     build = carnet_build(fixture_book("hung-cell"))
@@ -326,7 +331,7 @@ def test_old_notebooks_are_upgraded_and_malformed_outputs_named(tmp_path: Path):
     assert (build.html / "lite" / "files" / "ancien.ipynb").is_file()
 
 
-@pytest.mark.slow  # two builds of one book
+@pytest.mark.builds  # two builds of one book
 def test_files_a_page_writes_are_not_published(tmp_path: Path):
     book = copy_book("byproducts", tmp_path)
     for build in (build_in_process(book), build_in_process(book, "--all")):  # executed, then from the cache
@@ -337,7 +342,7 @@ def test_files_a_page_writes_are_not_published(tmp_path: Path):
     assert (book / "corrige-genere.txt").is_file(), "the page still writes where it runs"
 
 
-@pytest.mark.slow
+@pytest.mark.builds
 def test_a_full_disk_fails_the_build_and_keeps_the_published_site(tmp_path: Path):
     disk = tmp_path / "disk"
     disk.mkdir()
@@ -431,6 +436,7 @@ def test_every_failing_cell_of_a_page_is_reported_in_one_build(bad_build):
     assert [(other["cell"], other["follows"]) for other in failure["also"]] == [(3, 2), (5, None), (6, None)]
 
 
+@pytest.mark.subprocess  # reads in several processes
 def test_pages_execute_in_parallel_with_every_guarantee(tmp_path, monkeypatch):
     """``-j 2``: two reader processes each run kernels; failures, times and by-products are as in a serial build."""
     import tempfile
@@ -456,6 +462,7 @@ def test_pages_execute_in_parallel_with_every_guarantee(tmp_path, monkeypatch):
     assert byproducts["d"] == ["sortie-d.txt"]
 
 
+@pytest.mark.subprocess  # reads in several processes
 def test_shards_split_the_pages_and_together_check_them_all(tmp_path):
     """``carnet check --shard I/N``: each share executes its pages only, and the shares cover every page once."""
     from carnet.cli.main import main
@@ -491,6 +498,7 @@ def setup(app):
 """
 
 
+@pytest.mark.subprocess  # reads in several processes
 def test_an_extension_that_cannot_merge_parallel_reads_makes_the_build_read_serially(tmp_path: Path):
     book = copy_book("exercises", tmp_path)
     (book / "_ext").mkdir()

@@ -9,7 +9,7 @@ import psutil
 import pytest
 from conftest import build_in_process, copy_book
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.subprocess
 
 
 def _figures(html: str, name: str) -> float:

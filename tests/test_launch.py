@@ -15,7 +15,7 @@ from carnet.cli.server import serve_directory
 from conftest import Build, carnet_build
 from test_sample_course import is_notebook, toc_files
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.subprocess
 
 REGRESSIONS = Path(__file__).parent / "regressions"
 

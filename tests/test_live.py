@@ -28,7 +28,7 @@ from carnet.assets.runtime import PYODIDE_VERSION
 from carnet.cli.server import serve_directory
 from conftest import Build, carnet_build, copy_book
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.browser
 
 #: Files whose download means the runtime (or the editor) started.
 RUNTIME_FILES = ("pyodide", "carnet-worker", "codemirror", "carnet_runtime")

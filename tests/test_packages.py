@@ -22,7 +22,7 @@ from carnet.assets.runtime import CORE_FILES, PYODIDE_VERSION
 from carnet.cli.server import serve_directory
 from conftest import Build, carnet_build
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.subprocess
 
 WHEELS = {"cycler": "cycler==0.12.1", "six": "six==1.17.0"}
 PAGE = """---

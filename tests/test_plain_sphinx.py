@@ -16,7 +16,7 @@ from browsing import open_page, run
 from carnet.cli.server import serve_directory
 from conftest import copy_book
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.subprocess
 
 
 def sphinx_build(book: Path, *options: str) -> tuple[int, str]:

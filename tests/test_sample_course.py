@@ -13,7 +13,7 @@ import yaml
 from bs4 import BeautifulSoup
 from conftest import REPO, Build
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.book
 
 CHECK_LINKS = REPO / "scripts" / "check_links.py"
 

@@ -81,7 +81,7 @@ def set_cell(book: Path, source: str) -> None:
     notebook.write_text(json.dumps(content, indent=1), encoding="utf-8")
 
 
-@pytest.mark.slow
+@pytest.mark.builds
 def test_rebuilds_keep_the_first_error_of_a_failure_until_a_build_succeeds(fixture_book, monkeypatch, capsys):
     book = fixture_book("cell-error")
     monkeypatch.setenv("CARNET_LANG", "en")
@@ -151,7 +151,7 @@ class Serving:
         self.process.wait(timeout=30)
 
 
-@pytest.mark.slow
+@pytest.mark.browser
 def test_open_page_shows_a_failed_rebuild_until_a_build_succeeds(fixture_book, offline_context):
     from playwright.sync_api import expect
 

@@ -69,7 +69,7 @@ def _sidebars(html: Path) -> dict[str, str]:
     return {page: match.group(0) for page, match in found.items() if match}  # not the redirect or 404 pages
 
 
-@pytest.mark.slow
+@pytest.mark.builds
 @pytest.mark.parametrize("depth", [1, 0, 2])
 def test_every_page_gets_the_sidebar_plain_jupyter_book_writes(tmp_path, monkeypatch, depth):
     """Parts, sections five deep, twin names, an external link, an orphan: as the theme marks them."""

@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 from carnet.cli.server import serve_directory
 from conftest import Build, build_in_process, copy_book
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.book
 
 SUBPATH = "/programmer-en-python/"
 

@@ -22,7 +22,7 @@ from bs4 import BeautifulSoup
 from carnet.activities.exercise.seal import unseal
 from conftest import copy_book
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.builds
 SENTINEL = re.compile(rb"zqx\d{3}")
 
 

@@ -11,7 +11,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 
 
-@pytest.mark.slow
+@pytest.mark.subprocess
 @pytest.mark.parametrize("command", [["check"], ["format", "--check"]], ids=["lint", "format"])
 def test_code_is_ruff_clean(command: list[str]):
     proc = subprocess.run(
@@ -41,3 +41,16 @@ def test_the_readmes_layout_table_names_every_folder_and_module():
         if (package / folder / "__init__.py").is_file():
             unnamed = [name for name in modules if f"`{name}`" not in rows.get(folder, "")]
             assert unnamed == [], f"{folder}/ modules the README's layout table does not name: {unnamed}"
+
+
+def test_tests_name_their_slow_tier_instead_of_slow():
+    """``slow`` is what tests/conftest.py adds to the tiers (browser, subprocess, book, builds): tests name theirs."""
+    import re
+
+    marked = [
+        f"{path.name}:{number}"
+        for path in sorted((REPO / "tests").glob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"pytest\.mark\.slow\b", line)
+    ]
+    assert marked == []
