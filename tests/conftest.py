@@ -154,6 +154,41 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
+def carnet_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Carnet's wheel, built from a copy of the sources (setuptools writes build/ and *.egg-info beside them)."""
+    folder = tmp_path_factory.mktemp("wheel")
+    source = folder / "source"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(REPO / name, source / name)
+    shutil.copytree(
+        REPO / "extensions", source / "extensions", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info")
+    )
+    wheels = folder / "wheels"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(wheels), str(source)],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    [wheel] = wheels.glob("carnet-*.whl")
+    return wheel
+
+
+def fresh_environment(folder: Path, *requirements: str) -> Path:
+    """A new virtual environment in ``folder`` with ``requirements`` as pip resolves them; its ``bin``."""
+    subprocess.run([sys.executable, "-m", "venv", str(folder)], check=True, timeout=300)
+    installed = subprocess.run(
+        [folder / "bin/python", "-m", "pip", "install", "--quiet", *requirements],
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
+    assert installed.returncode == 0, installed.stderr[-3000:]
+    return folder / "bin"
+
+
+@pytest.fixture(scope="session")
 def browser():
     """A headless Chromium driven by Playwright, shared by the session's browser tests."""
     from playwright.sync_api import sync_playwright

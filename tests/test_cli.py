@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO, carnet_build
+from conftest import REPO, carnet_build, fresh_environment
 
 pytestmark = pytest.mark.subprocess
 
@@ -384,32 +384,9 @@ def test_new_course_in_english(tmp_path: Path):
     assert "def moyenne(notes):" in (tmp_path / "mon-cours/chapitres/exercice.md").read_text()
 
 
-def test_the_wheel_without_extras_runs_new_build_and_check(tmp_path: Path):
-    """What a new course's CI installs (Carnet, no test extras) is enough for every command it runs."""
-    source = tmp_path / "source"  # setuptools writes build/ and *.egg-info beside the sources: not in the repository
-    source.mkdir()
-    for name in ("pyproject.toml", "README.md"):
-        shutil.copy2(REPO / name, source / name)
-    shutil.copytree(
-        REPO / "extensions", source / "extensions", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info")
-    )
-    wheels = tmp_path / "wheels"
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(wheels), str(source)],
-        check=True,
-        capture_output=True,
-        timeout=600,
-    )
-    [wheel] = wheels.glob("carnet-*.whl")
-    venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
-    installed = subprocess.run(
-        [venv / "bin/python", "-m", "pip", "install", "--quiet", str(wheel)],
-        capture_output=True,
-        text=True,
-        timeout=1200,
-    )
-    assert installed.returncode == 0, installed.stderr[-3000:]
+def test_the_wheel_with_the_book_extra_runs_new_build_and_check(tmp_path: Path, carnet_wheel: Path):
+    """What a new course's CI installs (``carnet[book]``, no test extras) is enough for every command it runs."""
+    venv = fresh_environment(tmp_path / "venv", f"{carnet_wheel}[book]").parent
     site_packages = next((venv / "lib").glob("python3*/site-packages"))
     for name in (
         "activities/code/browser/carnet-live.js",

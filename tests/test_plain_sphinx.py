@@ -7,6 +7,7 @@ Sphinx's default theme and under sphinx-book-theme; a cell then runs in the page
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 from browsing import open_page, run
 from carnet.cli.server import serve_directory
-from conftest import copy_book
+from conftest import copy_book, fresh_environment
 
 pytestmark = pytest.mark.subprocess
 
@@ -37,3 +38,57 @@ def test_a_plain_sphinx_project_builds_and_its_cells_run_in_the_page(tmp_path: P
         page = open_page(offline_context, base + "chapitre.html")
         assert run(page, 1).inner_text().strip() == "42"
         assert offline_context.blocked == [] and page.errors == []
+
+
+def test_the_newest_sphinx_builds_a_plain_project_and_its_cells_run(
+    tmp_path: Path, carnet_wheel: Path, offline_context
+):
+    """Carnet without its ``book`` extra, on the Sphinx and MyST-NB pip resolves today (Jupyter Book 1 pins Sphinx 7).
+
+    The README's install line for a plain Sphinx project, in a fresh environment: ``sphinx-build -W``
+    builds the fixture under sphinx-book-theme, a cell runs in the page, and the ``carnet`` command,
+    which builds with Jupyter Book, names the extra it needs instead of failing on an import.
+    """
+    from packaging.version import Version
+
+    bin_folder = fresh_environment(tmp_path / "venv", str(carnet_wheel), "sphinx-book-theme")
+    versions = subprocess.run(
+        [bin_folder / "python", "-c", "import sphinx, myst_nb; print(sphinx.__version__, myst_nb.__version__)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert Version(versions[0]) >= Version("9"), f"pip resolved Sphinx {versions[0]}"
+    book = copy_book("plain-sphinx", tmp_path)
+    jupyter_book = copy_book("live", tmp_path)
+    env = {key: value for key, value in os.environ.items() if key not in ("VIRTUAL_ENV", "PYTHONPATH")}
+    env.update({"LANG": "C.UTF-8", "NO_COLOR": "1"})
+    command = [
+        bin_folder / "sphinx-build",
+        "-W",
+        "-b",
+        "html",
+        "-D",
+        "html_theme=sphinx_book_theme",
+        ".",
+        "_build/html",
+    ]
+    built = subprocess.run(command, cwd=book, capture_output=True, text=True, env=env)
+    assert built.returncode == 0, (
+        f"Sphinx {versions[0]}, MyST-NB {versions[1]}:\n{(built.stdout + built.stderr)[-3000:]}"
+    )
+    html = book / "_build" / "html"
+    assert "42" in (html / "chapitre.html").read_text(), "the page was executed at build"
+    with serve_directory(html, "/sphinx-seul/") as base:
+        page = open_page(offline_context, base + "chapitre.html")
+        assert run(page, 1).inner_text().strip() == "42"
+        assert offline_context.blocked == [] and page.errors == []
+    for folder, said in (
+        (book, "a plain Sphinx project; build it with sphinx-build"),
+        (jupyter_book, "pip install 'carnet[book]'"),
+    ):
+        refused = subprocess.run(
+            [bin_folder / "carnet", "build", "."], cwd=folder, capture_output=True, text=True, env=env
+        )
+        assert refused.returncode == 2 and "Traceback" not in refused.stderr
+        assert said in refused.stderr, refused.stderr[-3000:]

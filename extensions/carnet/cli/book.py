@@ -7,7 +7,9 @@ mistake with a Python traceback. ``carnet`` reads them first and names the file,
 from __future__ import annotations
 
 import difflib
+import importlib
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import yaml
@@ -81,12 +83,24 @@ def read_toc_shape(paths: BookPaths, language: str | None) -> None:
     if problem:
         key, values = problem
         raise CarnetError(said(key, toc=paths.toc.name, **values).text(cli_language()))
-    from sphinx_external_toc.parsing import parse_toc_data  # Jupyter Book's: only a book with a _toc.yml needs it
-
+    parsing = jupyter_book_module("sphinx_external_toc.parsing")  # Jupyter Book's: only a _toc.yml needs it
     try:
-        parse_toc_data(data)
+        parsing.parse_toc_data(data)
     except Exception as err:  # anything it raises is about the author's file (it knows nothing else)
         raise CarnetError(translate(cli_language(), "toc.refused", toc=paths.toc.name, problem=err)) from err
+
+
+def jupyter_book_module(name: str) -> ModuleType:
+    """A module of Jupyter Book 1 or of what it brings; a plain error where the ``book`` extra is missing.
+
+    Carnet's Sphinx side runs without Jupyter Book (``sphinx-build`` on a ``conf.py`` project, on the
+    newest Sphinx); its command builds books with it, so it names the install line instead of failing
+    on an import.
+    """
+    try:
+        return importlib.import_module(name)
+    except ImportError as err:
+        raise CarnetError(say("needs_book", module=name.split(".")[0])) from err
 
 
 def book_edition(config: dict[str, Any], edition: str | None) -> str:
@@ -105,6 +119,8 @@ def book_paths(source: Path, edition: str | None = None, shard: tuple[int, int] 
     paths = BookPaths(source.resolve())
     if not paths.source.is_dir():
         raise CarnetError(say("no_folder", dir=source))
+    if not paths.config.is_file() and (paths.source / "conf.py").is_file():
+        raise CarnetError(say("plain_sphinx", file=paths.source / "conf.py"))
     for required in (paths.config, paths.toc):
         if not required.is_file():
             raise CarnetError(say("not_a_book", file=required))

@@ -29,7 +29,7 @@ from ..core.errors import CarnetError
 from ..core.failures import strip_ansi
 from ..core.i18n import messages
 from ..core.paths import BookPaths
-from .book import book_paths
+from .book import book_paths, jupyter_book_module
 from .language import chosen_language, cli_language, say
 
 
@@ -101,8 +101,7 @@ def run_sphinx(
     only; by default, as the book's ``carnet.check.in_build`` says. ``jobs`` processes read and
     execute pages (default: one per core).
     """
-    from jupyter_book.sphinx import build_sphinx
-
+    build_sphinx = jupyter_book_module("jupyter_book.sphinx").build_sphinx
     status = ProgressPrinter(sys.stdout, progress) if progress else sys.stdout
     with contextlib.redirect_stdout(status), machine_problems_said_plainly(paths):
         result = build_sphinx(
@@ -187,8 +186,7 @@ def machine_problems_said_plainly(paths: BookPaths) -> Iterator[None]:
     Jupyter Book hands every exception of the build to Sphinx's ``handle_exception``, which prints
     the crash report; Carnet says the machine's problems itself and leaves the others to it.
     """
-    import jupyter_book.sphinx as jupyter_book_sphinx
-
+    jupyter_book_sphinx = jupyter_book_module("jupyter_book.sphinx")
     crash_report = jupyter_book_sphinx.handle_exception
 
     def handle(app: Any, args: Any, exception: BaseException, stderr: TextIO = sys.stderr) -> None:

@@ -16,18 +16,22 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
+from sphinx.util import logging
 
 from ...assets.npm import prepare_static
 from ...assets.runtime import PYODIDE_VERSION, prepare_runtime, pyodide_cdn, runtime_root, startup_bytes
 from ...core.i18n import messages, translate
 from ...core.urls import RUNTIME_PATH
-from ...sphinxext.book.config import carnet_config
+from ...sphinxext.book.config import author_language, carnet_config
 from ...sphinxext.book.pagefiles import folder_files, page_folder
 from ...sphinxext.book.pages import notebook_pages, page_facts
 from ...sphinxext.page.statics import activity_static, serve_static, static_fingerprint
 from .. import browser_url, page_modules
 from ..exercise.edition import teacher_links_allowed
 
+LOGGER = logging.getLogger(__name__)
+#: The extension that draws the Binder button (Jupyter Book loads it).
+THEBE = "sphinx_thebe"
 CODEMIRROR_FILES = ["lib/codemirror.js", "lib/codemirror.css", "mode/python/python.js"]
 #: The Markdown renderer of ``text/markdown`` outputs (an ES module), loaded by the page on first use.
 MARKED_FILES = ["lib/marked.esm.js"]
@@ -119,18 +123,30 @@ def add_binder_button(app: Sphinx, doctree: nodes.document) -> None:
     refused = facts.backend == "pyodide" and facts.browser_refused
     if (facts.backend != "binder" and not refused) or not teacher_links_allowed(app, doctree):
         return
-    from sphinx_thebe import ThebeButtonNode
+    added: list[nodes.Node] = []
+    if THEBE in app.extensions:  # Jupyter Book loads it; a plain Sphinx project may not (see warn_without_thebe)
+        from sphinx_thebe import ThebeButtonNode
 
-    added: list[nodes.Node] = [ThebeButtonNode(text=translate(app.config.language, "live.binder"))]
+        added.append(ThebeButtonNode(text=translate(app.config.language, "live.binder")))
     if refused:
         note = nodes.note(classes=["carnet-no-browser"])
         note += nodes.paragraph("", translate(app.config.language, "browser.note"))
         added.insert(0, note)
+    if not added:
+        return
     section = next(iter(doctree.findall(nodes.section)), None)
     if section is not None and section.children and isinstance(section[0], nodes.title):
         section[1:1] = added
     else:
         doctree[0:0] = added
+
+
+def warn_without_thebe(app: Sphinx) -> None:
+    """Say once that Binder pages get no button when sphinx-thebe is not loaded (a plain Sphinx project)."""
+    if carnet_config(app).live.backend == "binder" and THEBE not in app.extensions:
+        LOGGER.warning(
+            f"{translate(author_language(app), 'live.needs_thebe')} [carnet.binder]", type="carnet", subtype="binder"
+        )
 
 
 def point_thebe_at_repository(app: Sphinx, config: Config) -> None:
@@ -155,4 +171,5 @@ def setup_live(app: Sphinx) -> None:
     # After .pages.read_page_settings (500) and after launch.add_visible_try_it (600): the binder button goes beside it.
     app.connect("doctree-read", add_binder_button, priority=601)
     app.connect("builder-inited", serve_live_files)
+    app.connect("builder-inited", warn_without_thebe)
     app.connect("html-page-context", add_live_script)
