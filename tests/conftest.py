@@ -14,6 +14,9 @@ from pathlib import Path
 
 import pytest
 
+#: Sphinx's own test fixtures (make_app, app, warning), for single-feature builds of tests/roots/.
+pytest_plugins = ("sphinx.testing.fixtures",)
+
 REPO = Path(__file__).resolve().parents[1]
 BOOKS = Path(__file__).parent / "books"
 #: What makes up the sample course (everything else in the repository is not part of the book).

@@ -391,12 +391,12 @@ def test_a_cell_that_prints_megabytes_is_cut_and_named(tmp_path: Path):
     build = build_in_process(copy_book("big-output", tmp_path))
     assert build.returncode == 0, build.output[-3000:]
     # A French book: its messages are French, whatever the machine's locale.
-    assert "bavard.md: WARNING: la cellule 2 a affiché 3.3 Mo ; la page montre ses premiers et derniers 50 ko" in (
+    assert "bavard.md: WARNING: la cellule 2 a affiché 1.3 Mo ; la page montre ses premiers et derniers 50 ko" in (
         build.output
     )
     page = (build.html / "bavard.html").read_text()
-    assert "ligne 0 " in page and "ligne 99999 " in page and "ligne 50000 " not in page
-    assert "sortie coupée par Carnet : la cellule a affiché 3.3 Mo (carnet.output.max_kb)" in page
+    assert "ligne 0 " in page and "ligne 39999 " in page and "ligne 20000 " not in page
+    assert "sortie coupée par Carnet : la cellule a affiché 1.3 Mo (carnet.output.max_kb)" in page
     assert (build.html / "bavard.html").stat().st_size < 300_000
     assert (build.html / "lite" / "files" / "bavard.ipynb").stat().st_size < 300_000
 
