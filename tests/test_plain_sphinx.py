@@ -27,17 +27,21 @@ def sphinx_build(book: Path, *options: str) -> tuple[int, str]:
     return proc.returncode, proc.stdout + proc.stderr
 
 
-@pytest.mark.parametrize("theme", ["alabaster", "sphinx_book_theme"])
-def test_a_plain_sphinx_project_builds_and_its_cells_run_in_the_page(tmp_path: Path, theme: str, offline_context):
-    book = copy_book("plain-sphinx", tmp_path)
-    status, output = sphinx_build(book, "-W", "-D", f"html_theme={theme}")
-    assert status == 0, output[-3000:]
-    html = book / "_build" / "html"
+def assert_executed_and_runs_in_the_page(html: Path, offline_context) -> None:
+    """The built chapter holds its cell's output, and the cell runs again in the page, offline."""
     assert "42" in (html / "chapitre.html").read_text(), "the page was executed at build"
     with serve_directory(html, "/sphinx-seul/") as base:
         page = open_page(offline_context, base + "chapitre.html")
         assert run(page, 1).inner_text().strip() == "42"
         assert offline_context.blocked == [] and page.errors == []
+
+
+@pytest.mark.parametrize("theme", ["alabaster", "sphinx_book_theme"])
+def test_a_plain_sphinx_project_builds_and_its_cells_run_in_the_page(tmp_path: Path, theme: str, offline_context):
+    book = copy_book("plain-sphinx", tmp_path)
+    status, output = sphinx_build(book, "-W", "-D", f"html_theme={theme}")
+    assert status == 0, output[-3000:]
+    assert_executed_and_runs_in_the_page(book / "_build" / "html", offline_context)
 
 
 def test_the_newest_sphinx_builds_a_plain_project_and_its_cells_run(
@@ -77,12 +81,7 @@ def test_the_newest_sphinx_builds_a_plain_project_and_its_cells_run(
     assert built.returncode == 0, (
         f"Sphinx {versions[0]}, MyST-NB {versions[1]}:\n{(built.stdout + built.stderr)[-3000:]}"
     )
-    html = book / "_build" / "html"
-    assert "42" in (html / "chapitre.html").read_text(), "the page was executed at build"
-    with serve_directory(html, "/sphinx-seul/") as base:
-        page = open_page(offline_context, base + "chapitre.html")
-        assert run(page, 1).inner_text().strip() == "42"
-        assert offline_context.blocked == [] and page.errors == []
+    assert_executed_and_runs_in_the_page(book / "_build" / "html", offline_context)
     for folder, said in (
         (book, "a plain Sphinx project; build it with sphinx-build"),
         (jupyter_book, "pip install 'carnet[book]'"),
