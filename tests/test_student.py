@@ -109,3 +109,15 @@ def test_solution_never_ships_nothing_and_hidden_tests_in_the_page_ship_sealed(t
     assert data["solution"] is None and not page.select("[data-carnet-sealed]"), "no solution, not even sealed"
     assert "zqx104" in unseal(data["hidden"]) and not data["gradedHidden"], "Valider runs the hidden tests"
     assert not (site / "lecture.html").read_text(encoding="utf-8").count("carnet-sealed-solution")
+
+
+def test_a_rebuild_skips_the_copies_it_made_and_makes_a_changed_page_the_pupils_again(tmp_path: Path):
+    """The pupil's copies a build left are remembered by sha256 and skipped; any other bytes are made safe again."""
+    book = copy_book("student", tmp_path)
+    build(book)
+    remembered = json.loads((book / "_build/.carnet-pupil-copies.json").read_text(encoding="utf-8"))["copies"]
+    assert remembered, "the copies made the pupil's are remembered, beside the site"
+    page = book / "exercices.md"
+    page.write_text(page.read_text(encoding="utf-8").replace('print("zqx101")', 'print("zqx101", "zqx199")'))
+    site = build(book)
+    assert sentinels(site) == {}, "the changed page's copies were made the pupil's again"

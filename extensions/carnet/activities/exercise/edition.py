@@ -17,7 +17,9 @@ The JupyterLite notebooks are the pupil's copy in both editions (see :mod:`carne
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 from pathlib import Path
 from typing import Any
 
@@ -90,17 +92,39 @@ def drop_teacher_links(app: Sphinx, pagename: str, templatename: str, context: d
     context["header_buttons"] = kept
 
 
+def pupil_copies_store(app: Sphinx) -> Path:
+    """Where the sha256 of the copies already made the pupil's are kept, beside the site (never in it)."""
+    return Path(app.outdir).parent / ".carnet-pupil-copies.json"
+
+
 def publish_pupil_copies(app: Sphinx, exception: Exception | None) -> None:
-    """Replace the site's copies of sources and notebooks by the pupil's copies."""
+    """Replace the site's copies of sources and notebooks by the pupil's copies.
+
+    A file whose bytes are those of a pupil's copy this step left at the last build (same sha256,
+    same placeholder text) is skipped: a rebuild rewrites few copies, and reading every MyST
+    notebook back with jupytext was most of what Carnet added to a no-change ``jupyter-book build``.
+    Any other file, whoever wrote it, is made the pupil's again.
+    """
     if exception is not None or app.builder.format != "html" or not is_student_edition(app):
         return
     todo = translate(app.config.language, "exercise.todo")
     outdir = Path(app.outdir)
+    store = pupil_copies_store(app)
+    try:
+        kept = json.loads(store.read_text(encoding="utf-8"))
+        done = set(kept["copies"]) if kept.get("todo") == todo else set()
+    except (OSError, ValueError, KeyError, TypeError):
+        done = set()
+    made = []
     for folder in COPIES:
         for path in sorted((outdir / folder).rglob("*")):
             if not path.is_file():
                 continue
             data = path.read_bytes()
+            digest = hashlib.sha256(data).hexdigest()
+            if digest in done:
+                made.append(digest)
+                continue
             try:
                 pupil = pupil_file(path.name, data, todo)
             except (ValueError, UnicodeDecodeError) as err:
@@ -113,6 +137,8 @@ def publish_pupil_copies(app: Sphinx, exception: Exception | None) -> None:
                 raise ExtensionError(said) from None
             if pupil != data:
                 path.write_bytes(pupil)
+            made.append(hashlib.sha256(pupil).hexdigest())
+    store.write_text(json.dumps({"todo": todo, "copies": sorted(set(made))}), encoding="utf-8")
 
 
 def setup_student(app: Sphinx) -> None:
