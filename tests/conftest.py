@@ -191,6 +191,13 @@ def fresh_environment(folder: Path, *requirements: str) -> Path:
     return folder / "bin"
 
 
+def environment_of(bin_folder: Path) -> dict[str, str]:
+    """This process's environment for commands of the environment ``bin_folder`` (not of this one's venv)."""
+    env = {key: value for key, value in os.environ.items() if key not in ("VIRTUAL_ENV", "PYTHONPATH")}
+    env.update({"LANG": "C.UTF-8", "NO_COLOR": "1", "PATH": f"{bin_folder}:{env.get('PATH', '')}"})
+    return env
+
+
 @pytest.fixture(scope="session")
 def browser():
     """A headless Chromium driven by Playwright, shared by the session's browser tests."""

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO, carnet_build, fresh_environment
+from conftest import REPO, carnet_build, environment_of, fresh_environment
 
 pytestmark = pytest.mark.subprocess
 
@@ -397,8 +397,7 @@ def test_the_wheel_with_the_book_extra_runs_new_build_and_check(tmp_path: Path, 
         "scaffold/_toc.yml",
     ):
         assert (site_packages / "carnet" / name).is_file(), f"{name} is missing from the wheel"
-    env = {key: value for key, value in os.environ.items() if key not in ("VIRTUAL_ENV", "PYTHONPATH")}
-    env.update({"LANG": "C.UTF-8", "NO_COLOR": "1", "PATH": f"{venv / 'bin'}:{env.get('PATH', '')}"})
+    env = environment_of(venv / "bin")
     course = tmp_path / "course"
     for command in (["new", str(course)], ["build", str(course)], ["check", str(course)]):
         done = subprocess.run(

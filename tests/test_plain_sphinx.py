@@ -7,7 +7,6 @@ Sphinx's default theme and under sphinx-book-theme; a cell then runs in the page
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +14,7 @@ from pathlib import Path
 import pytest
 from browsing import open_page, run
 from carnet.cli.server import serve_directory
-from conftest import copy_book, fresh_environment
+from conftest import copy_book, environment_of, fresh_environment
 
 pytestmark = pytest.mark.subprocess
 
@@ -65,8 +64,7 @@ def test_the_newest_sphinx_builds_a_plain_project_and_its_cells_run(
     assert Version(versions[0]) >= Version("9"), f"pip resolved Sphinx {versions[0]}"
     book = copy_book("plain-sphinx", tmp_path)
     jupyter_book = copy_book("live", tmp_path)
-    env = {key: value for key, value in os.environ.items() if key not in ("VIRTUAL_ENV", "PYTHONPATH")}
-    env.update({"LANG": "C.UTF-8", "NO_COLOR": "1"})
+    env = environment_of(bin_folder)
     command = [
         bin_folder / "sphinx-build",
         "-W",

@@ -37,8 +37,8 @@ class ActivityKind:
     kernel_setup: str = ""
     #: The kind's module in the page (a file of its ``browser/`` folder), which the live-cell script
     #: imports: at once when :attr:`selector` finds something in the page, calling its ``setUp(page,
-    #: context)``; or with the first output area when the kind draws :attr:`outputs`, calling its
-    #: ``outputDrawer(context)`` once per page.
+    #: found, context)`` with the elements found; or with the first output area when the kind draws
+    #: :attr:`outputs`, calling its ``outputDrawer(context)`` once per page.
     page_module: str = ""
     #: A CSS selector: the page uses the kind when it finds an element.
     selector: str = ""

@@ -9,11 +9,13 @@ from pathlib import Path
 
 from .. import ActivityKind
 
-_SOURCE = (Path(__file__).with_name("carnet_turtle.py")).read_text(encoding="utf-8") + "\nsetup_kernel()\n"
+#: The turtle module of both sides (the build kernels run it; the runtimes' wheel packs it).
+SOURCE = Path(__file__).with_name("carnet_turtle.py")
+_KERNEL_SOURCE = SOURCE.read_text(encoding="utf-8") + "\nsetup_kernel()\n"
 
 KIND = ActivityKind(
     "turtle",
-    kernel_setup=f"exec(compile({_SOURCE!r}, 'carnet_turtle.py', 'exec'), {{'__name__': 'carnet_turtle'}})",
+    kernel_setup=f"exec(compile({_KERNEL_SOURCE!r}, 'carnet_turtle.py', 'exec'), {{'__name__': 'carnet_turtle'}})",
     page_module="turtle.mjs",
     outputs=("turtle",),
 )

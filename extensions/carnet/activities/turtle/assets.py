@@ -20,6 +20,7 @@ from pathlib import Path
 from ... import __version__
 from ...assets.npm import AssetError
 from ...core.lockfile import Wheel
+from . import SOURCE
 
 BASTHON_TURTLE = Wheel(
     "basthon-turtle", "0.4.1", "0d6d97f7e3ba39428efa700e55e29c06a7a5003108991087a6d3c98569535af6", ("basthon",)
@@ -28,7 +29,6 @@ BASTHON_TURTLE = Wheel(
 CARNET_TURTLE = Wheel("carnet-turtle", __version__, "", ("turtle", "carnet_turtle"), (BASTHON_TURTLE.name,))
 #: Where the page finds the renderer, relative to the runtime folder.
 RENDERER_PATH = "basthon-turtle/notebook.mjs"
-SOURCE = Path(__file__).with_name("carnet_turtle.py")
 #: The package that turns ``import turtle`` into basthon-turtle (the module replaces itself).
 PACKAGE_INIT = (
     '"""Python\'s turtle, drawn in SVG by basthon-turtle (see carnet_turtle)."""\n\n'

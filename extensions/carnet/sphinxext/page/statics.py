@@ -21,7 +21,7 @@ from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
-from ...activities import KINDS, browser_folder
+from ...activities import KINDS, browser_folder, browser_url
 from ...assets.npm import TOOL_STARTED, AssetError, cache_root
 from ...core.i18n import translate
 from ...core.progress import Ticker
@@ -88,7 +88,7 @@ def browser_files() -> list[tuple[str, Path]]:
         folder = browser_folder(kind)
         for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
             if path.is_file() and "__pycache__" not in path.parts:
-                files.append((f"carnet/{kind}/browser/{path.relative_to(folder).as_posix()}", path))
+                files.append((browser_url(kind, path.relative_to(folder).as_posix()), path))
     return files
 
 

@@ -74,13 +74,13 @@ function intent() {
 // loaded with the first output area when it draws outputs (turtle …), or at once when the page holds
 // what its selector finds (exercises …).
 const kinds = JSON.parse(settings.kinds || "[]");
+const drawing = kinds.filter((kind) => kind.outputs.length);
 const context = { settings, text, fromStatic };
 let renderers = null;
 let drawers = null; // output kind → {draw(area, payload), reset()}
 
 /** The output area of a cell, with the renderers loaded on first use (and again after a failed load). */
 async function outputArea(element, cell) {
-  const drawing = kinds.filter((kind) => kind.outputs.length);
   renderers ??= Promise.all([
     import("./outputs.mjs"),
     import("./rich.mjs"),
@@ -149,7 +149,8 @@ if (cells.length) {
 
 page.cells = cells;
 for (const kind of kinds) {
-  if (kind.selector && document.querySelector(kind.selector)) import(fromStatic(kind.module)).then((module) => module.setUp(page, context));
+  const found = kind.selector ? document.querySelectorAll(kind.selector) : [];
+  if (found.length) import(fromStatic(kind.module)).then((module) => module.setUp(page, found, context));
 }
 
 if (settings.prewarm === "idle") {

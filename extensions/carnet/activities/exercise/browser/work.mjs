@@ -181,9 +181,11 @@ export function setUpExercises(markers, cells, page, options) {
   return exercises;
 }
 
-/** The exercise kind's part of the page (see carnet-live.js): on a page with exercises, their controls. */
-export function setUp(page, { settings, fromStatic }) {
-  const markers = document.querySelectorAll("div.carnet-exercise[data-exercise]");
+/**
+ * The exercise kind's part of the page (see carnet-live.js): on a page with exercises, their
+ * controls. ``markers`` are what the kind's selector found (the data after each tests cell).
+ */
+export function setUp(page, markers, { settings, fromStatic }) {
   const notebookURL = settings.notebook ? fromStatic(settings.notebook) : "";
   return setUpExercises(markers, page.cells, page, { pagename: settings.pagename, notebookURL });
 }
